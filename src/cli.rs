@@ -1,0 +1,206 @@
+//! Command-line arguments (clap derive). Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// pulse: survey and telemetry analytics for internal developer platforms.
+///
+/// Import survey exports from Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms, Typeform,
+/// LimeSurvey or plain CSV into a workspace; keep questions comparable across rounds; query the
+/// Parquet store with SQL.
+///
+/// Start with `pulse demo`, or `pulse init my-workspace`.
+#[derive(Debug, Parser)]
+#[command(name = "pulse", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Workspace folder (default: the current folder).
+    #[arg(
+        long,
+        short = 'w',
+        global = true,
+        env = "PULSE_WORKSPACE",
+        value_name = "DIR"
+    )]
+    pub workspace: Option<PathBuf>,
+}
+
+impl Global {
+    /// The workspace folder to use.
+    pub fn root(&self) -> PathBuf {
+        self.workspace.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+/// Output format of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned columns for reading.
+    #[default]
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of flat objects.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace folder (pulse.toml, catalog.toml, queries/, store/, a secret).
+    Init(InitArgs),
+    /// Import a survey export into the workspace.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// List imported rounds: responses, response rate, source platform.
+    Rounds(TableArgs),
+    /// Show the question catalog: which question in which round, wording and scale changes.
+    Questions(QuestionsArgs),
+    /// Run SQL over the store (tables: rounds, questions, respondents, responses, comments).
+    Query(QueryArgs),
+    /// Generate deterministic synthetic survey exports (demo fixtures and benchmarks).
+    Generate(GenerateArgs),
+    /// Build the demo workspace from the bundled fixtures and import every round.
+    Demo(DemoArgs),
+}
+
+/// `pulse init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create (its name becomes the organisation name unless --org is given).
+    pub dir: PathBuf,
+    /// Organisation name shown on reports.
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+/// `pulse import`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import one survey round from a platform export (CSV/TSV).
+    ///
+    /// The platform is detected from the header layout unless --platform is given. Identifying
+    /// columns (e-mail, names, IP, location, phone, external reference) are dropped unless kept
+    /// with --keep-column; respondents are pseudonymised with the workspace secret; e-mail
+    /// addresses and phone numbers in comments are scrubbed. The import is all-or-nothing.
+    Survey(ImportSurveyArgs),
+}
+
+/// `pulse import survey`.
+#[derive(Debug, Args)]
+pub struct ImportSurveyArgs {
+    /// The export file (CSV or TSV; UTF-8, UTF-16 or Windows-1252).
+    pub file: PathBuf,
+    /// Round ID, e.g. 2026-Q1 (rounds sort by this text).
+    #[arg(long, value_name = "ID")]
+    pub round: String,
+    /// Platform that wrote the file.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "qualtrics", "surveymonkey", "google-forms", "microsoft-forms", "typeform", "limesurvey", "csv"])]
+    pub platform: String,
+    /// Developers invited, for the response rate.
+    #[arg(long, value_name = "N")]
+    pub invited: Option<u64>,
+    /// Replace the round if it was imported before.
+    #[arg(long)]
+    pub replace: bool,
+    /// Map a column to a segment: `HEADER` or `NAME=HEADER` (repeatable).
+    #[arg(long = "segment", value_name = "[NAME=]HEADER")]
+    pub segments: Vec<String>,
+    /// Keep an identifying column (by header) that would otherwise be dropped (repeatable).
+    #[arg(long = "keep-column", value_name = "HEADER")]
+    pub keep_columns: Vec<String>,
+    /// Read the file in this encoding instead of detecting it.
+    #[arg(long, value_name = "NAME", value_parser = ["utf-8", "utf-16le", "utf-16be", "windows-1252", "mac-roman"])]
+    pub encoding: Option<String>,
+    /// Print the import summary in this format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// A command that prints a table.
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse questions`.
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    /// Only this round.
+    #[arg(long, value_name = "ID")]
+    pub round: Option<String>,
+    /// One row per question and round (default: one row per question with its rounds).
+    #[arg(long)]
+    pub long: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// SQL text, or a .sql file (statements separated by `;`, the last one's result is printed).
+    /// `{{min_group_size}}` in the SQL is replaced by the workspace's anonymity threshold.
+    #[arg(required_unless_present = "schema")]
+    pub sql: Option<String>,
+    /// Print the tables and their columns instead.
+    #[arg(long)]
+    pub schema: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to generate.
+    #[arg(value_enum)]
+    pub what: GenerateWhat,
+    /// Output folder (demo) or file (bench).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Respondents (bench only).
+    #[arg(long, default_value_t = 100_000)]
+    pub respondents: usize,
+    /// Questions (bench only).
+    #[arg(long, default_value_t = 60)]
+    pub questions: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Generators.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GenerateWhat {
+    /// The demo organisation's four quarterly exports (fixtures/demo).
+    Demo,
+    /// One large plain-CSV round for benchmarks.
+    Bench,
+}
+
+/// `pulse demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to build the demo workspace.
+    #[arg(long, default_value = "pulse-demo")]
+    pub out: PathBuf,
+    /// Folder holding the demo exports (default: the bundled fixtures/demo).
+    #[arg(long, hide = true)]
+    pub fixtures: Option<PathBuf>,
+}

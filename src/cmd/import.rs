@@ -1,0 +1,346 @@
+//! `pulse import survey`: read an export, link it into the catalog, write the round atomically.
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::ExitStatus;
+use crate::cli::{Format, Global, ImportCommand, ImportSurveyArgs};
+use crate::ingest::decode::{Encoding, read_grid};
+use crate::ingest::layout::Platform;
+use crate::ingest::survey::{self, ReadOptions, SegmentSpec};
+use crate::store::catalog::Link;
+use crate::store::workspace::{self, CATALOG, RoundMeta, Txn, Workspace, crash_point};
+use crate::store::{build, frames};
+
+/// Runs `pulse import …`.
+pub fn run(g: &Global, cmd: &ImportCommand) -> Result<ExitStatus> {
+    match cmd {
+        ImportCommand::Survey(a) => survey(g, a),
+    }
+}
+
+/// Checks a round ID: it becomes a folder name and a TOML key.
+pub fn check_round_id(id: &str) -> Result<()> {
+    if id.is_empty()
+        || id.len() > 40
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || id.starts_with('.')
+    {
+        bail!(
+            "round ID {id:?} is not valid\nhint: use letters, digits, '-', '_' or '.', e.g. 2026-Q1"
+        );
+    }
+    Ok(())
+}
+
+fn segment_specs(ws: &Workspace, extra: &[String]) -> Vec<SegmentSpec> {
+    let mut specs: Vec<SegmentSpec> = ws
+        .config
+        .segments
+        .iter()
+        .map(|(name, headers)| SegmentSpec {
+            name: name.clone(),
+            headers: headers.clone(),
+        })
+        .collect();
+    for s in extra {
+        let (name, header) = match s.split_once('=') {
+            Some((n, h)) => (n.trim().to_string(), h.trim().to_string()),
+            None => (crate::store::catalog::slug(s, 3), s.clone()),
+        };
+        match specs.iter_mut().find(|x| x.name == name) {
+            Some(x) => x.headers.insert(0, header),
+            None => specs.push(SegmentSpec {
+                name,
+                headers: vec![header],
+            }),
+        }
+    }
+    specs
+}
+
+fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
+    check_round_id(&a.round)?;
+    let t0 = Instant::now();
+    let root = g.root();
+    // Read and check the export before touching the workspace.
+    let ws = Workspace::open(&root)?;
+    let platform = match a.platform.as_str() {
+        "auto" => None,
+        p => Some(Platform::parse(p).with_context(|| format!("unknown platform {p}"))?),
+    };
+    let encoding = a
+        .encoding
+        .as_deref()
+        .map(|e| Encoding::parse(e).expect("clap checked the name"));
+    let opts = ReadOptions {
+        platform,
+        keep_columns: a.keep_columns.clone(),
+        segments: segment_specs(&ws, &a.segments),
+    };
+    let file = a.file.display().to_string();
+    let grid = read_grid(&a.file, encoding)?;
+    let mut parsed = survey::read(grid, &opts, &file)?;
+    if parsed.items.is_empty() {
+        bail!(
+            "{file}: no question columns found\nhint: pass --platform if the layout was not recognised"
+        );
+    }
+    for w in &parsed.warnings {
+        eprintln!("warning: {w}");
+    }
+    let read_secs = t0.elapsed().as_secs_f64();
+
+    let lock = workspace::lock(&root, || {
+        eprintln!("waiting for another pulse command to finish with this workspace…")
+    })?;
+    let mut ws = Workspace::open_locked(&root, &lock)?;
+    if ws.config.rounds.contains_key(&a.round) && !a.replace {
+        bail!(
+            "round {} is already imported\nhint: pass --replace to import it again",
+            a.round
+        );
+    }
+    let mut catalog = super::questions::load_catalog(&ws)?;
+    catalog.remove_round(&a.round);
+    let linked = catalog.link(&a.round, &mut parsed.items);
+    let ids: Vec<String> = linked.links.iter().map(|(id, _)| id.clone()).collect();
+    let secret = ws.secret()?;
+    let mut rf = build::round_frames(&parsed, &ids, &secret)?;
+
+    let mut txn = Txn::begin(&root)?;
+    for (table, df) in [
+        ("responses", &mut rf.responses),
+        ("respondents", &mut rf.respondents),
+        ("comments", &mut rf.comments),
+        ("questions", &mut rf.questions),
+    ] {
+        let rel = frames::partition(table, &a.round);
+        let dir = txn.stage(&rel)?;
+        frames::write_parquet(&dir.join("part-0.parquet"), df)?;
+    }
+    crash_point("after-stage");
+    txn.write(CATALOG, catalog.to_toml()?.as_bytes())?;
+    let invited = a
+        .invited
+        .or_else(|| ws.config.rounds.get(&a.round).and_then(|m| m.invited));
+    ws.config.rounds.insert(
+        a.round.clone(),
+        RoundMeta {
+            invited,
+            platform: parsed.platform.name().to_string(),
+            source_file: a
+                .file
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            imported_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            responses: parsed.respondents.len() as u64,
+        },
+    );
+    txn.write("pulse.toml", ws.render_config()?.as_bytes())?;
+    txn.commit()
+        .context("writing the round into the workspace")?;
+    drop(lock);
+
+    let summary = Summary {
+        a,
+        parsed: &parsed,
+        linked: &linked,
+        rf: &rf,
+        ws: &ws,
+        secs: t0.elapsed().as_secs_f64(),
+        read_secs,
+    };
+    summary.print()?;
+    Ok(ExitStatus::Success)
+}
+
+struct Summary<'a> {
+    a: &'a ImportSurveyArgs,
+    parsed: &'a survey::Survey,
+    linked: &'a crate::store::catalog::Linked,
+    rf: &'a build::RoundFrames,
+    ws: &'a Workspace,
+    secs: f64,
+    read_secs: f64,
+}
+
+impl Summary<'_> {
+    fn print(&self) -> Result<()> {
+        let p = self.parsed;
+        let l = self.linked;
+        let count = |f: &dyn Fn(&Link) -> bool| l.links.iter().filter(|(_, k)| f(k)).count();
+        let exact = count(&|k| *k == Link::Exact);
+        let new = count(&|k| *k == Link::New);
+        let reworded: Vec<(&String, &Link)> = l
+            .links
+            .iter()
+            .filter(|(_, k)| matches!(k, Link::Reworded { .. }))
+            .map(|(id, k)| (id, k))
+            .collect();
+        let out = std::io::stdout();
+        let mut o = out.lock();
+        if self.a.format == Format::Json {
+            let v = serde_json::json!({
+                "round": self.a.round,
+                "platform": p.platform.name(),
+                "variant": p.variant,
+                "detected": p.detected,
+                "encoding": p.encoding.name(),
+                "responses": p.respondents.len(),
+                "questions": p.items.len(),
+                "linked": exact,
+                "reworded": reworded.iter().map(|(id, k)| match k {
+                    Link::Reworded { old, similarity } => serde_json::json!({"question_id": id, "old": old, "similarity": similarity}),
+                    _ => serde_json::Value::Null,
+                }).collect::<Vec<_>>(),
+                "new": l.links.iter().filter(|(_, k)| *k == Link::New).map(|(id, _)| id).collect::<Vec<_>>(),
+                "dropped": l.dropped,
+                "scale_changed": l.rescaled.iter().map(|(id, a, b)| serde_json::json!({"question_id": id, "from": a, "to": b})).collect::<Vec<_>>(),
+                "dropped_columns": p.dropped,
+                "kept_columns": p.kept.iter().map(|(h, _)| h).collect::<Vec<_>>(),
+                "segments": p.segments.iter().map(|s| &s.name).collect::<Vec<_>>(),
+                "quality": self.rf.quality.iter().map(|(k, n)| (k.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
+                "seconds": self.secs,
+            });
+            writeln!(o, "{}", serde_json::to_string_pretty(&v)?)?;
+            return Ok(());
+        }
+        let how = if p.detected {
+            "detected"
+        } else {
+            "as requested"
+        };
+        writeln!(
+            o,
+            "read {}: {} ({}, {how}), {}",
+            self.a.file.display(),
+            p.platform.name(),
+            p.variant,
+            p.encoding.name()
+        )?;
+        writeln!(
+            o,
+            "  {} responses, {} questions, {} segment column(s){}",
+            p.respondents.len(),
+            p.items.len(),
+            p.segments.len(),
+            if p.segments.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ": {}",
+                    p.segments
+                        .iter()
+                        .map(|s| format!("{} <- {:?}", s.name, s.header))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        )?;
+        writeln!(o, "catalog for round {}:", self.a.round)?;
+        writeln!(o, "  linked    {exact:>4}")?;
+        writeln!(o, "  reworded  {:>4}", reworded.len())?;
+        for (id, k) in &reworded {
+            if let Link::Reworded { old, similarity } = k {
+                let new_text = self.parsed.items
+                    [l.links.iter().position(|(i, _)| i == *id).unwrap_or(0)]
+                .text
+                .clone();
+                writeln!(
+                    o,
+                    "      {id}: {old:?} -> {new_text:?} (similarity {similarity:.2})"
+                )?;
+            }
+        }
+        writeln!(
+            o,
+            "  new       {new:>4}{}",
+            list(
+                l.links
+                    .iter()
+                    .filter(|(_, k)| *k == Link::New)
+                    .map(|(id, _)| id.as_str())
+            )
+        )?;
+        writeln!(
+            o,
+            "  dropped   {:>4}{}",
+            l.dropped.len(),
+            list(l.dropped.iter().map(String::as_str))
+        )?;
+        if !l.rescaled.is_empty() {
+            writeln!(o, "  rescaled  {:>4}", l.rescaled.len())?;
+            for (id, a, b) in &l.rescaled {
+                writeln!(o, "      {id}: {a} -> {b} (flagged scale_changed)")?;
+            }
+        }
+        if p.dropped.is_empty() {
+            writeln!(
+                o,
+                "privacy: no identifying columns; respondents pseudonymised"
+            )?;
+        } else {
+            writeln!(
+                o,
+                "privacy: dropped {} identifying column(s): {}; respondents pseudonymised",
+                p.dropped.len(),
+                p.dropped.join(", ")
+            )?;
+        }
+        if !p.kept.is_empty() {
+            writeln!(
+                o,
+                "privacy: KEPT on request: {}",
+                p.kept
+                    .iter()
+                    .map(|(h, _)| h.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
+        let q: Vec<String> = self
+            .rf
+            .quality
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        writeln!(o, "quality (flagged, not dropped): {}", q.join(", "))?;
+        let rate = self
+            .ws
+            .config
+            .rounds
+            .get(&self.a.round)
+            .and_then(RoundMeta::response_rate);
+        writeln!(
+            o,
+            "imported round {} ({} response rows{}) in {:.2} s (reading {:.2} s)",
+            self.a.round,
+            self.rf.responses.height(),
+            rate.map(|r| format!(", response rate {:.1} %", r * 100.0))
+                .unwrap_or_default(),
+            self.secs,
+            self.read_secs
+        )?;
+        Ok(())
+    }
+}
+
+fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<&str> = ids.collect();
+    if v.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<&str> = v.iter().take(8).copied().collect();
+    let more = if v.len() > 8 {
+        format!(" and {} more", v.len() - 8)
+    } else {
+        String::new()
+    };
+    format!("  {}{more}", shown.join(", "))
+}

@@ -1,0 +1,24 @@
+//! `pulse init DIR`: create a workspace.
+
+use anyhow::Result;
+
+use crate::ExitStatus;
+use crate::cli::InitArgs;
+use crate::store::workspace;
+
+/// Runs `pulse init`.
+pub fn run(args: &InitArgs) -> Result<ExitStatus> {
+    let org = args.org.clone().unwrap_or_else(|| {
+        args.dir.file_name().map_or_else(
+            || "my-organisation".into(),
+            |n| n.to_string_lossy().to_string(),
+        )
+    });
+    workspace::init(&args.dir, &org, super::STARTER_QUERIES)?;
+    println!("created workspace {} for {org}", args.dir.display());
+    println!(
+        "next: cd {} && pulse import survey EXPORT.csv --round 2026-Q1 --invited N",
+        args.dir.display()
+    );
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,559 @@
+//! Header layouts of the survey platforms: which rows are headers, which columns are metadata,
+//! which identify people, and how sub-items group under a parent question.
+//!
+//! Detection goes by signature (FORMATS.md section 9), never by guessing the number of header
+//! rows. Columns are keyed by position: header names repeat in real exports.
+
+use super::decode::Grid;
+use super::scales::normalise;
+
+/// A survey platform whose exports pulse reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// Qualtrics: current 3-row, 2016–17 "Insights" 3-row, or legacy 2-row exports.
+    Qualtrics,
+    /// SurveyMonkey: 2 header rows.
+    SurveyMonkey,
+    /// Google Forms: the responses sheet (CSV/TSV) or the Forms download.
+    GoogleForms,
+    /// Microsoft Forms: Excel re-saved as CSV.
+    MicrosoftForms,
+    /// Typeform: `#` token column, one column per multi-select option.
+    Typeform,
+    /// LimeSurvey: R export or CSV export with full question text headings.
+    LimeSurvey,
+    /// Any CSV with one header row of question texts.
+    Plain,
+}
+
+impl Platform {
+    /// Every platform, in the order `--platform` lists them.
+    pub const ALL: [Platform; 7] = [
+        Platform::Qualtrics,
+        Platform::SurveyMonkey,
+        Platform::GoogleForms,
+        Platform::MicrosoftForms,
+        Platform::Typeform,
+        Platform::LimeSurvey,
+        Platform::Plain,
+    ];
+
+    /// The name used on the command line and in the store.
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Qualtrics => "qualtrics",
+            Platform::SurveyMonkey => "surveymonkey",
+            Platform::GoogleForms => "google-forms",
+            Platform::MicrosoftForms => "microsoft-forms",
+            Platform::Typeform => "typeform",
+            Platform::LimeSurvey => "limesurvey",
+            Platform::Plain => "csv",
+        }
+    }
+
+    /// Parses a `--platform` value.
+    pub fn parse(s: &str) -> Option<Platform> {
+        Platform::ALL
+            .into_iter()
+            .find(|p| p.name() == s || (s == "plain" && *p == Platform::Plain))
+    }
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// The platform's response or respondent identifier.
+    ResponseId,
+    /// When the response was submitted (or last recorded).
+    Submitted,
+    /// When the response was started.
+    Started,
+    /// Time taken, in seconds.
+    Duration,
+    /// Percent of the survey completed (Qualtrics `Progress`).
+    Progress,
+    /// Finished flag (`1`/`0`, `True`/`False`, `Yes`/`No`, `completed`/`partial`).
+    Finished,
+    /// An identifying column: dropped unless kept, may link a person across rounds.
+    Pii {
+        /// Whether this column identifies the person stably (e-mail, external reference).
+        person_key: bool,
+    },
+    /// Platform bookkeeping that is neither a question nor identifying.
+    Meta,
+    /// A question or question sub-item.
+    Question,
+}
+
+/// One column of the export.
+#[derive(Debug, Clone)]
+pub struct ColumnSpec {
+    /// Position in the file (0-based).
+    pub index: usize,
+    /// Header as written (row 1), for messages and `--keep-column`.
+    pub header: String,
+    /// Full question text (parent and sub-item joined) for questions; the header otherwise.
+    pub text: String,
+    /// Parent question text when this column is one row of a grid or one option of a multi-select.
+    pub parent: Option<String>,
+    /// The sub-item: the grid row or option label.
+    pub sub: Option<String>,
+    /// What the column holds.
+    pub role: Role,
+    /// The platform marks this column as free text ("Open-Ended Response", `_TEXT`).
+    pub text_hint: bool,
+}
+
+/// The structure of one export.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The platform.
+    pub platform: Platform,
+    /// The export variant, for the import message (`current 3-row export`).
+    pub variant: &'static str,
+    /// How many rows at the top are headers.
+    pub header_rows: usize,
+    /// Every column, in file order.
+    pub columns: Vec<ColumnSpec>,
+}
+
+fn cell(grid: &Grid, row: usize, col: usize) -> &str {
+    grid.rows
+        .get(row)
+        .and_then(|r| r.cells.get(col))
+        .map_or("", String::as_str)
+}
+
+fn norm_key(s: &str) -> String {
+    normalise(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Detects the platform from the header rows (FORMATS.md section 9).
+pub fn detect(grid: &Grid) -> Option<(Platform, &'static str)> {
+    let r0: Vec<String> = grid.rows[0].cells.iter().map(|c| norm_key(c)).collect();
+    let row = |i: usize| grid.rows.get(i).map(|r| r.cells.as_slice()).unwrap_or(&[]);
+    let row2_starts = |p: &str| {
+        row(2)
+            .first()
+            .is_some_and(|c| c.trim_start().starts_with(p))
+    };
+    if row2_starts("{\"ImportId\"") {
+        return Some((Platform::Qualtrics, "current 3-row export"));
+    }
+    if row2_starts("{'ImportId'") {
+        return Some((Platform::Qualtrics, "2016-17 Insights 3-row export"));
+    }
+    if r0.len() >= 10
+        && (0..10).all(|i| r0[i] == format!("v{}", i + 1))
+        && norm_key(cell(grid, 1, 0)) == "responseid"
+    {
+        return Some((Platform::Qualtrics, "legacy 2-row export"));
+    }
+    let first = r0.first().map_or("", String::as_str);
+    if matches!(first, "respondentid")
+        || (first.is_empty() && r0.get(1).is_some_and(|c| c == "respondentid"))
+    {
+        let r1: Vec<String> = row(1).iter().map(|c| normalise(c)).collect();
+        if r1
+            .iter()
+            .any(|c| c == "response" || c == "open-ended response")
+        {
+            return Some((Platform::SurveyMonkey, "2-row export"));
+        }
+        return Some((
+            Platform::SurveyMonkey,
+            "1-row export (second header row removed)",
+        ));
+    }
+    if r0.len() >= 4 && r0[..4] == ["responseid", "datesubmitted", "lastpage", "startlanguage"] {
+        return Some((Platform::LimeSurvey, "full question text export"));
+    }
+    if r0.len() >= 4 && r0[..4] == ["id", "submitdate", "lastpage", "startlanguage"] {
+        return Some((Platform::LimeSurvey, "question code export"));
+    }
+    if r0.len() >= 3 && r0[..3] == ["id", "starttime", "completiontime"] {
+        return Some((Platform::MicrosoftForms, "Excel export saved as CSV"));
+    }
+    if first == "timestamp" {
+        let d = cell(grid, 1, 0);
+        let ymd =
+            d.len() > 5 && d[..4].bytes().all(|b| b.is_ascii_digit()) && d.as_bytes()[4] == b'/';
+        let variant = if d.contains("GMT") || ymd {
+            "Forms download"
+        } else {
+            "responses sheet"
+        };
+        return Some((Platform::GoogleForms, variant));
+    }
+    if grid.rows[0].cells.first().is_some_and(|c| c == "#")
+        && r0.iter().any(|c| c == "submitdateutc" || c == "networkid")
+    {
+        return Some((Platform::Typeform, "responses export"));
+    }
+    None
+}
+
+/// Role of a metadata column by its (normalised) name; `None` means "a question".
+fn meta_role(key: &str) -> Option<Role> {
+    Some(match key {
+        "responseid" | "respondentid" | "responseid_" | "id" | "_recordid" | "#" => {
+            Role::ResponseId
+        }
+        "enddate" | "recordeddate" | "datesubmitted" | "submitdate" | "submitdateutc"
+        | "completiontime" | "timestamp" | "submittedat" | "submitted" => Role::Submitted,
+        "startdate" | "datestarted" | "startdateutc" | "starttime" | "startedat" => Role::Started,
+        "durationinseconds" | "totaltime" | "durations" | "duration" | "durationsec" => {
+            Role::Duration
+        }
+        "progress" => Role::Progress,
+        "finished" | "responsetype" | "complete" | "completed" => Role::Finished,
+        "recipientemail"
+        | "emailaddress"
+        | "email"
+        | "useremail"
+        | "username"
+        | "externalreference"
+        | "externaldatareference"
+        | "respondentemail"
+        | "verifiedemail" => Role::Pii { person_key: true },
+        "ipaddress" | "ip" | "ipaddr" | "locationlatitude" | "locationlongitude" | "latitude"
+        | "longitude" | "locationaccuracy" | "recipientfirstname" | "recipientlastname"
+        | "firstname" | "lastname" | "name" | "fullname" | "phone" | "phonenumber" | "mobile"
+        | "telephone" | "customdata" | "customdata1" | "networkid" | "token" | "referrer"
+        | "refurl" | "seed" => Role::Pii { person_key: false },
+        "status"
+        | "distributionchannel"
+        | "userlanguage"
+        | "collectorid"
+        | "responseset"
+        | "lastpage"
+        | "startlanguage"
+        | "datelastaction"
+        | "datestamp"
+        | "lastmodifiedtime"
+        | "totalpoints"
+        | "quizfeedback"
+        | "stagedateutc"
+        | "tags"
+        | "score"
+        | "v1"
+        | "v2"
+        | "v3"
+        | "v4"
+        | "v5"
+        | "v6"
+        | "v7"
+        | "v8"
+        | "v9"
+        | "v10" => Role::Meta,
+        _ => return None,
+    })
+}
+
+/// Splits a platform-joined label into (parent, sub): `Q [Row]`, `Q - Sub`, `Q-Sub`.
+fn split_sub(text: &str, seps: &[&str]) -> Option<(String, String)> {
+    let t = text.trim();
+    if let Some(stripped) = t.strip_suffix(']') {
+        if let Some(open) = stripped.rfind(" [").or_else(|| stripped.rfind('[')) {
+            let (p, s) = (
+                stripped[..open].trim(),
+                stripped[open..].trim_start_matches([' ', '[']),
+            );
+            if !p.is_empty() && !s.is_empty() {
+                return Some((p.to_string(), s.to_string()));
+            }
+        }
+    }
+    for sep in seps {
+        if let Some(i) = t.rfind(sep) {
+            let (p, s) = (t[..i].trim(), t[i + sep.len()..].trim());
+            if !p.is_empty() && !s.is_empty() {
+                return Some((p.to_string(), s.to_string()));
+            }
+        }
+    }
+    None
+}
+
+/// Builds the layout for a detected (or user-chosen) platform.
+pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout {
+    let width = grid.rows[0].cells.len();
+    let header_rows = match (platform, variant) {
+        (Platform::Qualtrics, v) if v.starts_with("legacy") => 2,
+        (Platform::Qualtrics, _) => 3,
+        (Platform::SurveyMonkey, v) if v.starts_with("2-row") => 2,
+        _ => 1,
+    };
+    let mut columns = Vec::with_capacity(width);
+    let mut sm_parent = String::new();
+    for i in 0..width {
+        let h0 = cell(grid, 0, i).to_string();
+        let (name, label) = match (platform, header_rows) {
+            (Platform::Qualtrics, 2) => {
+                (cell(grid, 1, i).to_string(), cell(grid, 1, i).to_string())
+            }
+            (Platform::Qualtrics, _) => (h0.clone(), cell(grid, 1, i).to_string()),
+            _ => (h0.clone(), h0.clone()),
+        };
+        let key = norm_key(&name);
+        let mut role = meta_role(&key).unwrap_or(Role::Question);
+        // Qualtrics current exports name the response id `ResponseId` in row 1.
+        if platform == Platform::LimeSurvey
+            && (key.starts_with("grouptime")
+                || key.starts_with("questiontime")
+                || key.starts_with("filecount"))
+        {
+            role = Role::Meta;
+        }
+        if platform == Platform::MicrosoftForms
+            && (h0.starts_with("Points - ") || h0.starts_with("Feedback - "))
+        {
+            role = Role::Meta;
+        }
+        if platform == Platform::GoogleForms
+            && (h0.ends_with("[Score]") || h0.ends_with("[Feedback]"))
+        {
+            role = Role::Meta;
+        }
+        if platform == Platform::Plain && key == "timestamp" {
+            role = Role::Submitted;
+        }
+        let mut spec = ColumnSpec {
+            index: i,
+            header: if platform == Platform::Qualtrics && header_rows == 3 {
+                h0.clone()
+            } else {
+                name.clone()
+            },
+            text: label.clone(),
+            parent: None,
+            sub: None,
+            role,
+            text_hint: false,
+        };
+        if spec.role == Role::Question {
+            match platform {
+                Platform::SurveyMonkey if header_rows == 2 => {
+                    let r1 = cell(grid, 1, i).trim().to_string();
+                    let r1n = normalise(&r1);
+                    if !h0.trim().is_empty() {
+                        sm_parent = clean_html(&h0);
+                    }
+                    let next_is_same = i + 1 < width && cell(grid, 0, i + 1).trim().is_empty();
+                    let starts_group = !h0.trim().is_empty() && next_is_same;
+                    if r1n == "open-ended response" {
+                        spec.text_hint = true;
+                        spec.text = sm_parent.clone();
+                    } else if r1n == "response" && !starts_group && !h0.trim().is_empty() {
+                        spec.text = sm_parent.clone();
+                    } else {
+                        spec.parent = Some(sm_parent.clone());
+                        spec.sub = Some(r1.clone());
+                        spec.text = format!("{sm_parent} [{r1}]");
+                        spec.text_hint = r1n.starts_with("other (please specify)");
+                    }
+                }
+                Platform::Qualtrics => {
+                    spec.text_hint = h0.ends_with("_TEXT") || h0.contains("_TEXT_");
+                    if let Some((p, s)) = split_sub(&label, &[" - ", "-"]) {
+                        if qualtrics_grouped(&h0) || header_rows == 2 {
+                            spec.parent = Some(p);
+                            spec.sub = Some(s);
+                        }
+                    }
+                    spec.text = clean_html(&label);
+                }
+                _ => {
+                    spec.text = clean_html(&label);
+                    if let Some((p, s)) = split_sub(&spec.text, &[]) {
+                        spec.parent = Some(p);
+                        spec.sub = Some(s);
+                    }
+                    spec.text_hint = normalise(&label).ends_with("[other]");
+                }
+            }
+        }
+        columns.push(spec);
+    }
+    if platform == Platform::Qualtrics && header_rows == 2 {
+        regroup_by_common_prefix(&mut columns);
+    }
+    if platform == Platform::Typeform {
+        group_typeform_options(grid, &mut columns, header_rows);
+    }
+    Layout {
+        platform,
+        variant,
+        header_rows,
+        columns,
+    }
+}
+
+/// Qualtrics keys like `Q5_1` (one option or grid row of Q5), not `Q5_TEXT`.
+fn qualtrics_grouped(key: &str) -> bool {
+    match key.rsplit_once('_') {
+        Some((p, s)) => !p.is_empty() && !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()),
+        None => false,
+    }
+}
+
+/// Legacy Qualtrics joins `Question-Statement` with a bare `-`, which also appears inside
+/// texts: take the parent as the longest `-`-ended prefix shared with a neighbouring column.
+fn regroup_by_common_prefix(columns: &mut [ColumnSpec]) {
+    let n = columns.len();
+    for i in 0..n {
+        if columns[i].role != Role::Question {
+            continue;
+        }
+        let t = columns[i].text.clone();
+        let mut best: Option<usize> = None;
+        for j in [i.wrapping_sub(1), i + 1] {
+            if j >= n || columns[j].role != Role::Question {
+                continue;
+            }
+            let o = &columns[j].text;
+            let common = t
+                .char_indices()
+                .zip(o.chars())
+                .take_while(|((_, a), b)| a == b)
+                .last()
+                .map_or(0, |((k, c), _)| k + c.len_utf8());
+            if let Some(dash) = t[..common].rfind('-') {
+                if dash >= 8 && best.is_none_or(|b| dash > b) {
+                    best = Some(dash);
+                }
+            }
+        }
+        match best {
+            Some(d) => {
+                columns[i].parent = Some(t[..d].trim().to_string());
+                columns[i].sub = Some(t[d + 1..].trim().to_string());
+            }
+            None => {
+                columns[i].parent = None;
+                columns[i].sub = None;
+            }
+        }
+    }
+}
+
+/// Typeform heads each multi-select option column by the option label alone: a column whose
+/// answers are only its own header (or blank) is an option; consecutive ones form a question.
+fn group_typeform_options(grid: &Grid, columns: &mut [ColumnSpec], header_rows: usize) {
+    let is_option = |c: &ColumnSpec| {
+        c.role == Role::Question
+            && grid.rows[header_rows..].iter().all(|r| {
+                let v = r.cells[c.index].trim();
+                v.is_empty() || v == c.header.trim()
+            })
+            && grid.rows[header_rows..]
+                .iter()
+                .any(|r| !r.cells[c.index].trim().is_empty())
+    };
+    let flags: Vec<bool> = columns.iter().map(is_option).collect();
+    let mut i = 0;
+    while i < columns.len() {
+        if !flags[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < columns.len()
+            && (flags[i] || (normalise(&columns[i].header) == "other" && i > start))
+        {
+            i += 1;
+        }
+        let labels: Vec<String> = columns[start..i].iter().map(|c| c.header.clone()).collect();
+        let parent = format!("Select all that apply: {}", labels.join(" / "));
+        for c in &mut columns[start..i] {
+            c.parent = Some(parent.clone());
+            c.sub = Some(c.header.clone());
+            c.text_hint = normalise(&c.header) == "other";
+        }
+    }
+}
+
+/// Removes HTML tags and entities that platforms leave in question text.
+pub fn clean_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    out.split(|c: char| c.is_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::decode::grid_from_bytes;
+
+    fn detect_str(s: &str) -> Option<Platform> {
+        detect(&grid_from_bytes("t", s.as_bytes(), None).unwrap()).map(|(p, _)| p)
+    }
+
+    #[test]
+    fn signatures() {
+        assert_eq!(
+            detect_str(
+                "StartDate,Q1\nStart,Q one\n\"{\"\"ImportId\"\":\"\"x\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\n1,2\n"
+            ),
+            Some(Platform::Qualtrics)
+        );
+        assert_eq!(
+            detect_str("Respondent ID,Collector ID,How?\n,,Response\n1,2,Good\n"),
+            Some(Platform::SurveyMonkey)
+        );
+        assert_eq!(
+            detect_str("Timestamp,How?\n4/22/2016 19:57:50,Good\n"),
+            Some(Platform::GoogleForms)
+        );
+        assert_eq!(
+            detect_str("ID,Start time,Completion time,Email,Name,How?\n1,a,b,anonymous,,Good\n"),
+            Some(Platform::MicrosoftForms)
+        );
+        assert_eq!(
+            detect_str("#,How?,Start Date (UTC),Submit Date (UTC),Network ID\nabc,Good,a,b,c\n"),
+            Some(Platform::Typeform)
+        );
+        assert_eq!(
+            detect_str(
+                "\"Response ID\",\"Date submitted\",\"Last page\",\"Start language\"\n\"1\",\"\",\"1\",\"en\"\n"
+            ),
+            Some(Platform::LimeSurvey)
+        );
+        assert_eq!(detect_str("team,How?\nA,Good\n"), None);
+    }
+
+    #[test]
+    fn grid_rows_split() {
+        assert_eq!(
+            split_sub("Rate these [Docs]", &[]),
+            Some(("Rate these".into(), "Docs".into()))
+        );
+        assert_eq!(
+            split_sub("Q2 - Topics", &[" - "]),
+            Some(("Q2".into(), "Topics".into()))
+        );
+        assert_eq!(clean_html("A <br>B&amp;C"), "A B&C");
+    }
+}

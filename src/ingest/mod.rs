@@ -1,0 +1,10 @@
+//! Raw survey exports to a parsed round: decoding, platform layouts, scales, privacy.
+//!
+//! Nothing here touches the workspace; `store` takes a [`survey::Survey`] from here.
+
+pub mod decode;
+pub mod layout;
+pub mod privacy;
+pub mod scales;
+pub mod survey;
+pub mod timestamp;

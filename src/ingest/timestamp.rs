@@ -1,0 +1,100 @@
+//! Timestamps as survey platforms write them (FORMATS.md section 10), to UTC-or-naive datetimes.
+//!
+//! Most exports carry no zone; those are kept as written (local naive time). A zone in the cell
+//! (`GMT+2`, `-04:00`, `Z`, `(UTC)` in the header) converts the value to UTC.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+/// Parses one timestamp cell. `utc_header` is true when the column header says `(UTC)`.
+pub fn parse(s: &str) -> Option<NaiveDateTime> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(d.naive_utc());
+    }
+    // Google Forms download: `2022/06/22 11:07:29 AM GMT+2` (abbreviated zones are kept naive).
+    if let Some(i) = t.find(" GMT") {
+        let (base, zone) = (&t[..i], &t[i + 4..]);
+        let dt = parse_naive(base)?;
+        let off = parse_offset(zone).unwrap_or(0);
+        return Some(dt - chrono::Duration::seconds(off));
+    }
+    if let Some(dt) = parse_naive(t) {
+        return Some(dt);
+    }
+    // Drop a trailing alphabetic zone abbreviation (`AST`) and keep the local time.
+    if let Some((base, zone)) = t.rsplit_once(' ') {
+        if zone.chars().all(|c| c.is_ascii_uppercase()) && zone.len() <= 5 {
+            return parse_naive(base);
+        }
+    }
+    None
+}
+
+fn parse_offset(z: &str) -> Option<i64> {
+    if z.is_empty() {
+        return Some(0);
+    }
+    let sign = if z.starts_with('-') { -1 } else { 1 };
+    let z = z.trim_start_matches(['+', '-']);
+    let (h, m) = z.split_once(':').unwrap_or((z, "0"));
+    Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
+}
+
+const FORMATS: &[&str] = &[
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+];
+
+fn parse_naive(t: &str) -> Option<NaiveDateTime> {
+    for f in FORMATS {
+        if let Ok(d) = NaiveDateTime::parse_from_str(t, f) {
+            return Some(d);
+        }
+    }
+    for f in ["%Y-%m-%d", "%m/%d/%Y", "%a %b %d %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, f) {
+            return d.and_hms_opt(0, 0, 0);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        parse(s)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_timestamp_zoo() {
+        assert_eq!(p("2017-07-18 08:28:09"), "2017-07-18 08:28:09");
+        assert_eq!(p("04/25/2017 23:03:44"), "2017-04-25 23:03:44");
+        assert_eq!(p("4/22/2016 19:57:50"), "2016-04-22 19:57:50");
+        assert_eq!(p("2022/06/22 11:07:29 AM AST"), "2022-06-22 11:07:29");
+        assert_eq!(p("2021/10/13 2:04:34 PM GMT+2"), "2021-10-13 12:04:34");
+        assert_eq!(p("8/20/25 12:51:45"), "2025-08-20 12:51:45");
+        assert_eq!(p("2017-10-23T05:40:39.000-04:00"), "2017-10-23 09:40:39");
+        assert_eq!(p("2017-10-23T09:41:19"), "2017-10-23 09:41:19");
+        assert_eq!(p("Sat Jun 15 2024"), "2024-06-15 00:00:00");
+        assert_eq!(p("yesterday"), "");
+    }
+}

@@ -1,0 +1,224 @@
+//! Tables at rest: Hive-partitioned Parquet under `store/<table>/round=<id>/part-0.parquet`, and
+//! the lazy frames `pulse query` and the analyses read.
+//!
+//! The partition column `round` lives in the folder name, not in the file (the Hive convention
+//! DuckDB, pandas, Spark and Trino follow); readers here add it back.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use polars::prelude::*;
+
+use super::catalog::Catalog;
+use super::workspace::Workspace;
+
+/// Tables stored per round.
+pub const ROUND_TABLES: [&str; 4] = ["responses", "respondents", "comments", "questions"];
+
+/// Relative path of a round's partition of a table.
+pub fn partition(table: &str, round: &str) -> String {
+    format!("store/{table}/round={round}")
+}
+
+/// Writes a frame as one Parquet file.
+pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
+    if let Some(p) = path.parent() {
+        fs::create_dir_all(p)?;
+    }
+    let f = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    ParquetWriter::new(f)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn scan_round(ws: &Workspace, table: &str, round: &str) -> Result<Option<LazyFrame>> {
+    let file = ws.path(&partition(table, round)).join("part-0.parquet");
+    if !file.exists() {
+        return Ok(None);
+    }
+    let path = file.to_string_lossy().to_string();
+    let lf = LazyFrame::scan_parquet(PlRefPath::from(path.as_str()), ScanArgsParquet::default())
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading {}", file.display()))?;
+    Ok(Some(lf.select([
+        lit(round.to_string()).alias("round"),
+        all().as_expr(),
+    ])))
+}
+
+/// A per-round table over the given rounds (all imported rounds when `rounds` is None).
+///
+/// Rounds can carry different segment columns, so frames are aligned by name: a column a round
+/// lacks is null there.
+pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<LazyFrame> {
+    let all_rounds = ws.round_ids();
+    let rounds = rounds.unwrap_or(&all_rounds);
+    let mut frames = Vec::new();
+    for r in rounds {
+        if let Some(lf) = scan_round(ws, name, r)? {
+            frames.push(lf);
+        }
+    }
+    if frames.is_empty() {
+        return Ok(empty_table(name).lazy());
+    }
+    if frames.len() == 1 {
+        return Ok(frames.pop().expect("one frame"));
+    }
+    // Align schemas (segment columns differ between rounds).
+    let mut schemas = Vec::new();
+    for f in &mut frames {
+        schemas.push(
+            f.collect_schema()
+                .map_err(anyhow::Error::from)
+                .context("reading a table schema")?,
+        );
+    }
+    let mut names: Vec<PlSmallStr> = Vec::new();
+    for s in &schemas {
+        for n in s.iter_names() {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+    }
+    let aligned: Vec<LazyFrame> = frames
+        .into_iter()
+        .zip(&schemas)
+        .map(|(f, s)| {
+            let exprs: Vec<Expr> = names
+                .iter()
+                .map(|n| {
+                    if s.contains(n) {
+                        col(n.clone())
+                    } else {
+                        lit(NULL).cast(DataType::String).alias(n.clone())
+                    }
+                })
+                .collect();
+            f.select(exprs)
+        })
+        .collect();
+    concat(aligned, UnionArgs::default())
+        .map_err(anyhow::Error::from)
+        .context("combining rounds")
+}
+
+/// An empty frame with a table's documented columns.
+pub fn empty_table(name: &str) -> DataFrame {
+    let s = |n: &str| Column::new_empty(n.into(), &DataType::String);
+    let f = |n: &str| Column::new_empty(n.into(), &DataType::Float64);
+    let cols = match name {
+        "responses" => vec![
+            s("round"),
+            s("respondent"),
+            s("question_id"),
+            s("label"),
+            f("value"),
+        ],
+        "respondents" => vec![
+            s("round"),
+            s("respondent"),
+            Column::new_empty(
+                "submitted_at".into(),
+                &DataType::Datetime(TimeUnit::Milliseconds, None),
+            ),
+            f("duration_s"),
+            Column::new_empty("complete".into(), &DataType::Boolean),
+            s("quality_flags"),
+        ],
+        "comments" => vec![s("round"), s("respondent"), s("question_id"), s("text")],
+        _ => vec![s("round")],
+    };
+    DataFrame::new(0, cols).expect("empty columns of equal length")
+}
+
+/// The `rounds` table, from pulse.toml.
+pub fn rounds_frame(ws: &Workspace) -> Result<DataFrame> {
+    let r = &ws.config.rounds;
+    let ids: Vec<&str> = r.keys().map(String::as_str).collect();
+    let platform: Vec<&str> = r.values().map(|m| m.platform.as_str()).collect();
+    let source: Vec<&str> = r.values().map(|m| m.source_file.as_str()).collect();
+    let imported: Vec<&str> = r.values().map(|m| m.imported_at.as_str()).collect();
+    let invited: Vec<Option<u64>> = r.values().map(|m| m.invited).collect();
+    let responses: Vec<u64> = r.values().map(|m| m.responses).collect();
+    let rate: Vec<Option<f64>> = r
+        .values()
+        .map(super::workspace::RoundMeta::response_rate)
+        .collect();
+    let df = DataFrame::new(
+        ids.len(),
+        vec![
+            Column::new("round".into(), ids),
+            Column::new("platform".into(), platform),
+            Column::new("source_file".into(), source),
+            Column::new("imported_at".into(), imported),
+            Column::new("invited".into(), invited),
+            Column::new("responses".into(), responses),
+            Column::new("response_rate".into(), rate),
+        ],
+    )?;
+    Ok(df)
+}
+
+/// The `questions` table, from the catalog (so edited tags show without re-import).
+pub fn questions_frame(catalog: &Catalog) -> Result<DataFrame> {
+    let mut round = Vec::new();
+    let mut id = Vec::new();
+    let mut text = Vec::new();
+    let mut kind = Vec::new();
+    let mut points: Vec<Option<u32>> = Vec::new();
+    let mut construct = Vec::new();
+    let mut aspect = Vec::new();
+    let mut capability = Vec::new();
+    let mut direction = Vec::new();
+    let mut group = Vec::new();
+    let mut wording = Vec::new();
+    let mut scale = Vec::new();
+    for q in &catalog.questions {
+        for (r, a) in &q.rounds {
+            round.push(r.clone());
+            id.push(q.id.clone());
+            text.push(a.text.clone());
+            kind.push(q.kind.clone());
+            points.push(
+                crate::ingest::scales::ScaleKind::from_name(&a.scale)
+                    .and_then(|s| u32::try_from(s.points()).ok()),
+            );
+            construct.push(q.construct.clone());
+            aspect.push(q.aspect.clone());
+            capability.push(q.capability.clone());
+            direction.push(if q.direction.is_empty() {
+                "higher_is_better".to_string()
+            } else {
+                q.direction.clone()
+            });
+            group.push(q.group.clone());
+            wording.push(a.wording_changed);
+            scale.push(a.scale_changed);
+        }
+    }
+    let n = round.len();
+    let df = DataFrame::new(
+        n,
+        vec![
+            Column::new("round".into(), round),
+            Column::new("question_id".into(), id),
+            Column::new("text".into(), text),
+            Column::new("kind".into(), kind),
+            Column::new("scale_points".into(), points),
+            Column::new("construct".into(), construct),
+            Column::new("aspect".into(), aspect),
+            Column::new("capability".into(), capability),
+            Column::new("direction".into(), direction),
+            Column::new("grid".into(), group),
+            Column::new("wording_changed".into(), wording),
+            Column::new("scale_changed".into(), scale),
+        ],
+    )?;
+    Ok(df.sort(["round", "question_id"], SortMultipleOptions::default())?)
+}

@@ -1,0 +1,6 @@
+//! The workspace at rest: settings, the question catalog, Parquet tables and atomic changes.
+
+pub mod build;
+pub mod catalog;
+pub mod frames;
+pub mod workspace;
