@@ -1,8 +1,101 @@
-//! `pulse demo`.
+//! `pulse demo`: build the demo organisation's workspace from the bundled exports and import
+//! every round, the way a user would.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
 use crate::ExitStatus;
-use crate::cli::DemoArgs;
-use anyhow::Result;
+use crate::cli::{DemoArgs, Format, Global, ImportCommand, ImportSurveyArgs, TableArgs};
+use crate::synth::DEMO_ROUNDS;
+
+/// The demo exports, compiled in so `pulse demo` works from any folder.
+const FIXTURES: [&[u8]; 4] = [
+    include_bytes!(
+        "../../fixtures/demo/2025-Q4 Developer Platform Survey (Responses) - Form Responses 1.csv"
+    ),
+    include_bytes!("../../fixtures/demo/2026-Q1 developer platform survey - SurveyMonkey.csv"),
+    include_bytes!("../../fixtures/demo/2026-Q2_Developer+Platform+Pulse_June+30,+2026_10.15.csv"),
+    include_bytes!(
+        "../../fixtures/demo/2026-Q3_Developer+Platform+Pulse_September+30,+2026_09.02.csv"
+    ),
+];
+
+/// The bundled bytes of demo round `i`.
+pub fn fixture(i: usize) -> &'static [u8] {
+    FIXTURES[i]
+}
+
+fn prepare(out: &Path) -> Result<()> {
+    if out.exists() {
+        if out.join(".pulse/demo").exists() {
+            std::fs::remove_dir_all(out)
+                .with_context(|| format!("removing the old demo in {}", out.display()))?;
+        } else if std::fs::read_dir(out)?.next().is_some() {
+            bail!(
+                "{} exists and is not a pulse demo\nhint: pass --out with a new folder",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Runs `pulse demo`.
-pub fn run(_a: &DemoArgs) -> Result<ExitStatus> {
+pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
+    let out = &a.out;
+    prepare(out)?;
+    crate::store::workspace::init(out, "Acme Corp (demo)", super::STARTER_QUERIES)?;
+    std::fs::write(
+        out.join(".pulse/demo"),
+        "built by `pulse demo`; safe to delete\n",
+    )?;
+    let exports = out.join("exports");
+    std::fs::create_dir_all(&exports)?;
+    let g = Global {
+        workspace: Some(out.clone()),
+    };
+    for (i, r) in DEMO_ROUNDS.iter().enumerate() {
+        let file = exports.join(r.file);
+        let bytes: Vec<u8> = match &a.fixtures {
+            Some(dir) => std::fs::read(dir.join(r.file))
+                .with_context(|| format!("reading {}", dir.join(r.file).display()))?,
+            None => FIXTURES[i].to_vec(),
+        };
+        std::fs::write(&file, bytes).with_context(|| format!("writing {}", file.display()))?;
+        println!(
+            "\n$ pulse import survey \"exports/{}\" --round {} --invited {}",
+            r.file, r.id, r.invited
+        );
+        let args = ImportSurveyArgs {
+            file,
+            round: r.id.to_string(),
+            platform: "auto".into(),
+            invited: Some(r.invited),
+            replace: false,
+            segments: vec![],
+            keep_columns: vec![],
+            encoding: None,
+            format: Format::Table,
+        };
+        super::import::run(&g, &ImportCommand::Survey(args))?;
+    }
+    println!("\n$ pulse rounds");
+    super::rounds::run(
+        &g,
+        &TableArgs {
+            format: Format::Table,
+        },
+    )?;
+    println!("\n$ pulse query queries/top_box.sql   (first rows)");
+    let ws = crate::store::workspace::Workspace::open(out)?;
+    let df = super::query::execute(&ws, crate::cmd::STARTER_QUERIES[0].1)?;
+    crate::output::print_frame(&df.head(Some(12)), Format::Table)?;
+    println!("\ndemo workspace ready: {}", out.display());
+    println!("  try: pulse -w {} questions", out.display());
+    println!(
+        "       pulse -w {} query \"SELECT team, count(*) AS n FROM respondents GROUP BY team\"",
+        out.display()
+    );
     Ok(ExitStatus::Success)
 }

@@ -151,7 +151,13 @@ pub fn context(ws: &Workspace) -> Result<SQLContext> {
     ctx.register("rounds", frames::rounds_frame(ws)?.lazy());
     ctx.register("questions", frames::questions_frame(&catalog)?.lazy());
     for t in ["respondents", "responses", "comments"] {
-        ctx.register(t, frames::table(ws, t, None)?);
+        // Collected first: polars 0.55 fails `count(*)` over a union of Parquet scans
+        // ("casting from UInt32 to UInt128 not supported"); in-memory frames do not.
+        let df = frames::table(ws, t, None)?
+            .collect()
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("reading the {t} table"))?;
+        ctx.register(t, df.lazy());
     }
     Ok(ctx)
 }

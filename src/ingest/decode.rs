@@ -364,13 +364,30 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
         .delimiter(delimiter)
         .quoting(quoting)
         .from_reader(text.as_bytes());
+    // Line numbers from byte offsets: the record's first byte, counted in physical lines.
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    // The csv crate reports a record's position at the tail of the previous terminator, so
+    // skip line-ending bytes before counting.
+    let raw = text.as_bytes();
+    let line_at = |byte: u64| {
+        let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(raw.len());
+        while b < raw.len() && matches!(raw[b], b'\r' | b'\n') {
+            b += 1;
+        }
+        newlines.partition_point(|&nl| nl < b) as u64 + 1
+    };
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line = rec.position().map_or(0, csv::Position::line);
+                let line = rec.position().map_or(0, |p| line_at(p.byte()));
                 if let Some((i, f)) = rec
                     .iter()
                     .enumerate()

@@ -280,9 +280,18 @@ pub fn detect_scale(distinct: &[&str], hint: Option<&ScaleKind>) -> Option<Scale
     // Labelled: the smallest scale containing every label (prefer the earlier one on ties).
     let mut best: Option<&'static Scale> = None;
     for s in SCALES {
-        if distinct.iter().all(|l| s.value_of(l).is_some())
-            && best.is_none_or(|b| s.points.len() < b.points.len())
-        {
+        // Every label must be on the scale, and no two different labels may share a point
+        // ("Agree" and "Somewhat agree" together mean a 7-point scale).
+        let forms: std::collections::BTreeSet<String> = distinct
+            .iter()
+            .map(|l| strip_numeric_prefix(&normalise(l)))
+            .collect();
+        let values: Option<std::collections::BTreeSet<u64>> = forms
+            .iter()
+            .map(|f| s.value_of(f).map(|v| v as u64))
+            .collect();
+        let injective = values.is_some_and(|v| v.len() == forms.len());
+        if injective && best.is_none_or(|b| s.points.len() < b.points.len()) {
             best = Some(s);
         }
     }
@@ -326,6 +335,16 @@ mod tests {
         let s = detect_scale(&["Agree", "Somewhat agree", "Slightly disagree"], None).unwrap();
         assert_eq!(s.name(), "agreement7");
         assert_eq!(s.value_of("Somewhat agree"), Some(5.0));
+        let all7 = [
+            "Strongly disagree",
+            "Disagree",
+            "Somewhat disagree",
+            "Neither agree nor disagree",
+            "Somewhat agree",
+            "Agree",
+            "Strongly agree",
+        ];
+        assert_eq!(detect_scale(&all7, None).unwrap().name(), "agreement7");
     }
 
     #[test]

@@ -164,7 +164,25 @@ pub fn read(
     file: &str,
 ) -> Result<Survey, super::decode::InputError> {
     let (platform, variant, detected) = match opts.platform {
-        Some(p) => (p, "as requested", false),
+        Some(p) if p != Platform::Plain => match super::layout::detect(&grid) {
+            Some((d, v)) if d == p => (p, v, false),
+            other => {
+                return Err(super::decode::InputError {
+                    file: file.to_string(),
+                    pos: Some(super::decode::Pos { line: 1, field: 1 }),
+                    message: format!(
+                        "the header layout is not a {} export (it looks like {})",
+                        p.name(),
+                        other.map_or("no known platform", |(d, _)| d.name())
+                    ),
+                    hint: Some(
+                        "use --platform auto, or --platform csv to read it as one header row"
+                            .into(),
+                    ),
+                });
+            }
+        },
+        Some(p) => (p, "one header row", false),
         None => match super::layout::detect(&grid) {
             Some((p, v)) => (p, v, true),
             None => (Platform::Plain, "one header row", true),
@@ -575,7 +593,13 @@ fn single_column_item(
         .filter(|l| !is_excluded(l))
         .collect();
     let nonblank = codes.iter().filter(|&&k| k != NONE).count();
-    let kind = if let Some(s) = shared.filter(|s| valid.iter().all(|l| s.value_of(l).is_some())) {
+    let all_numbers = !valid.is_empty()
+        && valid
+            .iter()
+            .all(|l| l.trim().replace(',', "").parse::<f64>().is_ok());
+    let kind = if all_numbers && asks_for_quantity(&c.text) {
+        ItemKind::Numeric
+    } else if let Some(s) = shared.filter(|s| valid.iter().all(|l| s.value_of(l).is_some())) {
         ItemKind::Scale(s)
     } else if let Some(s) = detect_scale(&valid, None) {
         ItemKind::Scale(s)
@@ -605,7 +629,7 @@ fn single_column_item(
             position: 0,
             answers: Answers::Sets(sets),
         };
-    } else if looks_categorical(&valid, nonblank) {
+    } else if looks_categorical(&valid, nonblank) && !asks_for_text(&c.text, &valid) {
         ItemKind::Single
     } else {
         return text_item(c, data);
@@ -624,6 +648,45 @@ fn single_column_item(
         position: 0,
         answers: Answers::Coded { labels, codes },
     }
+}
+
+/// "How many hours…" asks for a quantity, even when every answer happens to fall in 0–10.
+fn asks_for_quantity(question: &str) -> bool {
+    let q = normalise(question);
+    [
+        "how many",
+        "hours",
+        "number of",
+        "how much time",
+        "minutes",
+        "days",
+        "per week",
+        "per month",
+    ]
+    .iter()
+    .any(|c| q.contains(c))
+        && !q.contains("likely")
+}
+
+/// Open questions ("What is the one thing we should improve?") answered at length are text even
+/// when answers repeat.
+fn asks_for_text(question: &str, valid: &[&str]) -> bool {
+    let q = normalise(question);
+    let strong = [
+        "comment",
+        "anything else",
+        "feedback",
+        "tell us",
+        "describe",
+        "explain",
+    ]
+    .iter()
+    .any(|c| q.contains(c));
+    let weak = ["improve", "why", "suggest", "what is the one thing"]
+        .iter()
+        .any(|c| q.contains(c));
+    let avg_len = valid.iter().map(|v| v.chars().count()).sum::<usize>() / valid.len().max(1);
+    strong || (weak && avg_len > 25)
 }
 
 fn looks_categorical(valid: &[&str], nonblank: usize) -> bool {

@@ -50,12 +50,13 @@ const FORMATS: &[&str] = &[
     "%Y-%m-%dT%H:%M:%S",
     "%Y/%m/%d %I:%M:%S %p",
     "%Y/%m/%d %H:%M:%S",
+    // Two-digit years first: `%Y` would read "25" as the year 25.
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %H:%M",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y %I:%M:%S %p",
     "%m/%d/%Y %I:%M %p",
-    "%m/%d/%y %H:%M:%S",
-    "%m/%d/%y %H:%M",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
 ];

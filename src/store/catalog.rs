@@ -184,11 +184,15 @@ fn words(text: &str) -> Vec<String> {
     normalise(text)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !STOP.contains(w))
-        .map(|w| {
-            w.strip_suffix('s')
+        .map(|w| match w.strip_suffix("ies") {
+            // Crude plural folding, enough for question texts: capabilities -> capability.
+            Some(stem) if stem.len() > 2 => format!("{stem}y"),
+            _ if w.ends_with("ss") => w.to_string(),
+            _ => w
+                .strip_suffix('s')
                 .filter(|s| s.len() > 2)
                 .unwrap_or(w)
-                .to_string()
+                .to_string(),
         })
         .collect()
 }

@@ -41,12 +41,22 @@ fn scan_round(ws: &Workspace, table: &str, round: &str) -> Result<Option<LazyFra
         return Ok(None);
     }
     let path = file.to_string_lossy().to_string();
-    let lf = LazyFrame::scan_parquet(PlRefPath::from(path.as_str()), ScanArgsParquet::default())
+    // polars reads `round` from the `round=<id>` folder (Hive partitioning), as DuckDB would;
+    // the hive schema keeps `2026-Q1` a string.
+    let mut args = ScanArgsParquet::default();
+    args.hive_options.enabled = Some(true);
+    args.hive_options.try_parse_dates = false;
+    args.hive_options.schema = Some(Arc::new(Schema::from_iter([Field::new(
+        "round".into(),
+        DataType::String,
+    )])));
+    let lf = LazyFrame::scan_parquet(PlRefPath::from(path.as_str()), args)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("reading {}", file.display()))?;
+    let _ = round;
     Ok(Some(lf.select([
-        lit(round.to_string()).alias("round"),
-        all().as_expr(),
+        col("round"),
+        all().exclude_cols(["round"]).as_expr(),
     ])))
 }
 
