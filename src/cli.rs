@@ -26,13 +26,7 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Workspace folder (default: the current folder).
-    #[arg(
-        long,
-        short = 'w',
-        global = true,
-        env = "PULSE_WORKSPACE",
-        value_name = "DIR"
-    )]
+    #[arg(long, short = 'w', global = true, env = "PULSE_WORKSPACE", value_name = "DIR")]
     pub workspace: Option<PathBuf>,
 }
 
@@ -73,6 +67,12 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
     Demo(DemoArgs),
+    /// Benchmark baseline: read a CSV with plain polars and print the time (no pulse logic).
+    #[command(hide = true)]
+    BaselineCsv {
+        /// The CSV file.
+        file: PathBuf,
+    },
 }
 
 /// `pulse init`.

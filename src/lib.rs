@@ -44,6 +44,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         Command::Query(a) => cmd::query::run(&cli.global, &a),
         Command::Generate(a) => cmd::generate::run(&a),
         Command::Demo(a) => cmd::demo::run(&a),
+        Command::BaselineCsv { file } => cmd::generate::baseline_csv(&file),
     }
 }
 

@@ -76,12 +76,7 @@ pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> Resul
             for i in 0..rows {
                 let rec: Vec<String> = cols
                     .iter()
-                    .map(|c| {
-                        c.get(i)
-                            .ok()
-                            .and_then(|v| cell_text(&v))
-                            .unwrap_or_default()
-                    })
+                    .map(|c| c.get(i).ok().and_then(|v| cell_text(&v)).unwrap_or_default())
                     .collect();
                 w.write_record(&rec)?;
             }
@@ -97,10 +92,7 @@ pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> Resul
                 cells.push(
                     cols.iter()
                         .map(|c| {
-                            c.get(i)
-                                .ok()
-                                .and_then(|v| cell_text(&v))
-                                .unwrap_or_else(|| "-".into())
+                            c.get(i).ok().and_then(|v| cell_text(&v)).unwrap_or_else(|| "-".into())
                         })
                         .collect(),
                 );

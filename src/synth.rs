@@ -77,13 +77,8 @@ pub const TEAMS: &[(&str, usize)] = &[
     ("developer-experience", 107),
     ("infra-tools", 3),
 ];
-const ROLES: &[&str] = &[
-    "Backend engineer",
-    "Frontend engineer",
-    "SRE",
-    "Data engineer",
-    "Engineering manager",
-];
+const ROLES: &[&str] =
+    &["Backend engineer", "Frontend engineer", "SRE", "Data engineer", "Engineering manager"];
 const TENURE: &[&str] = &["Less than 1 year", "1-3 years", "More than 3 years"];
 const SAT5: [&str; 5] = [
     "Very dissatisfied",
@@ -92,20 +87,10 @@ const SAT5: [&str; 5] = [
     "Satisfied",
     "Very satisfied",
 ];
-const EASE5: [&str; 5] = [
-    "Very difficult",
-    "Difficult",
-    "Neither easy nor difficult",
-    "Easy",
-    "Very easy",
-];
-const AGREE5: [&str; 5] = [
-    "Strongly disagree",
-    "Disagree",
-    "Neither agree nor disagree",
-    "Agree",
-    "Strongly agree",
-];
+const EASE5: [&str; 5] =
+    ["Very difficult", "Difficult", "Neither easy nor difficult", "Easy", "Very easy"];
+const AGREE5: [&str; 5] =
+    ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"];
 const AGREE7: [&str; 7] = [
     "Strongly disagree",
     "Disagree",
@@ -241,9 +226,7 @@ fn people(rng: &mut Rng) -> Vec<Person> {
 
 fn capital(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// A respondent's answers in one round (scale values are 1-based, 0 = N/A).
@@ -280,11 +263,7 @@ fn answers(rng: &mut Rng, people: &[Person], round: usize) -> Vec<Answers> {
         if !rng.chance(p.propensity) {
             continue;
         }
-        let team_drop = if TEAMS[p.team].0 == "data-platform" && round >= 2 {
-            -0.9
-        } else {
-            0.0
-        };
+        let team_drop = if TEAMS[p.team].0 == "data-platform" && round >= 2 { -0.9 } else { 0.0 };
         let m = p.mood + team_drop;
         let grid = [
             likert(rng, 2.6 + 0.35 * r + m, 5),
@@ -304,11 +283,8 @@ fn answers(rng: &mut Rng, people: &[Person], round: usize) -> Vec<Answers> {
         let nps = ((f64::from(overall) - 1.0) * 2.2 + 1.5 + rng.normal() * 1.3)
             .round()
             .clamp(0.0, 10.0) as u8;
-        let duration = if rng.chance(0.04) {
-            40 + rng.below(60) as i64
-        } else {
-            420 + rng.below(600) as i64
-        };
+        let duration =
+            if rng.chance(0.04) { 40 + rng.below(60) as i64 } else { 420 + rng.below(600) as i64 };
         let mut caps: Vec<usize> = (0..CAPABILITIES.len())
             .filter(|&c| rng.chance([0.9, 0.7, 0.55, 0.35, 0.25 + 0.1 * r][c]))
             .collect();
@@ -320,13 +296,8 @@ fn answers(rng: &mut Rng, people: &[Person], round: usize) -> Vec<Answers> {
             if rng.chance(0.5) {
                 c = format!(
                     "{} {}",
-                    [
-                        "Honestly:",
-                        "Mostly:",
-                        "From my team:",
-                        "Short version:",
-                        "For me,"
-                    ][rng.below(5)],
+                    ["Honestly:", "Mostly:", "From my team:", "Short version:", "For me,"]
+                        [rng.below(5)],
                     c
                 );
             }
@@ -369,9 +340,7 @@ fn answers(rng: &mut Rng, people: &[Person], round: usize) -> Vec<Answers> {
             nps,
             overall,
             caps,
-            hours: (4.0 - 0.6 * r - m + rng.normal() * 1.5)
-                .round()
-                .clamp(0.0, 20.0) as u32,
+            hours: (4.0 - 0.6 * r - m + rng.normal() * 1.5).round().clamp(0.0, 20.0) as u32,
             comment,
         });
     }
@@ -391,9 +360,7 @@ fn answers(rng: &mut Rng, people: &[Person], round: usize) -> Vec<Answers> {
 }
 
 fn fmt_us(ts: i64, two_digit_month: bool) -> String {
-    let d = chrono::DateTime::from_timestamp(ts, 0)
-        .expect("valid timestamp")
-        .naive_utc();
+    let d = chrono::DateTime::from_timestamp(ts, 0).expect("valid timestamp").naive_utc();
     if two_digit_month {
         d.format("%m/%d/%Y %H:%M:%S").to_string()
     } else {
@@ -410,20 +377,12 @@ fn fmt_iso(ts: i64) -> String {
 }
 
 fn label(scale: &[&'static str], v: u8) -> &'static str {
-    if v == 0 {
-        "N/A"
-    } else {
-        scale[usize::from(v) - 1]
-    }
+    if v == 0 { "N/A" } else { scale[usize::from(v) - 1] }
 }
 
 fn csv_bytes(rows: &[Vec<String>], crlf: bool) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
-        .terminator(if crlf {
-            csv::Terminator::CRLF
-        } else {
-            csv::Terminator::Any(b'\n')
-        })
+        .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
         .from_writer(Vec::new());
     for r in rows {
         w.write_record(r).expect("writing to memory");
@@ -441,10 +400,7 @@ fn google(people: &[Person], ans: &[Answers]) -> Vec<u8> {
     ];
     header.extend(GRID_ROWS.iter().map(|r| format!("{GRID} [{r}]")));
     header.extend(
-        [
-            DOCS_OLD, TICKET, ONCALL, FLAKY, NPS, OVERALL, CAPS_Q, HOURS, COMMENT_Q,
-        ]
-        .map(String::from),
+        [DOCS_OLD, TICKET, ONCALL, FLAKY, NPS, OVERALL, CAPS_Q, HOURS, COMMENT_Q].map(String::from),
     );
     let mut rows = vec![header];
     for a in ans {
@@ -464,11 +420,7 @@ fn google(people: &[Person], ans: &[Answers]) -> Vec<u8> {
             label(&FREQ5, a.flaky).to_string(),
             a.nps.to_string(),
             label(&SAT5, a.overall).to_string(),
-            a.caps
-                .iter()
-                .map(|&c| CAPABILITIES[c])
-                .collect::<Vec<_>>()
-                .join(", "),
+            a.caps.iter().map(|&c| CAPABILITIES[c]).collect::<Vec<_>>().join(", "),
             a.hours.to_string(),
             a.comment.clone(),
         ]);
@@ -544,11 +496,7 @@ fn surveymonkey(people: &[Person], ans: &[Answers]) -> Vec<u8> {
         r.push(a.nps.to_string());
         r.push(label(&SAT5, a.overall).into());
         r.extend((0..CAPABILITIES.len()).map(|c| {
-            if a.caps.contains(&c) {
-                CAPABILITIES[c].to_string()
-            } else {
-                String::new()
-            }
+            if a.caps.contains(&c) { CAPABILITIES[c].to_string() } else { String::new() }
         }));
         r.push(a.hours.to_string());
         r.push(a.comment.clone());
@@ -568,44 +516,18 @@ fn qualtrics(people: &[Person], ans: &[Answers], round: usize) -> Vec<u8> {
         ("Finished", "Finished", "finished"),
         ("RecordedDate", "Recorded Date", "recordedDate"),
         ("ResponseId", "Response ID", "_recordId"),
-        (
-            "RecipientLastName",
-            "Recipient Last Name",
-            "recipientLastName",
-        ),
-        (
-            "RecipientFirstName",
-            "Recipient First Name",
-            "recipientFirstName",
-        ),
+        ("RecipientLastName", "Recipient Last Name", "recipientLastName"),
+        ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
         ("RecipientEmail", "Recipient Email", "recipientEmail"),
-        (
-            "ExternalReference",
-            "External Data Reference",
-            "externalDataReference",
-        ),
+        ("ExternalReference", "External Data Reference", "externalDataReference"),
         ("LocationLatitude", "Location Latitude", "locationLatitude"),
-        (
-            "LocationLongitude",
-            "Location Longitude",
-            "locationLongitude",
-        ),
-        (
-            "DistributionChannel",
-            "Distribution Channel",
-            "distributionChannel",
-        ),
+        ("LocationLongitude", "Location Longitude", "locationLongitude"),
+        ("DistributionChannel", "Distribution Channel", "distributionChannel"),
         ("UserLanguage", "User Language", "userLanguage"),
     ];
     let mut cols: Vec<(String, String, String)> = meta
         .iter()
-        .map(|(a, b, c)| {
-            (
-                a.to_string(),
-                b.to_string(),
-                format!("{{\"ImportId\":\"{c}\"}}"),
-            )
-        })
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), format!("{{\"ImportId\":\"{c}\"}}")))
         .collect();
     let mut q = |tag: &str, label: String, qid: &str| {
         cols.push((tag.into(), label, format!("{{\"ImportId\":\"{qid}\"}}")))
@@ -614,11 +536,7 @@ fn qualtrics(people: &[Person], ans: &[Answers], round: usize) -> Vec<u8> {
     q("Q2", ROLE_Q.into(), "QID2");
     q("Q3", TENURE_Q.into(), "QID3");
     for (i, r) in GRID_ROWS.iter().enumerate() {
-        q(
-            &format!("Q4_{}", i + 1),
-            format!("{GRID} - {r}"),
-            &format!("QID4_{}", i + 1),
-        );
+        q(&format!("Q4_{}", i + 1), format!("{GRID} - {r}"), &format!("QID4_{}", i + 1));
     }
     q("Q5", DOCS_NEW.into(), "QID5");
     q("Q6", TICKET.into(), "QID6");
@@ -630,11 +548,7 @@ fn qualtrics(people: &[Person], ans: &[Answers], round: usize) -> Vec<u8> {
     q("Q10", NPS.into(), "QID10");
     q("Q11", OVERALL.into(), "QID11");
     for (i, c) in CAPABILITIES.iter().enumerate() {
-        q(
-            &format!("Q12_{}", i + 1),
-            format!("{CAPS_Q} - {c}"),
-            &format!("QID12_{}", i + 1),
-        );
+        q(&format!("Q12_{}", i + 1), format!("{CAPS_Q} - {c}"), &format!("QID12_{}", i + 1));
     }
     q("Q13", HOURS.into(), "QID13_TEXT");
     q("Q14", COMMENT_Q.into(), "QID14_TEXT");
@@ -679,13 +593,10 @@ fn qualtrics(people: &[Person], ans: &[Answers], round: usize) -> Vec<u8> {
         r.push(late(label(&FREQ5, a.flaky).into()));
         r.push(late(a.nps.to_string()));
         r.push(late(label(&SAT5, a.overall).into()));
-        r.extend((0..CAPABILITIES.len()).map(|c| {
-            late(if a.caps.contains(&c) {
-                "1".into()
-            } else {
-                String::new()
-            })
-        }));
+        r.extend(
+            (0..CAPABILITIES.len())
+                .map(|c| late(if a.caps.contains(&c) { "1".into() } else { String::new() })),
+        );
         r.push(late(a.hours.to_string()));
         r.push(late(a.comment.clone()));
         rows.push(r);
@@ -755,9 +666,7 @@ pub fn bench(
             write!(
                 line,
                 ",{}",
-                ((6.5 + mood * 2.0 + rng.normal() * 1.5)
-                    .round()
-                    .clamp(0.0, 10.0)) as u8
+                ((6.5 + mood * 2.0 + rng.normal() * 1.5).round().clamp(0.0, 10.0)) as u8
             )
             .expect("string write");
         }

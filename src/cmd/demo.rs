@@ -46,15 +46,10 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     let out = &a.out;
     prepare(out)?;
     crate::store::workspace::init(out, "Acme Corp (demo)", super::STARTER_QUERIES)?;
-    std::fs::write(
-        out.join(".pulse/demo"),
-        "built by `pulse demo`; safe to delete\n",
-    )?;
+    std::fs::write(out.join(".pulse/demo"), "built by `pulse demo`; safe to delete\n")?;
     let exports = out.join("exports");
     std::fs::create_dir_all(&exports)?;
-    let g = Global {
-        workspace: Some(out.clone()),
-    };
+    let g = Global { workspace: Some(out.clone()) };
     for (i, r) in DEMO_ROUNDS.iter().enumerate() {
         let file = exports.join(r.file);
         let bytes: Vec<u8> = match &a.fixtures {
@@ -81,12 +76,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         super::import::run(&g, &ImportCommand::Survey(args))?;
     }
     println!("\n$ pulse rounds");
-    super::rounds::run(
-        &g,
-        &TableArgs {
-            format: Format::Table,
-        },
-    )?;
+    super::rounds::run(&g, &TableArgs { format: Format::Table })?;
     println!("\n$ pulse query queries/top_box.sql   (first rows)");
     let ws = crate::store::workspace::Workspace::open(out)?;
     let df = super::query::execute(&ws, crate::cmd::STARTER_QUERIES[0].1)?;

@@ -17,13 +17,7 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
             for (r, bytes) in synth::demo(a.seed) {
                 let p = a.out.join(r.file);
                 std::fs::write(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
-                println!(
-                    "{}  {:>8} bytes  {}  {}",
-                    r.id,
-                    bytes.len(),
-                    r.platform,
-                    p.display()
-                );
+                println!("{}  {:>8} bytes  {}  {}", r.id, bytes.len(), r.platform, p.display());
             }
         }
         GenerateWhat::Bench => {
@@ -42,5 +36,25 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
             );
         }
     }
+    Ok(ExitStatus::Success)
+}
+
+/// Reads a CSV with plain polars (the benchmark baseline for `import survey`).
+pub fn baseline_csv(file: &std::path::Path) -> Result<ExitStatus> {
+    use polars::prelude::*;
+    let t = std::time::Instant::now();
+    let path = file.to_string_lossy().to_string();
+    let df = LazyCsvReader::new(PlRefPath::from(path.as_str()))
+        .with_has_header(true)
+        .finish()
+        .and_then(LazyFrame::collect)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading {}", file.display()))?;
+    println!(
+        "polars CSV read: {} rows x {} columns in {:.2} s",
+        df.height(),
+        df.width(),
+        t.elapsed().as_secs_f64()
+    );
     Ok(ExitStatus::Success)
 }

@@ -25,9 +25,7 @@ pub fn run(g: &Global, cmd: &ImportCommand) -> Result<ExitStatus> {
 pub fn check_round_id(id: &str) -> Result<()> {
     if id.is_empty()
         || id.len() > 40
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         || id.starts_with('.')
     {
         bail!(
@@ -42,10 +40,7 @@ fn segment_specs(ws: &Workspace, extra: &[String]) -> Vec<SegmentSpec> {
         .config
         .segments
         .iter()
-        .map(|(name, headers)| SegmentSpec {
-            name: name.clone(),
-            headers: headers.clone(),
-        })
+        .map(|(name, headers)| SegmentSpec { name: name.clone(), headers: headers.clone() })
         .collect();
     for s in extra {
         let (name, header) = match s.split_once('=') {
@@ -54,10 +49,7 @@ fn segment_specs(ws: &Workspace, extra: &[String]) -> Vec<SegmentSpec> {
         };
         match specs.iter_mut().find(|x| x.name == name) {
             Some(x) => x.headers.insert(0, header),
-            None => specs.push(SegmentSpec {
-                name,
-                headers: vec![header],
-            }),
+            None => specs.push(SegmentSpec { name, headers: vec![header] }),
         }
     }
     specs
@@ -73,10 +65,8 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         "auto" => None,
         p => Some(Platform::parse(p).with_context(|| format!("unknown platform {p}"))?),
     };
-    let encoding = a
-        .encoding
-        .as_deref()
-        .map(|e| Encoding::parse(e).expect("clap checked the name"));
+    let encoding =
+        a.encoding.as_deref().map(|e| Encoding::parse(e).expect("clap checked the name"));
     let opts = ReadOptions {
         platform,
         keep_columns: a.keep_columns.clone(),
@@ -100,10 +90,7 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
     })?;
     let mut ws = Workspace::open_locked(&root, &lock)?;
     if ws.config.rounds.contains_key(&a.round) && !a.replace {
-        bail!(
-            "round {} is already imported\nhint: pass --replace to import it again",
-            a.round
-        );
+        bail!("round {} is already imported\nhint: pass --replace to import it again", a.round);
     }
     let mut catalog = super::questions::load_catalog(&ws)?;
     catalog.remove_round(&a.round);
@@ -125,9 +112,7 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
     }
     crash_point("after-stage");
     txn.write(CATALOG, catalog.to_toml()?.as_bytes())?;
-    let invited = a
-        .invited
-        .or_else(|| ws.config.rounds.get(&a.round).and_then(|m| m.invited));
+    let invited = a.invited.or_else(|| ws.config.rounds.get(&a.round).and_then(|m| m.invited));
     ws.config.rounds.insert(
         a.round.clone(),
         RoundMeta {
@@ -143,8 +128,7 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         },
     );
     txn.write("pulse.toml", ws.render_config()?.as_bytes())?;
-    txn.commit()
-        .context("writing the round into the workspace")?;
+    txn.commit().context("writing the round into the workspace")?;
     drop(lock);
 
     let summary = Summary {
@@ -211,11 +195,7 @@ impl Summary<'_> {
             writeln!(o, "{}", serde_json::to_string_pretty(&v)?)?;
             return Ok(());
         }
-        let how = if p.detected {
-            "detected"
-        } else {
-            "as requested"
-        };
+        let how = if p.detected { "detected" } else { "as requested" };
         writeln!(
             o,
             "read {}: {} ({}, {how}), {}",
@@ -252,21 +232,13 @@ impl Summary<'_> {
                     [l.links.iter().position(|(i, _)| i == *id).unwrap_or(0)]
                 .text
                 .clone();
-                writeln!(
-                    o,
-                    "      {id}: {old:?} -> {new_text:?} (similarity {similarity:.2})"
-                )?;
+                writeln!(o, "      {id}: {old:?} -> {new_text:?} (similarity {similarity:.2})")?;
             }
         }
         writeln!(
             o,
             "  new       {new:>4}{}",
-            list(
-                l.links
-                    .iter()
-                    .filter(|(_, k)| *k == Link::New)
-                    .map(|(id, _)| id.as_str())
-            )
+            list(l.links.iter().filter(|(_, k)| *k == Link::New).map(|(id, _)| id.as_str()))
         )?;
         writeln!(
             o,
@@ -281,10 +253,7 @@ impl Summary<'_> {
             }
         }
         if p.dropped.is_empty() {
-            writeln!(
-                o,
-                "privacy: no identifying columns; respondents pseudonymised"
-            )?;
+            writeln!(o, "privacy: no identifying columns; respondents pseudonymised")?;
         } else {
             writeln!(
                 o,
@@ -297,33 +266,18 @@ impl Summary<'_> {
             writeln!(
                 o,
                 "privacy: KEPT on request: {}",
-                p.kept
-                    .iter()
-                    .map(|(h, _)| h.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                p.kept.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>().join(", ")
             )?;
         }
-        let q: Vec<String> = self
-            .rf
-            .quality
-            .iter()
-            .map(|(k, n)| format!("{n} {k}"))
-            .collect();
+        let q: Vec<String> = self.rf.quality.iter().map(|(k, n)| format!("{n} {k}")).collect();
         writeln!(o, "quality (flagged, not dropped): {}", q.join(", "))?;
-        let rate = self
-            .ws
-            .config
-            .rounds
-            .get(&self.a.round)
-            .and_then(RoundMeta::response_rate);
+        let rate = self.ws.config.rounds.get(&self.a.round).and_then(RoundMeta::response_rate);
         writeln!(
             o,
             "imported round {} ({} response rows{}) in {:.2} s (reading {:.2} s)",
             self.a.round,
             self.rf.responses.height(),
-            rate.map(|r| format!(", response rate {:.1} %", r * 100.0))
-                .unwrap_or_default(),
+            rate.map(|r| format!(", response rate {:.1} %", r * 100.0)).unwrap_or_default(),
             self.secs,
             self.read_secs
         )?;
@@ -337,10 +291,6 @@ fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
         return String::new();
     }
     let shown: Vec<&str> = v.iter().take(8).copied().collect();
-    let more = if v.len() > 8 {
-        format!(" and {} more", v.len() - 8)
-    } else {
-        String::new()
-    };
+    let more = if v.len() > 8 { format!(" and {} more", v.len() - 8) } else { String::new() };
     format!("  {}{more}", shown.join(", "))
 }

@@ -9,10 +9,9 @@ use crate::store::workspace;
 /// Runs `pulse init`.
 pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     let org = args.org.clone().unwrap_or_else(|| {
-        args.dir.file_name().map_or_else(
-            || "my-organisation".into(),
-            |n| n.to_string_lossy().to_string(),
-        )
+        args.dir
+            .file_name()
+            .map_or_else(|| "my-organisation".into(), |n| n.to_string_lossy().to_string())
     });
     workspace::init(&args.dir, &org, super::STARTER_QUERIES)?;
     println!("created workspace {} for {org}", args.dir.display());

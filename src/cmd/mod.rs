@@ -12,16 +12,7 @@ pub mod rounds;
 /// The starter SQL files copied into every new workspace (the repo's `queries/`).
 pub const STARTER_QUERIES: &[(&str, &str)] = &[
     ("top_box.sql", include_str!("../../queries/top_box.sql")),
-    (
-        "response_rates.sql",
-        include_str!("../../queries/response_rates.sql"),
-    ),
-    (
-        "segment_sizes.sql",
-        include_str!("../../queries/segment_sizes.sql"),
-    ),
-    (
-        "quality_flags.sql",
-        include_str!("../../queries/quality_flags.sql"),
-    ),
+    ("response_rates.sql", include_str!("../../queries/response_rates.sql")),
+    ("segment_sizes.sql", include_str!("../../queries/segment_sizes.sql")),
+    ("quality_flags.sql", include_str!("../../queries/quality_flags.sql")),
 ];

@@ -13,91 +13,26 @@ use crate::store::{frames, workspace::Workspace};
 /// Documentation of every table column: (table, column, type, meaning).
 pub const SCHEMA: &[(&str, &str, &str, &str)] = &[
     ("rounds", "round", "str", "round ID, e.g. 2026-Q1"),
-    (
-        "rounds",
-        "platform",
-        "str",
-        "platform that wrote the export",
-    ),
+    ("rounds", "platform", "str", "platform that wrote the export"),
     ("rounds", "source_file", "str", "file name of the export"),
     ("rounds", "imported_at", "str", "import time, UTC RFC 3339"),
-    (
-        "rounds",
-        "invited",
-        "u64",
-        "developers invited (null when not given)",
-    ),
+    ("rounds", "invited", "u64", "developers invited (null when not given)"),
     ("rounds", "responses", "u64", "responses imported"),
     ("rounds", "response_rate", "f64", "responses / invited"),
-    (
-        "questions",
-        "round",
-        "str",
-        "round the question was asked in",
-    ),
-    (
-        "questions",
-        "question_id",
-        "str",
-        "stable question ID from catalog.toml",
-    ),
+    ("questions", "round", "str", "round the question was asked in"),
+    ("questions", "question_id", "str", "stable question ID from catalog.toml"),
     ("questions", "text", "str", "wording in that round"),
-    (
-        "questions",
-        "kind",
-        "str",
-        "likert, likelihood, single, multi, numeric, text",
-    ),
-    (
-        "questions",
-        "scale_points",
-        "u32",
-        "points on the scale (rated kinds)",
-    ),
+    ("questions", "kind", "str", "likert, likelihood, single, multi, numeric, text"),
+    ("questions", "scale_points", "u32", "points on the scale (rated kinds)"),
     ("questions", "construct", "str", "construct tag (catalog)"),
-    (
-        "questions",
-        "aspect",
-        "str",
-        "CNCF maturity aspect tag (catalog)",
-    ),
-    (
-        "questions",
-        "capability",
-        "str",
-        "platform capability tag (catalog)",
-    ),
-    (
-        "questions",
-        "direction",
-        "str",
-        "higher_is_better or lower_is_better",
-    ),
-    (
-        "questions",
-        "grid",
-        "str",
-        "grid/matrix the question is a row of",
-    ),
-    (
-        "questions",
-        "wording_changed",
-        "bool",
-        "worded differently from the previous round",
-    ),
-    (
-        "questions",
-        "scale_changed",
-        "bool",
-        "scale points differ from the previous round",
-    ),
+    ("questions", "aspect", "str", "CNCF maturity aspect tag (catalog)"),
+    ("questions", "capability", "str", "platform capability tag (catalog)"),
+    ("questions", "direction", "str", "higher_is_better or lower_is_better"),
+    ("questions", "grid", "str", "grid/matrix the question is a row of"),
+    ("questions", "wording_changed", "bool", "worded differently from the previous round"),
+    ("questions", "scale_changed", "bool", "scale points differ from the previous round"),
     ("respondents", "round", "str", "round ID"),
-    (
-        "respondents",
-        "respondent",
-        "str",
-        "pseudonym (keyed hash; links a person across rounds)",
-    ),
+    ("respondents", "respondent", "str", "pseudonym (keyed hash; links a person across rounds)"),
     (
         "respondents",
         "submitted_at",
@@ -112,21 +47,11 @@ pub const SCHEMA: &[(&str, &str, &str, &str)] = &[
         "str",
         "comma-separated: duplicate, speeder, straightliner, incomplete",
     ),
-    (
-        "respondents",
-        "<segment>",
-        "str",
-        "one column per segment in pulse.toml (team, role, …)",
-    ),
+    ("respondents", "<segment>", "str", "one column per segment in pulse.toml (team, role, …)"),
     ("responses", "round", "str", "round ID"),
     ("responses", "respondent", "str", "pseudonym"),
     ("responses", "question_id", "str", "stable question ID"),
-    (
-        "responses",
-        "label",
-        "str",
-        "answer as shown to the respondent (null when blank)",
-    ),
+    ("responses", "label", "str", "answer as shown to the respondent (null when blank)"),
     (
         "responses",
         "value",
@@ -136,12 +61,7 @@ pub const SCHEMA: &[(&str, &str, &str, &str)] = &[
     ("comments", "round", "str", "round ID"),
     ("comments", "respondent", "str", "pseudonym"),
     ("comments", "question_id", "str", "free-text question ID"),
-    (
-        "comments",
-        "text",
-        "str",
-        "the comment, e-mails and phone numbers scrubbed",
-    ),
+    ("comments", "text", "str", "the comment, e-mails and phone numbers scrubbed"),
 ];
 
 /// A SQL context with every table registered.
@@ -165,11 +85,9 @@ pub fn context(ws: &Workspace) -> Result<SQLContext> {
 /// Reads the SQL: a `.sql` file (as given, or in the workspace `queries/`) or literal text.
 fn sql_text(ws: &Workspace, arg: &str) -> Result<String> {
     if arg.trim_end().ends_with(".sql") && !arg.contains(char::is_whitespace) {
-        for p in [
-            Path::new(arg).to_path_buf(),
-            ws.root.join(arg),
-            ws.root.join("queries").join(arg),
-        ] {
+        for p in
+            [Path::new(arg).to_path_buf(), ws.root.join(arg), ws.root.join("queries").join(arg)]
+        {
             if p.is_file() {
                 return std::fs::read_to_string(&p)
                     .with_context(|| format!("reading {}", p.display()));
@@ -215,10 +133,7 @@ pub fn statements(sql: &str) -> Vec<String> {
         }
     }
     out.push(cur);
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
 /// Runs SQL text against a workspace and returns the last statement's result.
@@ -248,10 +163,7 @@ pub fn execute(ws: &Workspace, sql: &str) -> Result<DataFrame> {
 fn first_line(s: &str) -> String {
     let l = s.lines().next().unwrap_or("");
     if l.len() > 80 {
-        format!(
-            "{}…",
-            &l[..l.char_indices().nth(79).map_or(l.len(), |(i, _)| i)]
-        )
+        format!("{}…", &l[..l.char_indices().nth(79).map_or(l.len(), |(i, _)| i)])
     } else {
         l.to_string()
     }
@@ -264,22 +176,10 @@ pub fn run(g: &Global, args: &QueryArgs) -> Result<ExitStatus> {
         let df = DataFrame::new(
             SCHEMA.len(),
             vec![
-                Column::new(
-                    "table".into(),
-                    SCHEMA.iter().map(|s| s.0).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "column".into(),
-                    SCHEMA.iter().map(|s| s.1).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "type".into(),
-                    SCHEMA.iter().map(|s| s.2).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "meaning".into(),
-                    SCHEMA.iter().map(|s| s.3).collect::<Vec<_>>(),
-                ),
+                Column::new("table".into(), SCHEMA.iter().map(|s| s.0).collect::<Vec<_>>()),
+                Column::new("column".into(), SCHEMA.iter().map(|s| s.1).collect::<Vec<_>>()),
+                Column::new("type".into(), SCHEMA.iter().map(|s| s.2).collect::<Vec<_>>()),
+                Column::new("meaning".into(), SCHEMA.iter().map(|s| s.3).collect::<Vec<_>>()),
             ],
         )?;
         crate::output::print_frame(&df, args.format)?;
@@ -298,9 +198,6 @@ mod tests {
     #[test]
     fn splits_statements_outside_quotes_and_comments() {
         let s = statements("-- a; comment\nSELECT 'a;b' AS x; SELECT 2;\n");
-        assert_eq!(
-            s,
-            vec!["SELECT 'a;b' AS x".to_string(), "SELECT 2".to_string()]
-        );
+        assert_eq!(s, vec!["SELECT 'a;b' AS x".to_string(), "SELECT 2".to_string()]);
     }
 }

@@ -24,10 +24,7 @@ pub fn run(g: &Global, args: &QuestionsArgs) -> Result<ExitStatus> {
         if !ws.config.rounds.contains_key(r) {
             anyhow::bail!("no round {r:?}\nhint: `pulse rounds` lists the imported rounds");
         }
-        df = df
-            .lazy()
-            .filter(col("round").eq(lit(r.clone())))
-            .collect()?;
+        df = df.lazy().filter(col("round").eq(lit(r.clone()))).collect()?;
     }
     if !args.long && args.round.is_none() {
         df = per_question(&catalog, &ws.round_ids())?;
@@ -48,10 +45,8 @@ fn per_question(c: &Catalog, rounds: &[String]) -> Result<DataFrame> {
         id.push(q.id.clone());
         kind.push(q.kind.clone());
         scale.push(q.scale.clone());
-        let marks: Vec<&str> = rounds
-            .iter()
-            .map(|r| if q.rounds.contains_key(r) { "x" } else { "." })
-            .collect();
+        let marks: Vec<&str> =
+            rounds.iter().map(|r| if q.rounds.contains_key(r) { "x" } else { "." }).collect();
         asked.push(marks.join(""));
         let mut ch = Vec::new();
         for (r, a) in &q.rounds {

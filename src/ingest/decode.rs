@@ -77,11 +77,7 @@ pub struct InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.pos {
-            Some(p) => write!(
-                f,
-                "{}:{}: field {}: {}",
-                self.file, p.line, p.field, self.message
-            )?,
+            Some(p) => write!(f, "{}:{}: field {}: {}", self.file, p.line, p.field, self.message)?,
             None => write!(f, "{}: {}", self.file, self.message)?,
         }
         if let Some(h) = &self.hint {
@@ -116,12 +112,7 @@ pub struct Grid {
 }
 
 fn err(file: &str, pos: Option<Pos>, message: impl Into<String>) -> InputError {
-    InputError {
-        file: file.to_string(),
-        pos,
-        message: message.into(),
-        hint: None,
-    }
+    InputError { file: file.to_string(), pos, message: message.into(), hint: None }
 }
 
 /// Decodes bytes to text, choosing the encoding unless `forced`.
@@ -310,10 +301,7 @@ fn unterminated_quote(text: &str, delim: u8) -> Option<Pos> {
             i += 1;
             loop {
                 if i >= b.len() {
-                    return Some(Pos {
-                        line: open_line,
-                        field: open_field,
-                    });
+                    return Some(Pos { line: open_line, field: open_field });
                 }
                 match b[i] {
                     b'"' if b.get(i + 1) == Some(&b'"') => i += 2,
@@ -365,12 +353,8 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
         .quoting(quoting)
         .from_reader(text.as_bytes());
     // Line numbers from byte offsets: the record's first byte, counted in physical lines.
-    let newlines: Vec<usize> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
+    let newlines: Vec<usize> =
+        text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
     // The csv crate reports a record's position at the tail of the previous terminator, so
     // skip line-ending bytes before counting.
     let raw = text.as_bytes();
@@ -388,10 +372,8 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
             Ok(false) => break,
             Ok(true) => {
                 let line = rec.position().map_or(0, |p| line_at(p.byte()));
-                if let Some((i, f)) = rec
-                    .iter()
-                    .enumerate()
-                    .find(|(_, f)| f.len() > MAX_FIELD_BYTES)
+                if let Some((i, f)) =
+                    rec.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD_BYTES)
                 {
                     return Err(InputError {
                         hint: Some(
@@ -408,16 +390,10 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
                         )
                     });
                 }
-                rows.push(Row {
-                    line,
-                    cells: rec.iter().map(str::to_string).collect(),
-                });
+                rows.push(Row { line, cells: rec.iter().map(str::to_string).collect() });
             }
             Err(e) => {
-                let pos = e.position().map(|p| Pos {
-                    line: p.line(),
-                    field: 0,
-                });
+                let pos = e.position().map(|p| Pos { line: p.line(), field: 0 });
                 return Err(err(file, pos, format!("cannot parse CSV: {e}")));
             }
         }
@@ -449,11 +425,7 @@ pub fn grid_from_bytes(
     }
     let width = rows[0].cells.len();
     // Legacy Qualtrics ends every line with a delimiter: one phantom empty column everywhere.
-    if width > 1
-        && rows
-            .iter()
-            .all(|r| r.cells.len() == width && r.cells[width - 1].is_empty())
-    {
+    if width > 1 && rows.iter().all(|r| r.cells.len() == width && r.cells[width - 1].is_empty()) {
         for r in &mut rows {
             r.cells.pop();
         }
@@ -462,10 +434,7 @@ pub fn grid_from_bytes(
     let width = rows[0].cells.len();
     for r in &rows {
         if r.cells.len() != width {
-            let pos = Pos {
-                line: r.line,
-                field: r.cells.len().min(width) + 1,
-            };
+            let pos = Pos { line: r.line, field: r.cells.len().min(width) + 1 };
             return Err(InputError {
                 hint: Some(format!(
                     "the header has {width} fields; check for an unquoted delimiter (`{}`) in this row",
@@ -479,12 +448,7 @@ pub fn grid_from_bytes(
             });
         }
     }
-    Ok(Grid {
-        rows,
-        encoding,
-        delimiter,
-        warnings,
-    })
+    Ok(Grid { rows, encoding, delimiter, warnings })
 }
 
 #[cfg(test)]
@@ -553,12 +517,7 @@ mod tests {
 
     #[test]
     fn binary_and_empty_and_bad_utf8_bom() {
-        assert!(
-            grid_from_bytes("t", b"", None)
-                .unwrap_err()
-                .message
-                .contains("empty")
-        );
+        assert!(grid_from_bytes("t", b"", None).unwrap_err().message.contains("empty"));
         let garbage: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 256) as u8).collect();
         assert!(grid_from_bytes("t", &garbage, None).is_err());
         let e = grid_from_bytes("t", b"\xEF\xBB\xBFa,b\n\xff\xfe,1\n", None).unwrap_err();

@@ -53,9 +53,7 @@ impl Platform {
 
     /// Parses a `--platform` value.
     pub fn parse(s: &str) -> Option<Platform> {
-        Platform::ALL
-            .into_iter()
-            .find(|p| p.name() == s || (s == "plain" && *p == Platform::Plain))
+        Platform::ALL.into_iter().find(|p| p.name() == s || (s == "plain" && *p == Platform::Plain))
     }
 }
 
@@ -118,28 +116,18 @@ pub struct Layout {
 }
 
 fn cell(grid: &Grid, row: usize, col: usize) -> &str {
-    grid.rows
-        .get(row)
-        .and_then(|r| r.cells.get(col))
-        .map_or("", String::as_str)
+    grid.rows.get(row).and_then(|r| r.cells.get(col)).map_or("", String::as_str)
 }
 
 fn norm_key(s: &str) -> String {
-    normalise(s)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    normalise(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// Detects the platform from the header rows (FORMATS.md section 9).
 pub fn detect(grid: &Grid) -> Option<(Platform, &'static str)> {
     let r0: Vec<String> = grid.rows[0].cells.iter().map(|c| norm_key(c)).collect();
     let row = |i: usize| grid.rows.get(i).map(|r| r.cells.as_slice()).unwrap_or(&[]);
-    let row2_starts = |p: &str| {
-        row(2)
-            .first()
-            .is_some_and(|c| c.trim_start().starts_with(p))
-    };
+    let row2_starts = |p: &str| row(2).first().is_some_and(|c| c.trim_start().starts_with(p));
     if row2_starts("{\"ImportId\"") {
         return Some((Platform::Qualtrics, "current 3-row export"));
     }
@@ -157,16 +145,10 @@ pub fn detect(grid: &Grid) -> Option<(Platform, &'static str)> {
         || (first.is_empty() && r0.get(1).is_some_and(|c| c == "respondentid"))
     {
         let r1: Vec<String> = row(1).iter().map(|c| normalise(c)).collect();
-        if r1
-            .iter()
-            .any(|c| c == "response" || c == "open-ended response")
-        {
+        if r1.iter().any(|c| c == "response" || c == "open-ended response") {
             return Some((Platform::SurveyMonkey, "2-row export"));
         }
-        return Some((
-            Platform::SurveyMonkey,
-            "1-row export (second header row removed)",
-        ));
+        return Some((Platform::SurveyMonkey, "1-row export (second header row removed)"));
     }
     if r0.len() >= 4 && r0[..4] == ["responseid", "datesubmitted", "lastpage", "startlanguage"] {
         return Some((Platform::LimeSurvey, "full question text export"));
@@ -181,11 +163,7 @@ pub fn detect(grid: &Grid) -> Option<(Platform, &'static str)> {
         let d = cell(grid, 1, 0);
         let ymd =
             d.len() > 5 && d[..4].bytes().all(|b| b.is_ascii_digit()) && d.as_bytes()[4] == b'/';
-        let variant = if d.contains("GMT") || ymd {
-            "Forms download"
-        } else {
-            "responses sheet"
-        };
+        let variant = if d.contains("GMT") || ymd { "Forms download" } else { "responses sheet" };
         return Some((Platform::GoogleForms, variant));
     }
     if grid.rows[0].cells.first().is_some_and(|c| c == "#")
@@ -258,10 +236,7 @@ fn split_sub(text: &str, seps: &[&str]) -> Option<(String, String)> {
     let t = text.trim();
     if let Some(stripped) = t.strip_suffix(']') {
         if let Some(open) = stripped.rfind(" [").or_else(|| stripped.rfind('[')) {
-            let (p, s) = (
-                stripped[..open].trim(),
-                stripped[open..].trim_start_matches([' ', '[']),
-            );
+            let (p, s) = (stripped[..open].trim(), stripped[open..].trim_start_matches([' ', '[']));
             if !p.is_empty() && !s.is_empty() {
                 return Some((p.to_string(), s.to_string()));
             }
@@ -384,12 +359,7 @@ pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout 
     if platform == Platform::Typeform {
         group_typeform_options(grid, &mut columns, header_rows);
     }
-    Layout {
-        platform,
-        variant,
-        header_rows,
-        columns,
-    }
+    Layout { platform, variant, header_rows, columns }
 }
 
 /// Qualtrics keys like `Q5_1` (one option or grid row of Q5), not `Q5_TEXT`.
@@ -449,9 +419,7 @@ fn group_typeform_options(grid: &Grid, columns: &mut [ColumnSpec], header_rows: 
                 let v = r.cells[c.index].trim();
                 v.is_empty() || v == c.header.trim()
             })
-            && grid.rows[header_rows..]
-                .iter()
-                .any(|r| !r.cells[c.index].trim().is_empty())
+            && grid.rows[header_rows..].iter().any(|r| !r.cells[c.index].trim().is_empty())
     };
     let flags: Vec<bool> = columns.iter().map(is_option).collect();
     let mut i = 0;
@@ -491,11 +459,8 @@ pub fn clean_html(s: &str) -> String {
             _ => {}
         }
     }
-    let out = out
-        .replace("&gt;", ">")
-        .replace("&lt;", "<")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
+    let out =
+        out.replace("&gt;", ">").replace("&lt;", "<").replace("&nbsp;", " ").replace("&amp;", "&");
     out.split(|c: char| c.is_whitespace() || c == '\u{a0}')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -546,14 +511,8 @@ mod tests {
 
     #[test]
     fn grid_rows_split() {
-        assert_eq!(
-            split_sub("Rate these [Docs]", &[]),
-            Some(("Rate these".into(), "Docs".into()))
-        );
-        assert_eq!(
-            split_sub("Q2 - Topics", &[" - "]),
-            Some(("Q2".into(), "Topics".into()))
-        );
+        assert_eq!(split_sub("Rate these [Docs]", &[]), Some(("Rate these".into(), "Docs".into())));
+        assert_eq!(split_sub("Q2 - Topics", &[" - "]), Some(("Q2".into(), "Topics".into())));
         assert_eq!(clean_html("A <br>B&amp;C"), "A B&C");
     }
 }

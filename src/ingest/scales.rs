@@ -21,12 +21,7 @@ pub const SCALES: &[Scale] = &[
         points: &[
             &["strongly disagree"],
             &["disagree", "somewhat disagree"],
-            &[
-                "neither agree nor disagree",
-                "neutral",
-                "neither agree or disagree",
-                "undecided",
-            ],
+            &["neither agree nor disagree", "neutral", "neither agree or disagree", "undecided"],
             &["agree", "somewhat agree"],
             &["strongly agree"],
         ],
@@ -37,11 +32,7 @@ pub const SCALES: &[Scale] = &[
             &["strongly disagree"],
             &["disagree"],
             &["somewhat disagree", "slightly disagree"],
-            &[
-                "neither agree nor disagree",
-                "neutral",
-                "neither agree or disagree",
-            ],
+            &["neither agree nor disagree", "neutral", "neither agree or disagree"],
             &["somewhat agree", "slightly agree"],
             &["agree"],
             &["strongly agree"],
@@ -52,11 +43,7 @@ pub const SCALES: &[Scale] = &[
         points: &[
             &["very dissatisfied", "extremely dissatisfied"],
             &["dissatisfied", "somewhat dissatisfied"],
-            &[
-                "neither satisfied nor dissatisfied",
-                "neutral",
-                "neither satisfied or dissatisfied",
-            ],
+            &["neither satisfied nor dissatisfied", "neutral", "neither satisfied or dissatisfied"],
             &["satisfied", "somewhat satisfied"],
             &["very satisfied", "extremely satisfied"],
         ],
@@ -88,11 +75,7 @@ pub const SCALES: &[Scale] = &[
         points: &[
             &["very difficult", "extremely difficult"],
             &["difficult", "somewhat difficult"],
-            &[
-                "neither easy nor difficult",
-                "neutral",
-                "neither difficult nor easy",
-            ],
+            &["neither easy nor difficult", "neutral", "neither difficult nor easy"],
             &["easy", "somewhat easy"],
             &["very easy", "extremely easy"],
         ],
@@ -162,10 +145,7 @@ impl Scale {
     /// The value (1-based) of a label on this scale.
     pub fn value_of(&self, label: &str) -> Option<f64> {
         let n = strip_numeric_prefix(&normalise(label));
-        self.points
-            .iter()
-            .position(|aliases| aliases.contains(&n.as_str()))
-            .map(|i| (i + 1) as f64)
+        self.points.iter().position(|aliases| aliases.contains(&n.as_str())).map(|i| (i + 1) as f64)
     }
 
     /// The canonical label of a point (1-based).
@@ -194,11 +174,7 @@ fn numeric_prefix(label: &str) -> Option<i64> {
         return None;
     }
     let rest = &n[digits.len()..];
-    if rest.starts_with([' ', '-', '.', ':', '=', ')']) {
-        digits.parse().ok()
-    } else {
-        None
-    }
+    if rest.starts_with([' ', '-', '.', ':', '=', ')']) { digits.parse().ok() } else { None }
 }
 
 /// How a question's answers map to numbers.
@@ -238,10 +214,7 @@ impl ScaleKind {
         }
         let rest = name.strip_prefix("numeric")?;
         let (a, b) = rest.split_once('_')?;
-        Some(ScaleKind::Numeric {
-            low: a.parse().ok()?,
-            high: b.parse().ok()?,
-        })
+        Some(ScaleKind::Numeric { low: a.parse().ok()?, high: b.parse().ok()? })
     }
 
     /// The number for an answer label, or None when it is not on the scale.
@@ -282,14 +255,10 @@ pub fn detect_scale(distinct: &[&str], hint: Option<&ScaleKind>) -> Option<Scale
     for s in SCALES {
         // Every label must be on the scale, and no two different labels may share a point
         // ("Agree" and "Somewhat agree" together mean a 7-point scale).
-        let forms: std::collections::BTreeSet<String> = distinct
-            .iter()
-            .map(|l| strip_numeric_prefix(&normalise(l)))
-            .collect();
-        let values: Option<std::collections::BTreeSet<u64>> = forms
-            .iter()
-            .map(|f| s.value_of(f).map(|v| v as u64))
-            .collect();
+        let forms: std::collections::BTreeSet<String> =
+            distinct.iter().map(|l| strip_numeric_prefix(&normalise(l))).collect();
+        let values: Option<std::collections::BTreeSet<u64>> =
+            forms.iter().map(|f| s.value_of(f).map(|v| v as u64)).collect();
         let injective = values.is_some_and(|v| v.len() == forms.len());
         if injective && best.is_none_or(|b| s.points.len() < b.points.len()) {
             best = Some(s);
@@ -299,18 +268,15 @@ pub fn detect_scale(distinct: &[&str], hint: Option<&ScaleKind>) -> Option<Scale
         return Some(ScaleKind::Labelled(s));
     }
     // Integers (or "5 - Very satisfied" style labels with a leading integer).
-    let ints: Option<Vec<i64>> = distinct
-        .iter()
-        .map(|l| parse_int(l).or_else(|| numeric_prefix(l)))
-        .collect();
+    let ints: Option<Vec<i64>> =
+        distinct.iter().map(|l| parse_int(l).or_else(|| numeric_prefix(l))).collect();
     let ints = ints?;
     let (lo, hi) = (*ints.iter().min()?, *ints.iter().max()?);
     match (lo, hi) {
         (0, 7..=10) => Some(ScaleKind::Numeric { low: 0, high: 10 }),
-        (1, 2..=5) if ints.len() >= 2 => Some(ScaleKind::Numeric {
-            low: 1,
-            high: if hi <= 5 { 5 } else { hi },
-        }),
+        (1, 2..=5) if ints.len() >= 2 => {
+            Some(ScaleKind::Numeric { low: 1, high: if hi <= 5 { 5 } else { hi } })
+        }
         (1, 6..=7) => Some(ScaleKind::Numeric { low: 1, high: 7 }),
         (1, 8..=10) => Some(ScaleKind::Numeric { low: 1, high: 10 }),
         (2..=5, 3..=5) if ints.len() >= 2 => Some(ScaleKind::Numeric { low: 1, high: 5 }),
@@ -349,42 +315,21 @@ mod tests {
 
     #[test]
     fn numeric_scales() {
+        assert_eq!(detect_scale(&["1", "3", "4"], None).unwrap().name(), "numeric1_5");
+        assert_eq!(detect_scale(&["0", "9", "10"], None).unwrap().name(), "likelihood0_10");
+        assert_eq!(detect_scale(&["1", "7"], None).unwrap().name(), "numeric1_7");
         assert_eq!(
-            detect_scale(&["1", "3", "4"], None).unwrap().name(),
-            "numeric1_5"
-        );
-        assert_eq!(
-            detect_scale(&["0", "9", "10"], None).unwrap().name(),
-            "likelihood0_10"
-        );
-        assert_eq!(
-            detect_scale(&["1", "7"], None).unwrap().name(),
-            "numeric1_7"
-        );
-        assert_eq!(
-            detect_scale(&["5 - Very satisfied", "1 - Very dissatisfied"], None)
-                .unwrap()
-                .name(),
+            detect_scale(&["5 - Very satisfied", "1 - Very dissatisfied"], None).unwrap().name(),
             "satisfaction5"
         );
-        assert!(
-            detect_scale(&["10", "11", "13"], None).is_none(),
-            "recode values are not a scale"
-        );
+        assert!(detect_scale(&["10", "11", "13"], None).is_none(), "recode values are not a scale");
         let hint = ScaleKind::Numeric { low: 1, high: 7 };
         assert_eq!(detect_scale(&["2", "3"], Some(&hint)).unwrap().points(), 7);
     }
 
     #[test]
     fn exclusions() {
-        for t in [
-            "",
-            "  ",
-            "N/A",
-            "Don't know",
-            "Prefer not to say",
-            "don’t know",
-        ] {
+        for t in ["", "  ", "N/A", "Don't know", "Prefer not to say", "don’t know"] {
             assert!(is_excluded(t), "{t:?}");
         }
         assert!(!is_excluded("Agree"));

@@ -193,10 +193,7 @@ pub fn read(
         return Err(super::decode::InputError {
             file: file.to_string(),
             pos: None,
-            message: format!(
-                "the file has {} header row(s) and no responses",
-                layout.header_rows
-            ),
+            message: format!("the file has {} header row(s) and no responses", layout.header_rows),
             hint: Some("export the survey again after responses have come in".into()),
         });
     }
@@ -211,12 +208,8 @@ pub fn read(
     // Segments first: their columns are not questions.
     let mut segments = Vec::new();
     for spec in &opts.segments {
-        let wanted: Vec<String> = spec
-            .headers
-            .iter()
-            .chain([&spec.name])
-            .map(|h| normalise(h))
-            .collect();
+        let wanted: Vec<String> =
+            spec.headers.iter().chain([&spec.name]).map(|h| normalise(h)).collect();
         if let Some(c) = columns.iter_mut().find(|c| {
             matches!(c.role, Role::Question | Role::Meta)
                 && (wanted.contains(&normalise(&c.header)) || wanted.contains(&normalise(&c.text)))
@@ -229,11 +222,7 @@ pub fn read(
                     (!is_excluded(v)).then(|| v.to_string())
                 })
                 .collect();
-            segments.push(Segment {
-                name: spec.name.clone(),
-                header: c.header.clone(),
-                values,
-            });
+            segments.push(Segment { name: spec.name.clone(), header: c.header.clone(), values });
         }
     }
 
@@ -283,10 +272,7 @@ fn check_unique_headers(
         if let Some(prev) = seen.insert(k, c.index) {
             return Err(super::decode::InputError {
                 file: file.to_string(),
-                pos: Some(super::decode::Pos {
-                    line: grid.rows[0].line,
-                    field: c.index + 1,
-                }),
+                pos: Some(super::decode::Pos { line: grid.rows[0].line, field: c.index + 1 }),
                 message: format!("duplicate header {:?} (also field {})", c.header, prev + 1),
                 hint: Some(
                     "rename one of the columns, or pass --platform if this is a platform export"
@@ -344,13 +330,14 @@ fn respondents(
                 .unwrap_or_else(|| format!("{}:line{}", platform.name(), row.line));
             let submitted = get(submitted_col).and_then(timestamp::parse);
             let started = get(started_col).and_then(timestamp::parse);
-            let duration_s = get(duration_col)
-                .and_then(|d| d.parse::<f64>().ok())
-                .or_else(|| match (started, submitted) {
-                    (Some(a), Some(b)) if b >= a => {
-                        Some((b - a).num_milliseconds() as f64 / 1000.0)
+            let duration_s =
+                get(duration_col).and_then(|d| d.parse::<f64>().ok()).or_else(|| {
+                    match (started, submitted) {
+                        (Some(a), Some(b)) if b >= a => {
+                            Some((b - a).num_milliseconds() as f64 / 1000.0)
+                        }
+                        _ => None,
                     }
-                    _ => None,
                 });
             let finished = get(finished_col).map(|f| {
                 matches!(
@@ -358,9 +345,8 @@ fn respondents(
                     "1" | "true" | "yes" | "completed" | "complete" | "finished"
                 )
             });
-            let progress_ok = get(progress_col)
-                .and_then(|p| p.parse::<f64>().ok())
-                .map(|p| p >= 100.0);
+            let progress_ok =
+                get(progress_col).and_then(|p| p.parse::<f64>().ok()).map(|p| p >= 100.0);
             let complete = match (finished, progress_ok) {
                 (Some(f), _) => f,
                 (None, Some(p)) => p,
@@ -368,13 +354,7 @@ fn respondents(
                 (None, None) if platform == Platform::LimeSurvey => submitted.is_some(),
                 _ => true,
             };
-            Respondent {
-                line: row.line,
-                person_key: person,
-                submitted,
-                duration_s,
-                complete,
-            }
+            Respondent { line: row.line, person_key: person, submitted, duration_s, complete }
         })
         .collect()
 }
@@ -405,20 +385,13 @@ fn items(
     platform: Platform,
     warnings: &mut Vec<String>,
 ) -> Vec<Item> {
-    let qcols: Vec<&ColumnSpec> = columns
-        .iter()
-        .filter(|c| c.role == Role::Question)
-        .collect();
+    let qcols: Vec<&ColumnSpec> = columns.iter().filter(|c| c.role == Role::Question).collect();
     let mut out = Vec::new();
     let mut used_keys: HashMap<String, usize> = HashMap::new();
     let mut unique_key = |k: &str| {
         let n = used_keys.entry(k.to_string()).or_insert(0);
         *n += 1;
-        if *n == 1 {
-            k.to_string()
-        } else {
-            format!("{k} ({n})")
-        }
+        if *n == 1 { k.to_string() } else { format!("{k} ({n})") }
     };
     let mut empty = Vec::new();
     let mut i = 0;
@@ -442,10 +415,8 @@ fn items(
             let option_like = flags.len() >= 2 && flags.iter().all(|g| is_option_column(g, data));
             let parent = c.parent.clone().unwrap_or_default();
             if option_like {
-                let options: Vec<String> = flags
-                    .iter()
-                    .map(|g| g.sub.clone().unwrap_or_default())
-                    .collect();
+                let options: Vec<String> =
+                    flags.iter().map(|g| g.sub.clone().unwrap_or_default()).collect();
                 let sets = data
                     .iter()
                     .map(|r| {
@@ -501,30 +472,19 @@ fn items(
             continue;
         }
         let mut it = single_column_item(c, data, platform, None);
-        it.key = unique_key(if c.header.trim().is_empty() {
-            "column"
-        } else {
-            &c.header
-        });
+        it.key = unique_key(if c.header.trim().is_empty() { "column" } else { &c.header });
         it.position = position;
         if matches!(&it.answers, Answers::Coded { labels, .. } if labels.is_empty()) {
             let h: String = c.header.chars().take(50).collect();
-            empty.push(if h.len() < c.header.len() {
-                format!("{h}…")
-            } else {
-                h
-            });
+            empty.push(if h.len() < c.header.len() { format!("{h}…") } else { h });
         } else {
             out.push(it);
         }
         i = j;
     }
     if !empty.is_empty() {
-        let more = if empty.len() > 3 {
-            format!(" and {} more", empty.len() - 3)
-        } else {
-            String::new()
-        };
+        let more =
+            if empty.len() > 3 { format!(" and {} more", empty.len() - 3) } else { String::new() };
         warnings.push(format!(
             "{} column(s) have no answers and were not imported: {:?}{more}",
             empty.len(),
@@ -549,11 +509,7 @@ fn text_item(c: &ColumnSpec, data: &[super::decode::Row]) -> Item {
         kind: ItemKind::Text,
         options: vec![],
         position: 0,
-        answers: Answers::Texts(
-            data.iter()
-                .map(|r| r.cells[c.index].trim().to_string())
-                .collect(),
-        ),
+        answers: Answers::Texts(data.iter().map(|r| r.cells[c.index].trim().to_string()).collect()),
     }
 }
 
@@ -587,16 +543,10 @@ fn single_column_item(
         return text_item(c, data);
     }
     let (labels, codes) = intern(c, data);
-    let valid: Vec<&str> = labels
-        .iter()
-        .map(String::as_str)
-        .filter(|l| !is_excluded(l))
-        .collect();
+    let valid: Vec<&str> = labels.iter().map(String::as_str).filter(|l| !is_excluded(l)).collect();
     let nonblank = codes.iter().filter(|&&k| k != NONE).count();
-    let all_numbers = !valid.is_empty()
-        && valid
-            .iter()
-            .all(|l| l.trim().replace(',', "").parse::<f64>().is_ok());
+    let all_numbers =
+        !valid.is_empty() && valid.iter().all(|l| l.trim().replace(',', "").parse::<f64>().is_ok());
     let kind = if all_numbers && asks_for_quantity(&c.text) {
         ItemKind::Numeric
     } else if let Some(s) = shared.filter(|s| valid.iter().all(|l| s.value_of(l).is_some())) {
@@ -604,22 +554,21 @@ fn single_column_item(
     } else if let Some(s) = detect_scale(&valid, None) {
         ItemKind::Scale(s)
     } else if !valid.is_empty()
-        && valid
-            .iter()
-            .all(|l| l.trim().replace(',', "").parse::<f64>().is_ok())
+        && valid.iter().all(|l| l.trim().replace(',', "").parse::<f64>().is_ok())
     {
         ItemKind::Numeric
     } else if let Some((sep, options)) = joined_multi(&valid, &codes, &labels, platform) {
-        let sets = codes
-            .iter()
-            .map(|&k| {
-                if k == NONE {
-                    vec![]
-                } else {
-                    split_joined(&labels[k as usize], sep, &options)
-                }
-            })
-            .collect();
+        let sets =
+            codes
+                .iter()
+                .map(|&k| {
+                    if k == NONE {
+                        vec![]
+                    } else {
+                        split_joined(&labels[k as usize], sep, &options)
+                    }
+                })
+                .collect();
         return Item {
             key: c.header.clone(),
             text: c.text.clone(),
@@ -653,18 +602,9 @@ fn single_column_item(
 /// "How many hours…" asks for a quantity, even when every answer happens to fall in 0–10.
 fn asks_for_quantity(question: &str) -> bool {
     let q = normalise(question);
-    [
-        "how many",
-        "hours",
-        "number of",
-        "how much time",
-        "minutes",
-        "days",
-        "per week",
-        "per month",
-    ]
-    .iter()
-    .any(|c| q.contains(c))
+    ["how many", "hours", "number of", "how much time", "minutes", "days", "per week", "per month"]
+        .iter()
+        .any(|c| q.contains(c))
         && !q.contains("likely")
 }
 
@@ -672,19 +612,10 @@ fn asks_for_quantity(question: &str) -> bool {
 /// when answers repeat.
 fn asks_for_text(question: &str, valid: &[&str]) -> bool {
     let q = normalise(question);
-    let strong = [
-        "comment",
-        "anything else",
-        "feedback",
-        "tell us",
-        "describe",
-        "explain",
-    ]
-    .iter()
-    .any(|c| q.contains(c));
-    let weak = ["improve", "why", "suggest", "what is the one thing"]
+    let strong = ["comment", "anything else", "feedback", "tell us", "describe", "explain"]
         .iter()
         .any(|c| q.contains(c));
+    let weak = ["improve", "why", "suggest", "what is the one thing"].iter().any(|c| q.contains(c));
     let avg_len = valid.iter().map(|v| v.chars().count()).sum::<usize>() / valid.len().max(1);
     strong || (weak && avg_len > 25)
 }
@@ -742,11 +673,8 @@ fn joined_multi(
             }
         }
         let min = 2.max(cells / 100);
-        let common: Vec<&String> = frag_count
-            .iter()
-            .filter(|(_, n)| **n >= min)
-            .map(|(f, _)| f)
-            .collect();
+        let common: Vec<&String> =
+            frag_count.iter().filter(|(_, n)| **n >= min).map(|(f, _)| f).collect();
         if common.len() < 2 || common.len() > 40 {
             continue;
         }
@@ -902,17 +830,11 @@ mod tests {
             split_joined("Physics, Underwater basket weaving", ", ", &opts),
             vec!["Physics", "Other"]
         );
-        assert_eq!(
-            split_joined("A;B;", ";", &["A".into(), "B".into()]),
-            vec!["A", "B"]
-        );
+        assert_eq!(split_joined("A;B;", ";", &["A".into(), "B".into()]), vec!["A", "B"]);
     }
 
     #[test]
     fn lowercase_continuations_glue() {
-        assert_eq!(
-            fragments("Yes, with changes, No", ", "),
-            vec!["Yes, with changes", "No"]
-        );
+        assert_eq!(fragments("Yes, with changes, No", ", "), vec!["Yes, with changes", "No"]);
     }
 }

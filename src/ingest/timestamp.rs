@@ -80,9 +80,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> String {
-        parse(s)
-            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_default()
+        parse(s).map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()
     }
 
     #[test]

@@ -30,10 +30,7 @@ fn value_of(kind: &ItemKind, options: &[String], label: &str) -> Option<f64> {
     }
     match kind {
         ItemKind::Scale(s) => s.value_of(label),
-        ItemKind::Single => options
-            .iter()
-            .position(|o| o == label.trim())
-            .map(|i| (i + 1) as f64),
+        ItemKind::Single => options.iter().position(|o| o == label.trim()).map(|i| (i + 1) as f64),
         ItemKind::Numeric => label.trim().replace(',', "").parse().ok(),
         ItemKind::Multi | ItemKind::Text => None,
     }
@@ -41,11 +38,8 @@ fn value_of(kind: &ItemKind, options: &[String], label: &str) -> Option<f64> {
 
 /// Builds the round's frames. `ids[i]` is the catalog question ID of `survey.items[i]`.
 pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Result<RoundFrames> {
-    let pseudonyms: Vec<String> = survey
-        .respondents
-        .iter()
-        .map(|r| pseudonym(secret, &r.person_key))
-        .collect();
+    let pseudonyms: Vec<String> =
+        survey.respondents.iter().map(|r| pseudonym(secret, &r.person_key)).collect();
     let n = pseudonyms.len();
 
     let mut r_resp: Vec<&str> = Vec::new();
@@ -64,10 +58,8 @@ pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Resul
     for (item, id) in survey.items.iter().zip(ids) {
         match &item.answers {
             Answers::Coded { labels, codes } => {
-                let values: Vec<Option<f64>> = labels
-                    .iter()
-                    .map(|l| value_of(&item.kind, &item.options, l))
-                    .collect();
+                let values: Vec<Option<f64>> =
+                    labels.iter().map(|l| value_of(&item.kind, &item.options, l)).collect();
                 for (i, &k) in codes.iter().enumerate() {
                     r_resp.push(&pseudonyms[i]);
                     r_qid.push(id);
@@ -143,24 +135,13 @@ pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Resul
             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
         Column::new(
             "duration_s".into(),
-            survey
-                .respondents
-                .iter()
-                .map(|r| r.duration_s)
-                .collect::<Vec<_>>(),
+            survey.respondents.iter().map(|r| r.duration_s).collect::<Vec<_>>(),
         ),
         Column::new(
             "complete".into(),
-            survey
-                .respondents
-                .iter()
-                .map(|r| r.complete)
-                .collect::<Vec<_>>(),
+            survey.respondents.iter().map(|r| r.complete).collect::<Vec<_>>(),
         ),
-        Column::new(
-            "quality_flags".into(),
-            flags.iter().map(|f| f.join(",")).collect::<Vec<_>>(),
-        ),
+        Column::new("quality_flags".into(), flags.iter().map(|f| f.join(",")).collect::<Vec<_>>()),
     ];
     for s in &survey.segments {
         cols.push(Column::new(s.name.as_str().into(), &s.values));
@@ -186,43 +167,20 @@ pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Resul
         q.len(),
         vec![
             Column::new("question_id".into(), ids),
-            Column::new(
-                "text".into(),
-                q.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "kind".into(),
-                q.iter().map(|i| i.kind.name()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "scale".into(),
-                q.iter().map(|i| scale_name(&i.kind)).collect::<Vec<_>>(),
-            ),
+            Column::new("text".into(), q.iter().map(|i| i.text.as_str()).collect::<Vec<_>>()),
+            Column::new("kind".into(), q.iter().map(|i| i.kind.name()).collect::<Vec<_>>()),
+            Column::new("scale".into(), q.iter().map(|i| scale_name(&i.kind)).collect::<Vec<_>>()),
             Column::new(
                 "scale_points".into(),
                 q.iter().map(|i| points(&i.kind)).collect::<Vec<_>>(),
             ),
-            Column::new(
-                "column".into(),
-                q.iter().map(|i| i.key.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "position".into(),
-                q.iter().map(|i| i.position as u32).collect::<Vec<_>>(),
-            ),
+            Column::new("column".into(), q.iter().map(|i| i.key.as_str()).collect::<Vec<_>>()),
+            Column::new("position".into(), q.iter().map(|i| i.position as u32).collect::<Vec<_>>()),
             Column::new(
                 "grid".into(),
-                q.iter()
-                    .map(|i| i.group.clone().unwrap_or_default())
-                    .collect::<Vec<_>>(),
+                q.iter().map(|i| i.group.clone().unwrap_or_default()).collect::<Vec<_>>(),
             ),
         ],
     )?;
-    Ok(RoundFrames {
-        responses,
-        respondents,
-        comments,
-        questions,
-        quality,
-    })
+    Ok(RoundFrames { responses, respondents, comments, questions, quality })
 }

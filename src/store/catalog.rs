@@ -188,11 +188,7 @@ fn words(text: &str) -> Vec<String> {
             // Crude plural folding, enough for question texts: capabilities -> capability.
             Some(stem) if stem.len() > 2 => format!("{stem}y"),
             _ if w.ends_with("ss") => w.to_string(),
-            _ => w
-                .strip_suffix('s')
-                .filter(|s| s.len() > 2)
-                .unwrap_or(w)
-                .to_string(),
+            _ => w.strip_suffix('s').filter(|s| s.len() > 2).unwrap_or(w).to_string(),
         })
         .collect()
 }
@@ -212,11 +208,7 @@ fn cosine(a: &[String], b: &[String], df: &HashMap<String, usize>, docs: usize) 
     let dot: f64 = va.iter().map(|(w, x)| x * vb.get(w).unwrap_or(&0.0)).sum();
     let na: f64 = va.values().map(|x| x * x).sum::<f64>().sqrt();
     let nb: f64 = vb.values().map(|x| x * x).sum::<f64>().sqrt();
-    if na == 0.0 || nb == 0.0 {
-        0.0
-    } else {
-        dot / (na * nb)
-    }
+    if na == 0.0 || nb == 0.0 { 0.0 } else { dot / (na * nb) }
 }
 
 /// Turns text into a readable identifier: `ci_build_speed`.
@@ -227,15 +219,8 @@ pub fn slug(text: &str, max_words: usize) -> String {
         .take(max_words)
         .collect();
     let s = ws.join("_");
-    let s: String = s
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    if s.is_empty() {
-        "q".into()
-    } else {
-        s.chars().take(40).collect()
-    }
+    let s: String = s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    if s.is_empty() { "q".into() } else { s.chars().take(40).collect() }
 }
 
 fn family(kind: &str) -> &str {
@@ -288,10 +273,7 @@ impl Catalog {
 
     /// The latest round before `round` in which question `q` was asked.
     fn previous<'a>(q: &'a Question, round: &str) -> Option<&'a Asked> {
-        q.rounds
-            .range::<String, _>(..round.to_string())
-            .next_back()
-            .map(|(_, a)| a)
+        q.rounds.range::<String, _>(..round.to_string()).next_back().map(|(_, a)| a)
     }
 
     /// Links the items of `round` into the catalog, updating it.
@@ -326,19 +308,10 @@ impl Catalog {
             }
         }
         let mut pairs = Vec::new();
-        for (i, it) in items
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| links[*i].is_none())
-        {
+        for (i, it) in items.iter().enumerate().filter(|(i, _)| links[*i].is_none()) {
             let scale = item_scale(it);
             let iw = words(&it.text);
-            for (qi, q) in self
-                .questions
-                .iter()
-                .enumerate()
-                .filter(|(qi, _)| !taken.contains(qi))
-            {
+            for (qi, q) in self.questions.iter().enumerate().filter(|(qi, _)| !taken.contains(qi)) {
                 if family(&q.kind) != family(it.kind.name()) || q.kind != it.kind.name() {
                     continue;
                 }
@@ -374,10 +347,7 @@ impl Catalog {
                     .map_or(self.questions[qi].text.clone(), |a| a.text.clone());
                 links[i] = Some((
                     qi,
-                    Link::Reworded {
-                        old,
-                        similarity: (score * 1000.0).round() / 1000.0,
-                    },
+                    Link::Reworded { old, similarity: (score * 1000.0).round() / 1000.0 },
                 ));
             }
         }
@@ -405,9 +375,8 @@ impl Catalog {
             };
             let q = &mut self.questions[qi];
             let prev = Self::previous(q, round).cloned();
-            let wording_changed = prev
-                .as_ref()
-                .is_some_and(|p| normalise(&p.text) != normalise(&it.text));
+            let wording_changed =
+                prev.as_ref().is_some_and(|p| normalise(&p.text) != normalise(&it.text));
             let prev_scale = prev.as_ref().map(|p| p.scale.clone()).unwrap_or_default();
             // A labelled scale linked to a numeric one of the same size (or the reverse) keeps
             // the previous scale's name only if the answers fit it.
@@ -468,11 +437,7 @@ impl Catalog {
             })
             .map(|q| q.id.clone())
             .collect();
-        Linked {
-            links: out,
-            dropped,
-            rescaled,
-        }
+        Linked { links: out, dropped, rescaled }
     }
 
     /// The most recent round before `round` known to the catalog.
@@ -508,12 +473,8 @@ fn similarity(
 
 /// The row part of a grid question's text (`Parent [Row]` -> `Row`).
 fn sub_of<'a>(text: &'a str, group: &str) -> &'a str {
-    text.strip_prefix(group).map_or(text, |s| {
-        s.trim()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .trim()
-    })
+    text.strip_prefix(group)
+        .map_or(text, |s| s.trim().trim_start_matches('[').trim_end_matches(']').trim())
 }
 
 fn new_id(it: &Item) -> String {
@@ -551,10 +512,7 @@ mod tests {
             kind: ItemKind::Scale(ScaleKind::from_name(scale).unwrap()),
             options: vec![],
             position: 1,
-            answers: Answers::Coded {
-                labels: vec![],
-                codes: vec![],
-            },
+            answers: Answers::Coded { labels: vec![], codes: vec![] },
         }
     }
 
@@ -562,26 +520,11 @@ mod tests {
     fn links_exact_reworded_rescaled_new_and_dropped() {
         let mut c = Catalog::default();
         let mut r1 = vec![
-            item(
-                "How satisfied are you with CI build speed?",
-                "satisfaction5",
-            ),
-            item(
-                "How satisfied are you with deployment speed?",
-                "satisfaction5",
-            ),
-            item(
-                "How easy is it to find the documentation you need?",
-                "ease5",
-            ),
-            item(
-                "I can get a new service to production without filing a ticket.",
-                "agreement5",
-            ),
-            item(
-                "How satisfied are you with the on-call load?",
-                "satisfaction5",
-            ),
+            item("How satisfied are you with CI build speed?", "satisfaction5"),
+            item("How satisfied are you with deployment speed?", "satisfaction5"),
+            item("How easy is it to find the documentation you need?", "ease5"),
+            item("I can get a new service to production without filing a ticket.", "agreement5"),
+            item("How satisfied are you with the on-call load?", "satisfaction5"),
         ];
         let l1 = c.link("2026-Q1", &mut r1);
         assert!(l1.links.iter().all(|(_, l)| *l == Link::New));
@@ -589,26 +532,11 @@ mod tests {
         assert_eq!(ids[0], "satisfied_ci_build_speed");
 
         let mut r2 = vec![
-            item(
-                "I can get a new service to production without filing a ticket.",
-                "agreement7",
-            ),
-            item(
-                "How satisfied are you with CI build speed?",
-                "satisfaction5",
-            ),
-            item(
-                "How easy is it to find the right documentation for a task?",
-                "ease5",
-            ),
-            item(
-                "How satisfied are you with deployment speed?",
-                "satisfaction5",
-            ),
-            item(
-                "How satisfied are you with local development environments?",
-                "satisfaction5",
-            ),
+            item("I can get a new service to production without filing a ticket.", "agreement7"),
+            item("How satisfied are you with CI build speed?", "satisfaction5"),
+            item("How easy is it to find the right documentation for a task?", "ease5"),
+            item("How satisfied are you with deployment speed?", "satisfaction5"),
+            item("How satisfied are you with local development environments?", "satisfaction5"),
         ];
         let l2 = c.link("2026-Q2", &mut r2);
         assert_eq!(l2.links[1], (ids[0].clone(), Link::Exact));
@@ -626,15 +554,8 @@ mod tests {
             (ids[3].clone(), Link::Exact),
             "exact text links even when rescaled"
         );
-        assert_eq!(
-            l2.rescaled,
-            vec![(ids[3].clone(), "agreement5".into(), "agreement7".into())]
-        );
-        assert_eq!(
-            l2.links[4].1,
-            Link::New,
-            "same stem, different subject: not linked"
-        );
+        assert_eq!(l2.rescaled, vec![(ids[3].clone(), "agreement5".into(), "agreement7".into())]);
+        assert_eq!(l2.links[4].1, Link::New, "same stem, different subject: not linked");
         assert_eq!(l2.dropped, vec![ids[4].clone()]);
         let q = c.get(&ids[2]).unwrap();
         assert!(q.rounds["2026-Q2"].wording_changed);
@@ -654,9 +575,7 @@ mod tests {
         c.link("2026-Q1", &mut r1);
         // The user renames the id and records an alias by hand.
         c.questions[0].id = "deploy_ease".into();
-        c.questions[0]
-            .aliases
-            .push("Shipping to production is painless.".into());
+        c.questions[0].aliases.push("Shipping to production is painless.".into());
         let text = c.to_toml().unwrap();
         let mut c = Catalog::from_toml(&text).unwrap();
         let mut r2 = vec![item("Shipping to production is painless.", "agreement5")];

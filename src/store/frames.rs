@@ -46,18 +46,13 @@ fn scan_round(ws: &Workspace, table: &str, round: &str) -> Result<Option<LazyFra
     let mut args = ScanArgsParquet::default();
     args.hive_options.enabled = Some(true);
     args.hive_options.try_parse_dates = false;
-    args.hive_options.schema = Some(Arc::new(Schema::from_iter([Field::new(
-        "round".into(),
-        DataType::String,
-    )])));
+    args.hive_options.schema =
+        Some(Arc::new(Schema::from_iter([Field::new("round".into(), DataType::String)])));
     let lf = LazyFrame::scan_parquet(PlRefPath::from(path.as_str()), args)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("reading {}", file.display()))?;
     let _ = round;
-    Ok(Some(lf.select([
-        col("round"),
-        all().exclude_cols(["round"]).as_expr(),
-    ])))
+    Ok(Some(lf.select([col("round"), all().exclude_cols(["round"]).as_expr()])))
 }
 
 /// A per-round table over the given rounds (all imported rounds when `rounds` is None).
@@ -83,9 +78,7 @@ pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<La
     let mut schemas = Vec::new();
     for f in &mut frames {
         schemas.push(
-            f.collect_schema()
-                .map_err(anyhow::Error::from)
-                .context("reading a table schema")?,
+            f.collect_schema().map_err(anyhow::Error::from).context("reading a table schema")?,
         );
     }
     let mut names: Vec<PlSmallStr> = Vec::new();
@@ -113,9 +106,7 @@ pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<La
             f.select(exprs)
         })
         .collect();
-    concat(aligned, UnionArgs::default())
-        .map_err(anyhow::Error::from)
-        .context("combining rounds")
+    concat(aligned, UnionArgs::default()).map_err(anyhow::Error::from).context("combining rounds")
 }
 
 /// An empty frame with a table's documented columns.
@@ -123,13 +114,7 @@ pub fn empty_table(name: &str) -> DataFrame {
     let s = |n: &str| Column::new_empty(n.into(), &DataType::String);
     let f = |n: &str| Column::new_empty(n.into(), &DataType::Float64);
     let cols = match name {
-        "responses" => vec![
-            s("round"),
-            s("respondent"),
-            s("question_id"),
-            s("label"),
-            f("value"),
-        ],
+        "responses" => vec![s("round"), s("respondent"), s("question_id"), s("label"), f("value")],
         "respondents" => vec![
             s("round"),
             s("respondent"),
@@ -156,10 +141,8 @@ pub fn rounds_frame(ws: &Workspace) -> Result<DataFrame> {
     let imported: Vec<&str> = r.values().map(|m| m.imported_at.as_str()).collect();
     let invited: Vec<Option<u64>> = r.values().map(|m| m.invited).collect();
     let responses: Vec<u64> = r.values().map(|m| m.responses).collect();
-    let rate: Vec<Option<f64>> = r
-        .values()
-        .map(super::workspace::RoundMeta::response_rate)
-        .collect();
+    let rate: Vec<Option<f64>> =
+        r.values().map(super::workspace::RoundMeta::response_rate).collect();
     let df = DataFrame::new(
         ids.len(),
         vec![

@@ -63,9 +63,7 @@ pub struct RoundMeta {
 impl RoundMeta {
     /// Responses / invited, when invited is known.
     pub fn response_rate(&self) -> Option<f64> {
-        self.invited
-            .filter(|&i| i > 0)
-            .map(|i| self.responses as f64 / i as f64)
+        self.invited.filter(|&i| i > 0).map(|i| self.responses as f64 / i as f64)
     }
 }
 
@@ -133,10 +131,7 @@ impl Workspace {
         if config.min_group_size < 2 {
             bail!("{}: min_group_size must be at least 2", cfg_path.display());
         }
-        Ok(Workspace {
-            root: root.to_path_buf(),
-            config,
-        })
+        Ok(Workspace { root: root.to_path_buf(), config })
     }
 
     /// Path of a file inside the workspace.
@@ -202,9 +197,7 @@ fn check_is_workspace(root: &Path) -> Result<()> {
 }
 
 fn toml_key(k: &str) -> String {
-    if k.chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         k.to_string()
     } else {
         format!("{k:?}")
@@ -233,11 +226,8 @@ pub fn init(root: &Path, org: &str, starter_queries: &[(&str, &str)]) -> Result<
     fs::write(root.join(".pulse/.gitignore"), "*\n")?;
     fs::write(root.join(".gitignore"), ".pulse/\n")?;
     fs::write(root.join(CONFIG), config_template(org)).context("writing pulse.toml")?;
-    fs::write(
-        root.join(CATALOG),
-        super::catalog::Catalog::default().to_toml()?,
-    )
-    .context("writing catalog.toml")?;
+    fs::write(root.join(CATALOG), super::catalog::Catalog::default().to_toml()?)
+        .context("writing catalog.toml")?;
     for (name, sql) in starter_queries {
         fs::write(root.join("queries").join(name), sql)
             .with_context(|| format!("writing queries/{name}"))?;
@@ -253,9 +243,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
+    let mut f = opts.open(path).with_context(|| format!("creating {}", path.display()))?;
     f.write_all(bytes)?;
     Ok(())
 }
@@ -280,8 +268,7 @@ pub fn lock(root: &Path, on_wait: impl FnOnce()) -> Result<Lock> {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
             on_wait();
-            f.lock()
-                .with_context(|| format!("waiting for the lock {}", p.display()))?;
+            f.lock().with_context(|| format!("waiting for the lock {}", p.display()))?;
         }
         Err(fs::TryLockError::Error(e)) => {
             return Err(e).with_context(|| format!("locking {}", p.display()));
@@ -309,10 +296,7 @@ impl Txn {
             fs::remove_dir_all(&d).with_context(|| format!("clearing {}", d.display()))?;
         }
         fs::create_dir_all(d.join("new"))?;
-        Ok(Txn {
-            root: root.to_path_buf(),
-            ops: Vec::new(),
-        })
+        Ok(Txn { root: root.to_path_buf(), ops: Vec::new() })
     }
 
     /// A path to write the new version of `rel` (a file or a folder) to.
@@ -402,12 +386,8 @@ fn move_aside(dst: &Path, old: &Path) -> Result<()> {
 }
 
 fn remove_any(p: &Path) -> Result<()> {
-    if p.is_dir() {
-        fs::remove_dir_all(p)
-    } else {
-        fs::remove_file(p)
-    }
-    .with_context(|| format!("removing {}", p.display()))
+    if p.is_dir() { fs::remove_dir_all(p) } else { fs::remove_file(p) }
+        .with_context(|| format!("removing {}", p.display()))
 }
 
 /// Finishes or discards an interrupted transaction.

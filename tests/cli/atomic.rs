@@ -10,38 +10,19 @@ fn import_killed_before_commit_leaves_no_trace() {
     let t = CliTest::new();
     t.workspace();
     let f = t.write("r.csv", CSV);
-    t.ok(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "r1",
-    ]);
+    t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r1"]);
     let before = snapshot(&t.path("ws"));
     for point in ["after-stage", "before-commit"] {
         let o = t
             .cmd()
-            .args([
-                "-w",
-                "ws",
-                "import",
-                "survey",
-                f.to_str().unwrap(),
-                "--round",
-                "r2",
-            ])
+            .args(["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r2"])
             .env("PULSE_CRASH_AT", point)
             .output()
             .unwrap();
         assert!(!o.status.success(), "the crash hook fired at {point}");
         // The next command cleans up; the workspace is byte-for-byte as before.
         t.ok(&["-w", "ws", "rounds"]);
-        assert!(
-            snapshot(&t.path("ws")) == before,
-            "{point}: workspace changed"
-        );
+        assert!(snapshot(&t.path("ws")) == before, "{point}: workspace changed");
     }
 }
 
@@ -52,15 +33,7 @@ fn import_killed_after_commit_is_rolled_forward() {
     let f = t.write("r.csv", CSV);
     let o = t
         .cmd()
-        .args([
-            "-w",
-            "ws",
-            "import",
-            "survey",
-            f.to_str().unwrap(),
-            "--round",
-            "r1",
-        ])
+        .args(["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r1"])
         .env("PULSE_CRASH_AT", "mid-commit")
         .output()
         .unwrap();
@@ -142,22 +115,8 @@ fn privacy_pii_dropped_unless_kept_and_pseudonyms_keyed() {
     assert_eq!(k[0]["email"], "jo@acme.example");
     // Another workspace has another secret: the same person gets another pseudonym.
     t.ok(&["init", "ws2"]);
-    t.ok(&[
-        "-w",
-        "ws2",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "r1",
-    ]);
-    let out = t.ok(&[
-        "-w",
-        "ws2",
-        "query",
-        "SELECT respondent FROM respondents",
-        "--format",
-        "csv",
-    ]);
+    t.ok(&["-w", "ws2", "import", "survey", f.to_str().unwrap(), "--round", "r1"]);
+    let out =
+        t.ok(&["-w", "ws2", "query", "SELECT respondent FROM respondents", "--format", "csv"]);
     assert!(!out.contains(&pseud));
 }

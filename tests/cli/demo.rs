@@ -12,14 +12,8 @@ fn demo_imports_four_rounds_from_three_platforms() {
     let t = CliTest::new();
     demo_ws(&t);
     let rows = t.query("SELECT round, platform, responses, invited FROM rounds ORDER BY round");
-    let platforms: Vec<&str> = rows
-        .iter()
-        .map(|r| r["platform"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        platforms,
-        ["google-forms", "surveymonkey", "qualtrics", "qualtrics"]
-    );
+    let platforms: Vec<&str> = rows.iter().map(|r| r["platform"].as_str().unwrap()).collect();
+    assert_eq!(platforms, ["google-forms", "surveymonkey", "qualtrics", "qualtrics"]);
     for r in &rows {
         let n = r["responses"].as_u64().unwrap();
         assert!((300..=1500).contains(&n), "{r}");
@@ -32,35 +26,24 @@ fn demo_catalog_links_reworded_rescaled_dropped_added() {
     demo_ws(&t);
     let q = t.query("SELECT question_id, round, wording_changed, scale_changed, scale_points FROM questions ORDER BY question_id, round");
     let find = |id: &str, round: &str| {
-        q.iter()
-            .find(|r| r["question_id"] == id && r["round"] == round)
-            .cloned()
+        q.iter().find(|r| r["question_id"] == id && r["round"] == round).cloned()
     };
     // Reworded in 2026-Q2, linked to the same ID.
     let docs = find("easy_find_documentation_need", "2026-Q2").expect("docs question linked in Q2");
     assert_eq!(docs["wording_changed"], true);
-    assert_eq!(
-        find("easy_find_documentation_need", "2026-Q3").unwrap()["wording_changed"],
-        false
-    );
+    assert_eq!(find("easy_find_documentation_need", "2026-Q3").unwrap()["wording_changed"], false);
     // Rescaled 5 -> 7.
     let ticket = find("get_new_service_production", "2026-Q2").unwrap();
     assert_eq!(ticket["scale_changed"], true);
     assert_eq!(ticket["scale_points"], 7);
-    assert_eq!(
-        find("get_new_service_production", "2026-Q1").unwrap()["scale_points"],
-        5
-    );
+    assert_eq!(find("get_new_service_production", "2026-Q1").unwrap()["scale_points"], 5);
     // Dropped in 2026-Q3, added in 2026-Q2.
     assert!(find("satisfied_call_load", "2026-Q2").is_some());
     assert!(find("satisfied_call_load", "2026-Q3").is_none());
     assert!(find("satisfied_local_development_environment", "2025-Q4").is_none());
     assert!(find("satisfied_local_development_environment", "2026-Q2").is_some());
     // Every round has the grid rows under one ID each.
-    let grid = q
-        .iter()
-        .filter(|r| r["question_id"] == "satisfied_part_ci_build_speed")
-        .count();
+    let grid = q.iter().filter(|r| r["question_id"] == "satisfied_part_ci_build_speed").count();
     assert_eq!(grid, 4);
 }
 
@@ -70,10 +53,7 @@ fn demo_store_holds_no_identities() {
     demo_ws(&t);
     // No e-mail, name or IP anywhere in the string columns of any table.
     for (table, cols) in [
-        (
-            "respondents",
-            vec!["respondent", "team", "role", "tenure", "quality_flags"],
-        ),
+        ("respondents", vec!["respondent", "team", "role", "tenure", "quality_flags"]),
         ("responses", vec!["respondent", "label"]),
         ("comments", vec!["respondent", "text"]),
     ] {
@@ -86,19 +66,10 @@ fn demo_store_holds_no_identities() {
         }
     }
     let scrubbed = t.query("SELECT count(*) AS n FROM comments WHERE text LIKE '%[email]%'");
-    assert!(
-        scrubbed[0]["n"].as_u64().unwrap() > 0,
-        "the demo has comments with e-mails to scrub"
-    );
+    assert!(scrubbed[0]["n"].as_u64().unwrap() > 0, "the demo has comments with e-mails to scrub");
     let cols = t.query("SELECT * FROM respondents LIMIT 1");
     let keys: Vec<&String> = cols[0].as_object().unwrap().keys().collect();
-    for forbidden in [
-        "email",
-        "email_address",
-        "first_name",
-        "ip_address",
-        "recipientemail",
-    ] {
+    for forbidden in ["email", "email_address", "first_name", "ip_address", "recipientemail"] {
         assert!(!keys.iter().any(|k| k.as_str() == forbidden), "{keys:?}");
     }
     // The same person links across rounds through the pseudonym (panel analysis).
@@ -174,18 +145,8 @@ fn starter_queries_run_on_the_demo() {
         assert!(!rows.is_empty(), "{} returned no rows", p.display());
     }
     // segment_sizes.sql applies the anonymity threshold: infra-tools (3 people) never shows.
-    let out = t.ok(&[
-        "-w",
-        "ws",
-        "query",
-        "queries/segment_sizes.sql",
-        "--format",
-        "csv",
-    ]);
-    assert!(
-        out.contains("payments") && !out.contains("infra-tools"),
-        "{out}"
-    );
+    let out = t.ok(&["-w", "ws", "query", "queries/segment_sizes.sql", "--format", "csv"]);
+    assert!(out.contains("payments") && !out.contains("infra-tools"), "{out}");
 }
 
 #[test]
@@ -206,9 +167,5 @@ fn output_formats_and_schema() {
     assert!(schema.contains("\"quality_flags\""));
     let bad = t.run(&["-w", "ws", "query", "SELECT nope FROM responses"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        text(&bad.stderr).starts_with("error: "),
-        "{}",
-        text(&bad.stderr)
-    );
+    assert!(text(&bad.stderr).starts_with("error: "), "{}", text(&bad.stderr));
 }

@@ -18,9 +18,7 @@ pub struct CliTest {
 
 impl CliTest {
     pub fn new() -> CliTest {
-        CliTest {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        CliTest { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {

@@ -35,42 +35,14 @@ fn real_exports_import_with_the_right_platform() {
     let cases: &[(&str, &str, u64)] = &[
         ("qualtrics/qualtRics_sample.csv", "qualtrics", 1),
         ("qualtrics/qualtRics_sample_legacy.csv", "qualtrics", 1),
-        (
-            "qualtrics/QualtricsTools_Multiple_Answer_MC_Questions_Insights.csv",
-            "qualtrics",
-            5,
-        ),
-        (
-            "qualtrics/QualtricsTools_Single_Answer_Matrix_Questions_legacy.csv",
-            "qualtrics",
-            5,
-        ),
-        (
-            "surveymonkey/fivethirtyeight_steak-risk-survey.csv",
-            "surveymonkey",
-            550,
-        ),
-        (
-            "surveymonkey/fivethirtyeight_food-world-cup-data.csv",
-            "surveymonkey",
-            1373,
-        ),
-        (
-            "google-forms/jupyter_2016-05-education-survey_responses.csv",
-            "google-forms",
-            125,
-        ),
-        (
-            "limesurvey/limonaid_survey_998192_R_data_file.csv",
-            "limesurvey",
-            7,
-        ),
+        ("qualtrics/QualtricsTools_Multiple_Answer_MC_Questions_Insights.csv", "qualtrics", 5),
+        ("qualtrics/QualtricsTools_Single_Answer_Matrix_Questions_legacy.csv", "qualtrics", 5),
+        ("surveymonkey/fivethirtyeight_steak-risk-survey.csv", "surveymonkey", 550),
+        ("surveymonkey/fivethirtyeight_food-world-cup-data.csv", "surveymonkey", 1373),
+        ("google-forms/jupyter_2016-05-education-survey_responses.csv", "google-forms", 125),
+        ("limesurvey/limonaid_survey_998192_R_data_file.csv", "limesurvey", 7),
         // PROVENANCE says 4 responses; the file holds 3 records and a trailing blank line.
-        (
-            "limesurvey/limonaid_survey_100001_R_data_file.csv",
-            "limesurvey",
-            3,
-        ),
+        ("limesurvey/limonaid_survey_100001_R_data_file.csv", "limesurvey", 3),
     ];
     for (i, (file, platform, n)) in cases.iter().enumerate() {
         let v = import(&t, &dir.join(file), &format!("r{i}"));
@@ -86,18 +58,10 @@ fn qualtrics_current_and_legacy_hold_the_same_response() {
     let t = CliTest::new();
     t.workspace();
     let a = import(&t, &dir.join("qualtrics/qualtRics_sample.csv"), "current");
-    let b = import(
-        &t,
-        &dir.join("qualtrics/qualtRics_sample_legacy.csv"),
-        "legacy",
-    );
+    let b = import(&t, &dir.join("qualtrics/qualtRics_sample_legacy.csv"), "legacy");
     for v in [&a, &b] {
-        let dropped: Vec<&str> = v["dropped_columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_str().unwrap())
-            .collect();
+        let dropped: Vec<&str> =
+            v["dropped_columns"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
         assert!(
             dropped.contains(&"IPAddress") && dropped.iter().any(|d| d.starts_with("LocationLat")),
             "{dropped:?}"
@@ -122,10 +86,7 @@ fn real_qualtrics_matrix_and_multiselect_shapes() {
         "ins",
     );
     let kinds = t.query("SELECT kind, count(*) AS n FROM questions GROUP BY kind ORDER BY kind");
-    let multi = kinds
-        .iter()
-        .find(|k| k["kind"] == "multi")
-        .expect("multi-select questions found");
+    let multi = kinds.iter().find(|k| k["kind"] == "multi").expect("multi-select questions found");
     assert!(multi["n"].as_u64().unwrap() >= 3, "{kinds:?}");
     import(
         &t,
@@ -142,11 +103,7 @@ fn real_surveymonkey_and_google_values() {
     let Some(dir) = shared() else { return };
     let t = CliTest::new();
     t.workspace();
-    import(
-        &t,
-        &dir.join("surveymonkey/fivethirtyeight_food-world-cup-data.csv"),
-        "food",
-    );
+    import(&t, &dir.join("surveymonkey/fivethirtyeight_food-world-cup-data.csv"), "food");
     // Likert 1-5 codes with literal N/A: N/A is excluded, not a value.
     let r = t.query("SELECT count(*) AS n, count(value) AS valid, min(value) AS lo, max(value) AS hi FROM responses WHERE question_id LIKE 'like_traditional_cuisine_algeria%'");
     assert_eq!(r[0]["n"], 1373);
@@ -156,11 +113,7 @@ fn real_surveymonkey_and_google_values() {
     // Mac Roman NBSP decoded, not a stray Ê.
     let q = t.query("SELECT text FROM questions WHERE text LIKE '%Ê%'");
     assert!(q.is_empty(), "{q:?}");
-    import(
-        &t,
-        &dir.join("google-forms/jupyter_2016-05-education-survey_responses.csv"),
-        "gf",
-    );
+    import(&t, &dir.join("google-forms/jupyter_2016-05-education-survey_responses.csv"), "gf");
     let m = t.query("SELECT count(*) AS n FROM questions WHERE round = 'gf' AND kind = 'multi'");
     assert!(m[0]["n"].as_u64().unwrap() >= 2, "{m:?}");
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Survey benchmark (issue 2): import a generated 100,000-respondent x 60-question export and
+# query it; compare with a plain polars CSV read of the same file.
+#
+#   tests/bench/survey.sh [RESPONDENTS] [QUESTIONS]
+#
+# Needs a release build (`cargo build --release`); prints wall time and peak memory (max RSS).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-100000}
+Q=${2:-60}
+BIN=${PULSE_BIN:-${CARGO_TARGET_DIR:-target}/release/pulse}
+[ -x "$BIN" ] || { echo "build first: cargo build --release (looked for $BIN)" >&2; exit 2; }
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+measure() { # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$TMP/time" "$@" > "$TMP/out" 2>&1 || { cat "$TMP/out"; exit 1; }
+  read -r secs kb < "$TMP/time"
+  printf '%-44s %7.2f s  %7.0f MB\n' "$label" "$secs" "$((kb / 1024))"
+}
+
+"$BIN" generate bench --out "$TMP/bench.csv" --respondents "$N" --questions "$Q"
+"$BIN" init "$TMP/ws" > /dev/null
+measure "polars CSV read (baseline)" "$BIN" baseline-csv "$TMP/bench.csv"
+measure "pulse import survey ($N x $Q)" "$BIN" -w "$TMP/ws" import survey "$TMP/bench.csv" --round 2026-Q3
+measure "query: avg(value) by question" "$BIN" -w "$TMP/ws" query "SELECT question_id, avg(value) AS mean FROM responses GROUP BY 1"
+measure "query: queries/top_box.sql" "$BIN" -w "$TMP/ws" query queries/top_box.sql
+measure "query: count by team" "$BIN" -w "$TMP/ws" query "SELECT team, count(*) AS n FROM respondents GROUP BY team"
+du -sh "$TMP/ws/store" | awk '{print "store size: " $1}'
