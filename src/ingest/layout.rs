@@ -273,7 +273,7 @@ pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout 
             (Platform::Qualtrics, _) => (h0.clone(), cell(grid, 1, i).to_string()),
             _ => (h0.clone(), h0.clone()),
         };
-        let key = norm_key(&name);
+        let key = if name.trim() == "#" { "#".to_string() } else { norm_key(&name) };
         let mut role = meta_role(&key).unwrap_or(Role::Question);
         // Qualtrics current exports name the response id `ResponseId` in row 1.
         if platform == Platform::LimeSurvey

@@ -549,6 +549,8 @@ fn single_column_item(
         !valid.is_empty() && valid.iter().all(|l| l.trim().replace(',', "").parse::<f64>().is_ok());
     let kind = if all_numbers && asks_for_quantity(&c.text) {
         ItemKind::Numeric
+    } else if all_numbers && is_zero_to_ten(&c.text, &valid) {
+        ItemKind::Scale(ScaleKind::Numeric { low: 0, high: 10 })
     } else if let Some(s) = shared.filter(|s| valid.iter().all(|l| s.value_of(l).is_some())) {
         ItemKind::Scale(s)
     } else if let Some(s) = detect_scale(&valid, None) {
@@ -606,6 +608,17 @@ fn asks_for_quantity(question: &str) -> bool {
         .iter()
         .any(|c| q.contains(c))
         && !q.contains("likely")
+}
+
+/// "How likely are you to recommend…" / "(0-10)" items are 0–10 scales even when nobody
+/// answered 0 or 10.
+fn is_zero_to_ten(question: &str, valid: &[&str]) -> bool {
+    let q = normalise(question);
+    let cue = q.contains("recommend")
+        || q.contains("0-10")
+        || q.contains("0 to 10")
+        || q.contains("0–10");
+    cue && valid.iter().all(|v| v.trim().parse::<u8>().is_ok_and(|n| n <= 10))
 }
 
 /// Open questions ("What is the one thing we should improve?") answered at length are text even

@@ -263,12 +263,12 @@ impl Catalog {
         self.questions.iter().find(|q| q.id == id)
     }
 
-    /// Forgets round `round` (before re-importing it); questions only in that round go too.
+    /// Forgets round `round` before re-importing it. The questions stay, with the user's edits
+    /// (ID, aliases, tags), so the re-import links to them again.
     pub fn remove_round(&mut self, round: &str) {
         for q in &mut self.questions {
             q.rounds.remove(round);
         }
-        self.questions.retain(|q| !q.rounds.is_empty());
     }
 
     /// The latest round before `round` in which question `q` was asked.

@@ -5,6 +5,7 @@
 mod atomic;
 mod bad_input;
 mod demo;
+mod platforms;
 mod real_exports;
 
 use std::path::{Path, PathBuf};
