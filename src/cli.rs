@@ -62,6 +62,10 @@ pub enum Command {
     /// Show the question catalog: which question in which round, wording and scale changes.
     Questions(QuestionsArgs),
     /// Run SQL over the store (tables: rounds, questions, respondents, responses, comments).
+    #[command(after_long_help = "Examples:\n  \
+        pulse query \"SELECT question_id, avg(value) FROM responses GROUP BY 1\" --format csv\n  \
+        pulse query queries/top_box.sql\n  \
+        pulse query --schema")]
     Query(QueryArgs),
     /// Generate deterministic synthetic survey exports (demo fixtures and benchmarks).
     Generate(GenerateArgs),
@@ -94,6 +98,10 @@ pub enum ImportCommand {
     /// columns (e-mail, names, IP, location, phone, external reference) are dropped unless kept
     /// with --keep-column; respondents are pseudonymised with the workspace secret; e-mail
     /// addresses and phone numbers in comments are scrubbed. The import is all-or-nothing.
+    #[command(after_long_help = "Examples:\n  \
+        pulse import survey q1.csv --round 2026-Q1 --invited 1200\n  \
+        pulse import survey export.csv --round 2026-Q2 --segment team=Squad --keep-column ExternalReference\n  \
+        pulse import survey q1.csv --round 2026-Q1 --replace --format json")]
     Survey(ImportSurveyArgs),
 }
 
@@ -123,9 +131,19 @@ pub struct ImportSurveyArgs {
     /// Read the file in this encoding instead of detecting it.
     #[arg(long, value_name = "NAME", value_parser = ["utf-8", "utf-16le", "utf-16be", "windows-1252", "mac-roman"])]
     pub encoding: Option<String>,
-    /// Print the import summary in this format.
+    /// Print the import summary as text or as one JSON object.
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: SummaryFormat,
+}
+
+/// Format of a summary that is not a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SummaryFormat {
+    /// Lines for reading.
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 /// A command that prints a table.

@@ -6,7 +6,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::ExitStatus;
-use crate::cli::{DemoArgs, Format, Global, ImportCommand, ImportSurveyArgs, TableArgs};
+use crate::cli::{
+    DemoArgs, Format, Global, ImportCommand, ImportSurveyArgs, SummaryFormat, TableArgs,
+};
 use crate::synth::DEMO_ROUNDS;
 
 /// The demo exports, compiled in so `pulse demo` works from any folder.
@@ -71,7 +73,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             segments: vec![],
             keep_columns: vec![],
             encoding: None,
-            format: Format::Table,
+            format: SummaryFormat::Text,
         };
         super::import::run(&g, &ImportCommand::Survey(args))?;
     }

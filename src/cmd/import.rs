@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::ExitStatus;
-use crate::cli::{Format, Global, ImportCommand, ImportSurveyArgs};
+use crate::cli::{Global, ImportCommand, ImportSurveyArgs, SummaryFormat};
 use crate::ingest::decode::{Encoding, read_grid};
 use crate::ingest::layout::Platform;
 use crate::ingest::survey::{self, ReadOptions, SegmentSpec};
@@ -73,7 +73,10 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         segments: segment_specs(&ws, &a.segments),
     };
     let file = a.file.display().to_string();
+    let progress = Progress::new();
+    progress.say(&format!("reading {file}"));
     let grid = read_grid(&a.file, encoding)?;
+    progress.say(&format!("parsing {} rows", grid.rows.len()));
     let mut parsed = survey::read(grid, &opts, &file)?;
     if parsed.items.is_empty() {
         bail!(
@@ -97,7 +100,9 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
     let linked = catalog.link(&a.round, &mut parsed.items);
     let ids: Vec<String> = linked.links.iter().map(|(id, _)| id.clone()).collect();
     let secret = ws.secret()?;
+    progress.say("building tables");
     let mut rf = build::round_frames(&parsed, &ids, &secret)?;
+    progress.say("writing Parquet");
 
     let mut txn = Txn::begin(&root)?;
     for (table, df) in [
@@ -129,6 +134,7 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
     );
     txn.write("pulse.toml", ws.render_config()?.as_bytes())?;
     txn.commit().context("writing the round into the workspace")?;
+    progress.done();
     drop(lock);
 
     let summary = Summary {
@@ -169,7 +175,7 @@ impl Summary<'_> {
             .collect();
         let out = std::io::stdout();
         let mut o = out.lock();
-        if self.a.format == Format::Json {
+        if self.a.format == SummaryFormat::Json {
             let v = serde_json::json!({
                 "round": self.a.round,
                 "platform": p.platform.name(),
@@ -293,4 +299,29 @@ fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let shown: Vec<&str> = v.iter().take(8).copied().collect();
     let more = if v.len() > 8 { format!(" and {} more", v.len() - 8) } else { String::new() };
     format!("  {}{more}", shown.join(", "))
+}
+
+/// Phase messages on a terminal's stderr (never in pipes or CI logs), overwritten in place.
+struct Progress {
+    on: bool,
+    start: Instant,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress { on: std::io::stderr().is_terminal(), start: Instant::now() }
+    }
+
+    fn say(&self, what: &str) {
+        if self.on {
+            eprint!("\r\x1b[2K[{:5.1} s] {what}…", self.start.elapsed().as_secs_f64());
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
 }

@@ -71,13 +71,7 @@ pub fn context(ws: &Workspace) -> Result<SQLContext> {
     ctx.register("rounds", frames::rounds_frame(ws)?.lazy());
     ctx.register("questions", frames::questions_frame(&catalog)?.lazy());
     for t in ["respondents", "responses", "comments"] {
-        // Collected first: polars 0.55 fails `count(*)` over a union of Parquet scans
-        // ("casting from UInt32 to UInt128 not supported"); in-memory frames do not.
-        let df = frames::table(ws, t, None)?
-            .collect()
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("reading the {t} table"))?;
-        ctx.register(t, df.lazy());
+        ctx.register(t, frames::table(ws, t, None)?);
     }
     Ok(ctx)
 }

@@ -35,78 +35,49 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     Ok(())
 }
 
-fn scan_round(ws: &Workspace, table: &str, round: &str) -> Result<Option<LazyFrame>> {
-    let file = ws.path(&partition(table, round)).join("part-0.parquet");
-    if !file.exists() {
-        return Ok(None);
+/// A per-round table over the given rounds (all imported rounds when `rounds` is None).
+///
+/// One Parquet scan over every round's file: `round` comes from the `round=<id>` folder (Hive
+/// partitioning, as DuckDB reads it; the hive schema keeps `2026-Q1` a string). Rounds can
+/// carry different segment columns, so the scan gets the union of the files' schemas and a
+/// column a round lacks is null there.
+pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<LazyFrame> {
+    let all_rounds = ws.round_ids();
+    let rounds = rounds.unwrap_or(&all_rounds);
+    let files: Vec<std::path::PathBuf> = rounds
+        .iter()
+        .map(|r| ws.path(&partition(name, r)).join("part-0.parquet"))
+        .filter(|f| f.exists())
+        .collect();
+    if files.is_empty() {
+        return Ok(empty_table(name).lazy());
     }
-    let path = file.to_string_lossy().to_string();
-    // polars reads `round` from the `round=<id>` folder (Hive partitioning), as DuckDB would;
-    // the hive schema keeps `2026-Q1` a string.
+    let mut schema = Schema::default();
+    for f in &files {
+        let file = fs::File::open(f).with_context(|| format!("opening {}", f.display()))?;
+        let arrow = ParquetReader::new(file)
+            .schema()
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("reading the schema of {}", f.display()))?;
+        for (n, field) in arrow.iter() {
+            if schema.get(n).is_none() {
+                schema.with_column(n.clone(), DataType::from_arrow_field(field));
+            }
+        }
+    }
+    let paths: Vec<PlRefPath> =
+        files.iter().map(|f| PlRefPath::from(f.to_string_lossy().as_ref())).collect();
     let mut args = ScanArgsParquet::default();
     args.hive_options.enabled = Some(true);
     args.hive_options.try_parse_dates = false;
     args.hive_options.schema =
         Some(Arc::new(Schema::from_iter([Field::new("round".into(), DataType::String)])));
-    let lf = LazyFrame::scan_parquet(PlRefPath::from(path.as_str()), args)
+    args.schema = Some(Arc::new(schema));
+    args.allow_missing_columns = true;
+    let lf = LazyFrame::scan_parquet_files(paths.into(), args)
         .map_err(anyhow::Error::from)
-        .with_context(|| format!("reading {}", file.display()))?;
-    let _ = round;
-    Ok(Some(lf.select([col("round"), all().exclude_cols(["round"]).as_expr()])))
-}
-
-/// A per-round table over the given rounds (all imported rounds when `rounds` is None).
-///
-/// Rounds can carry different segment columns, so frames are aligned by name: a column a round
-/// lacks is null there.
-pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<LazyFrame> {
-    let all_rounds = ws.round_ids();
-    let rounds = rounds.unwrap_or(&all_rounds);
-    let mut frames = Vec::new();
-    for r in rounds {
-        if let Some(lf) = scan_round(ws, name, r)? {
-            frames.push(lf);
-        }
-    }
-    if frames.is_empty() {
-        return Ok(empty_table(name).lazy());
-    }
-    if frames.len() == 1 {
-        return Ok(frames.pop().expect("one frame"));
-    }
-    // Align schemas (segment columns differ between rounds).
-    let mut schemas = Vec::new();
-    for f in &mut frames {
-        schemas.push(
-            f.collect_schema().map_err(anyhow::Error::from).context("reading a table schema")?,
-        );
-    }
-    let mut names: Vec<PlSmallStr> = Vec::new();
-    for s in &schemas {
-        for n in s.iter_names() {
-            if !names.contains(n) {
-                names.push(n.clone());
-            }
-        }
-    }
-    let aligned: Vec<LazyFrame> = frames
-        .into_iter()
-        .zip(&schemas)
-        .map(|(f, s)| {
-            let exprs: Vec<Expr> = names
-                .iter()
-                .map(|n| {
-                    if s.contains(n) {
-                        col(n.clone())
-                    } else {
-                        lit(NULL).cast(DataType::String).alias(n.clone())
-                    }
-                })
-                .collect();
-            f.select(exprs)
-        })
-        .collect();
-    concat(aligned, UnionArgs::default()).map_err(anyhow::Error::from).context("combining rounds")
+        .with_context(|| format!("reading the {name} table"))?;
+    Ok(lf.select([col("round"), all().exclude_cols(["round"]).as_expr()]))
 }
 
 /// An empty frame with a table's documented columns.

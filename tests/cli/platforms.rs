@@ -191,3 +191,32 @@ fn catalog_edits_are_respected_on_reimport_and_segments_map() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("catalog.toml"), "{}", text(&o.stderr));
 }
+
+/// Regression: `count(*)` over several rounds once returned 0, and with a WHERE failed with
+/// "casting from UInt32 to UInt128" (a union of per-round Parquet scans in polars 0.55).
+#[test]
+fn count_star_across_rounds_with_differing_segments() {
+    let t = CliTest::new();
+    t.workspace();
+    let a = t.write("a.csv", b"Squad,Deploys are easy.\nx,Agree\ny,Agree\nz,Disagree\n");
+    let b = t.write("b.csv", b"Deploys are easy.\nAgree\nDisagree\n");
+    t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        a.to_str().unwrap(),
+        "--round",
+        "r1",
+        "--segment",
+        "team=Squad",
+    ]);
+    t.ok(&["-w", "ws", "import", "survey", b.to_str().unwrap(), "--round", "r2"]);
+    assert_eq!(t.query("SELECT count(*) AS n FROM respondents")[0]["n"], 5);
+    assert_eq!(t.query("SELECT count(*) AS n FROM responses WHERE label = 'Agree'")[0]["n"], 3);
+    let r = t.query(
+        "SELECT round, count(team) AS with_team FROM respondents GROUP BY round ORDER BY round",
+    );
+    assert_eq!(r[0]["with_team"], 3);
+    assert_eq!(r[1]["with_team"], 0, "r2 has no team column: nulls");
+}
