@@ -217,6 +217,16 @@ impl ScaleKind {
         Some(ScaleKind::Numeric { low: a.parse().ok()?, high: b.parse().ok()? })
     }
 
+    /// True when every label is a point on this scale and no two different labels share a
+    /// point ("Agree" and "Somewhat agree" together mean a 7-point scale, not a 5-point one).
+    pub fn fits<S: AsRef<str>>(&self, labels: &[S]) -> bool {
+        let forms: std::collections::BTreeSet<String> =
+            labels.iter().map(|l| strip_numeric_prefix(&normalise(l.as_ref()))).collect();
+        let values: Option<std::collections::BTreeSet<u64>> =
+            forms.iter().map(|f| self.value_of(f).map(|v| v as u64)).collect();
+        !forms.is_empty() && values.is_some_and(|v| v.len() == forms.len())
+    }
+
     /// The number for an answer label, or None when it is not on the scale.
     pub fn value_of(&self, label: &str) -> Option<f64> {
         match self {
@@ -253,13 +263,7 @@ pub fn detect_scale(distinct: &[&str], hint: Option<&ScaleKind>) -> Option<Scale
     // Labelled: the smallest scale containing every label (prefer the earlier one on ties).
     let mut best: Option<&'static Scale> = None;
     for s in SCALES {
-        // Every label must be on the scale, and no two different labels may share a point
-        // ("Agree" and "Somewhat agree" together mean a 7-point scale).
-        let forms: std::collections::BTreeSet<String> =
-            distinct.iter().map(|l| strip_numeric_prefix(&normalise(l))).collect();
-        let values: Option<std::collections::BTreeSet<u64>> =
-            forms.iter().map(|f| s.value_of(f).map(|v| v as u64)).collect();
-        let injective = values.is_some_and(|v| v.len() == forms.len());
+        let injective = ScaleKind::Labelled(s).fits(distinct);
         if injective && best.is_none_or(|b| s.points.len() < b.points.len()) {
             best = Some(s);
         }

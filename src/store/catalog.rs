@@ -315,8 +315,11 @@ impl Catalog {
                 if family(&q.kind) != family(it.kind.name()) || q.kind != it.kind.name() {
                     continue;
                 }
-                let qscale = ScaleKind::from_name(&q.scale).map(|s| s.points());
-                if qscale != scale.as_ref().map(ScaleKind::points) {
+                let qscale = ScaleKind::from_name(&q.scale);
+                let same_scale = qscale.as_ref().map(ScaleKind::points)
+                    == scale.as_ref().map(ScaleKind::points)
+                    || qscale.as_ref().is_some_and(|s| fits(it, s));
+                if !same_scale {
                     continue;
                 }
                 let score = match (&it.group, q.group.is_empty()) {
@@ -356,7 +359,6 @@ impl Catalog {
         let mut out = Vec::with_capacity(n);
         let mut rescaled = Vec::new();
         for (i, it) in items.iter_mut().enumerate() {
-            let scale = item_scale(it).map(|s| s.name()).unwrap_or_default();
             let (qi, link) = match links[i].take() {
                 Some(l) => l,
                 None => {
@@ -365,7 +367,7 @@ impl Catalog {
                         id,
                         text: it.text.clone(),
                         kind: it.kind.name().to_string(),
-                        scale: scale.clone(),
+                        scale: item_scale(it).map(|s| s.name()).unwrap_or_default(),
                         group: it.group.clone().unwrap_or_default(),
                         options: it.options.clone(),
                         ..Question::default()
@@ -375,6 +377,16 @@ impl Catalog {
             };
             let q = &mut self.questions[qi];
             let prev = Self::previous(q, round).cloned();
+            // Answers alone leave a scale open (nobody chose 6 or 7 on a 7-point item): when the
+            // question's previous scale fits every answer, it is the same scale.
+            if let (Some(p), ItemKind::Scale(_)) = (&prev, &it.kind) {
+                if let Some(ps) = ScaleKind::from_name(&p.scale) {
+                    if fits(it, &ps) {
+                        it.kind = ItemKind::Scale(ps);
+                    }
+                }
+            }
+            let scale = item_scale(it).map(|s| s.name()).unwrap_or_default();
             let wording_changed =
                 prev.as_ref().is_some_and(|p| normalise(&p.text) != normalise(&it.text));
             let prev_scale = prev.as_ref().map(|p| p.scale.clone()).unwrap_or_default();
@@ -448,6 +460,18 @@ impl Catalog {
             .filter(|r| r.as_str() < round)
             .max()
             .cloned()
+    }
+}
+
+/// True when every valid answer of the item is a point on `scale`.
+fn fits(it: &Item, scale: &ScaleKind) -> bool {
+    match &it.answers {
+        crate::ingest::survey::Answers::Coded { labels, .. } => {
+            let valid: Vec<&String> =
+                labels.iter().filter(|l| !crate::ingest::scales::is_excluded(l)).collect();
+            scale.fits(&valid)
+        }
+        _ => false,
     }
 }
 
@@ -582,6 +606,33 @@ mod tests {
         let l = c.link("2026-Q2", &mut r2);
         assert_eq!(l.links[0].0, "deploy_ease");
         assert!(c.get("deploy_ease").unwrap().rounds["2026-Q2"].wording_changed);
+    }
+
+    fn coded(text: &str, labels: &[&str]) -> Item {
+        let mut it = item(text, "agreement5");
+        it.kind = ItemKind::Scale(crate::ingest::scales::detect_scale(labels, None).unwrap());
+        it.answers = Answers::Coded {
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            codes: vec![0],
+        };
+        it
+    }
+
+    #[test]
+    fn previous_scale_is_kept_when_the_answers_fit_it() {
+        let mut c = Catalog::default();
+        let mut r1 =
+            vec![coded("Deploys are easy.", &["Somewhat agree", "Agree", "Strongly disagree"])];
+        c.link("2026-Q1", &mut r1);
+        assert_eq!(c.questions[0].scale, "agreement7");
+        // Nobody chose a 7-point-only label this time: still the 7-point scale, not a change.
+        let mut r2 = vec![coded("Deploys are easy.", &["Agree", "Strongly agree"])];
+        let l = c.link("2026-Q2", &mut r2);
+        assert!(l.rescaled.is_empty(), "{:?}", l.rescaled);
+        assert_eq!(r2[0].kind, ItemKind::Scale(ScaleKind::from_name("agreement7").unwrap()));
+        let mut r3 = vec![coded("Deploys are easy.", &["1", "4", "5"])];
+        let l = c.link("2026-Q3", &mut r3);
+        assert_eq!(l.rescaled.len(), 1, "numeric 1-5 answers are a real change from agreement7");
     }
 
     #[test]
