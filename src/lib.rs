@@ -6,6 +6,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analyse;
 pub mod cli;
 pub mod cmd;
 pub mod ingest;

@@ -1,0 +1,177 @@
+//! Point estimates with 95 % intervals: means (Student t), proportions (Wilson score), NPS
+//! (normal approximation), and the top-box definition.
+//!
+//! Reference values in the tests come from `tests/reference/stats_reference.py` (scipy
+//! 1.17.1, statsmodels 0.15.0).
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+/// z for a two-sided 95 % interval: Φ⁻¹(0.975).
+pub fn z95() -> f64 {
+    Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(0.975)
+}
+
+/// Quantile of Student's t. statrs' inversion drifts at large df (1.8e-5 relative at df = 1e6),
+/// so Newton steps on the CDF polish it to full precision.
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    use statrs::distribution::Continuous;
+    let d = StudentsT::new(0.0, 1.0, df).expect("df > 0");
+    let mut x = d.inverse_cdf(p);
+    for _ in 0..4 {
+        let step = (d.cdf(x) - p) / d.pdf(x);
+        x -= step;
+        if step.abs() < 1e-15 {
+            break;
+        }
+    }
+    x
+}
+
+/// A mean with its 95 % Student-t interval (n − 1 df).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeanCi {
+    /// Number of values.
+    pub n: usize,
+    /// Sample mean.
+    pub mean: f64,
+    /// Lower bound (None when n < 2).
+    pub low: Option<f64>,
+    /// Upper bound (None when n < 2).
+    pub high: Option<f64>,
+}
+
+/// Mean and 95 % t interval; None for n = 0.
+pub fn mean_ci(values: &[f64]) -> Option<MeanCi> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return Some(MeanCi { n, mean, low: None, high: None });
+    }
+    let ss: f64 = values.iter().map(|v| (v - mean).powi(2)).sum();
+    let se = (ss / (n - 1) as f64).sqrt() / (n as f64).sqrt();
+    let t = t_quantile(0.975, (n - 1) as f64);
+    Some(MeanCi { n, mean, low: Some(mean - t * se), high: Some(mean + t * se) })
+}
+
+/// Wilson score 95 % interval for k successes out of n; None for n = 0.
+pub fn wilson(k: usize, n: usize) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let (k, n) = (k as f64, n as f64);
+    let z = z95();
+    let p = k / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
+/// Net Promoter Score in points (−100..100) with its 95 % normal-approximation interval,
+/// variance (p₊ + p₋ − (p₊ − p₋)²)/n. Values are 0–10 answers.
+pub fn nps(values: &[f64]) -> Option<(f64, f64, f64)> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let promoters = values.iter().filter(|&&v| v >= 9.0).count() as f64 / n as f64;
+    let detractors = values.iter().filter(|&&v| v <= 6.0).count() as f64 / n as f64;
+    let d = promoters - detractors;
+    let var = (promoters + detractors - d * d) / n as f64;
+    let half = z95() * var.sqrt();
+    Some((100.0 * d, 100.0 * (d - half), 100.0 * (d + half)))
+}
+
+/// Smallest value counted as top box: the top two points of a 5- or 7-point scale, the top
+/// three of a 10-point (1–10) or 11-point (0–10) scale; for other sizes, the top two.
+pub fn top_box_threshold(points: usize, high: f64) -> f64 {
+    match points {
+        10 | 11 => high - 2.0,
+        _ => high - 1.0,
+    }
+}
+
+/// Largest value counted as bottom box (mirror of [`top_box_threshold`]).
+pub fn bottom_box_threshold(points: usize, low: f64) -> f64 {
+    match points {
+        10 | 11 => low + 2.0,
+        _ => low + 1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) {
+        assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} vs {b}");
+    }
+
+    #[test]
+    fn mean_ci_matches_scipy() {
+        // scipy.stats.t.interval(0.95, n-1, loc=mean, scale=sem) for [1,2,2,3,3,3,4,4,5,5]
+        let m = mean_ci(&[1., 2., 2., 3., 3., 3., 4., 4., 5., 5.]).unwrap();
+        close(m.mean, 3.2, 1e-12);
+        close(m.low.unwrap(), 2.25818886975084, 1e-10);
+        close(m.high.unwrap(), 4.14181113024916, 1e-10);
+        // n = 2: [5, 4] -> (-1.85310236808735, 10.8531023680873)
+        let m = mean_ci(&[5., 4.]).unwrap();
+        close(m.low.unwrap(), -1.85310236808735, 1e-10);
+        close(m.high.unwrap(), 10.8531023680873, 1e-10);
+    }
+
+    #[test]
+    fn mean_ci_edge_cases() {
+        assert!(mean_ci(&[]).is_none(), "n = 0");
+        let one = mean_ci(&[4.0]).unwrap();
+        assert_eq!((one.mean, one.low, one.high), (4.0, None, None), "n = 1 has no interval");
+        let same = mean_ci(&[4.0; 6]).unwrap();
+        assert_eq!((same.low, same.high), (Some(4.0), Some(4.0)), "all equal: zero width");
+        // Huge n: [(i*7919) % 5 + 1 for i in range(1_000_000)] -> (2.99722818761049, 3.00277181238951)
+        let big: Vec<f64> = (0..1_000_000u64).map(|i| ((i * 7919) % 5 + 1) as f64).collect();
+        let m = mean_ci(&big).unwrap();
+        close(m.low.unwrap(), 2.99722818761049, 1e-11);
+        close(m.high.unwrap(), 3.00277181238951, 1e-11);
+    }
+
+    #[test]
+    fn wilson_matches_statsmodels() {
+        // statsmodels proportion_confint(k, n, alpha=0.05, method="wilson")
+        for (k, n, lo, hi) in [
+            (7, 20, 0.181191824101082, 0.567145723314764),
+            (0, 10, 0.0, 0.277532799862889),
+            (10, 10, 0.722467200137111, 1.0),
+            (123_456, 1_000_000, 0.122812696531423, 0.124102196414004),
+            (1, 1, 0.206549314377237, 1.0),
+        ] {
+            let (l, h) = wilson(k, n).unwrap();
+            close(l, lo, 1e-10);
+            close(h, hi, 1e-10);
+        }
+        assert!(wilson(0, 0).is_none());
+    }
+
+    #[test]
+    fn nps_definition() {
+        // numpy/scipy (stats_reference.py, "nps"): v = [10,9,9,8,7,6,5,0,3,6],
+        // 100*(p+ - p-) -/+ 100*norm.ppf(0.975)*sqrt((p+ + p- - (p+ - p-)**2)/n)
+        let v = [10., 9., 9., 8., 7., 6., 5., 0., 3., 6.];
+        let (s, lo, hi) = nps(&v).unwrap();
+        close(s, -20.0, 1e-12);
+        close(lo, -74.0324782304822, 1e-10);
+        close(hi, 34.0324782304822, 1e-10);
+        assert!(nps(&[]).is_none());
+    }
+
+    #[test]
+    fn top_box_thresholds() {
+        assert_eq!(top_box_threshold(5, 5.0), 4.0);
+        assert_eq!(top_box_threshold(7, 7.0), 6.0);
+        assert_eq!(top_box_threshold(11, 10.0), 8.0);
+        assert_eq!(top_box_threshold(10, 10.0), 8.0);
+        assert_eq!(bottom_box_threshold(5, 1.0), 2.0);
+    }
+}

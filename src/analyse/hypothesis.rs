@@ -1,0 +1,276 @@
+//! Significance tests, matching scipy's definitions exactly: Mann–Whitney U (asymptotic, tie
+//! and continuity corrected), Wilcoxon signed-rank (scipy 1.17 `method='auto'`), chi-square
+//! test of independence (Yates for 2×2, as scipy's default), Cramér's V, Benjamini–Hochberg.
+
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+/// The result of a test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TestResult {
+    /// Test statistic as scipy reports it.
+    pub statistic: f64,
+    /// Two-sided p-value.
+    pub p_value: f64,
+}
+
+/// Upper tail of the standard normal, accurate far into the tail (erfc, not 1 − cdf).
+pub fn normal_sf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// Average ranks (1-based) of `v`, ties sharing their mean rank, and the tie group sizes.
+pub fn rank(v: &[f64]) -> (Vec<f64>, Vec<usize>) {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut ranks = vec![0.0; v.len()];
+    let mut ties = Vec::new();
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i + 1;
+        while j < idx.len() && v[idx[j]] == v[idx[i]] {
+            j += 1;
+        }
+        let r = (i + j + 1) as f64 / 2.0;
+        for &k in &idx[i..j] {
+            ranks[k] = r;
+        }
+        ties.push(j - i);
+        i = j;
+    }
+    (ranks, ties)
+}
+
+/// Mann–Whitney U, two-sided, normal approximation with tie correction and continuity
+/// correction: `scipy.stats.mannwhitneyu(x, y, alternative='two-sided', method='asymptotic')`.
+/// The statistic is U of `x`. Also returns the rank-biserial correlation 2·U/(n₁n₂) − 1
+/// (pingouin's `RBC` sign: positive when `x` tends to be larger). None when a sample is empty.
+pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<(TestResult, f64)> {
+    let (n1, n2) = (x.len(), y.len());
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let all: Vec<f64> = x.iter().chain(y).copied().collect();
+    let (ranks, ties) = rank(&all);
+    let r1: f64 = ranks[..n1].iter().sum();
+    let (f1, f2) = (n1 as f64, n2 as f64);
+    let u1 = r1 - f1 * (f1 + 1.0) / 2.0;
+    let u2 = f1 * f2 - u1;
+    let n = f1 + f2;
+    let tie_term: f64 = ties.iter().map(|&t| (t as f64).powi(3) - t as f64).sum::<f64>();
+    let s = (f1 * f2 / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)))).sqrt();
+    let mu = f1 * f2 / 2.0;
+    let u = u1.max(u2);
+    let p =
+        if s > 0.0 && s.is_finite() { (2.0 * normal_sf((u - mu - 0.5) / s)).min(1.0) } else { 1.0 };
+    let rbc = 2.0 * u1 / (f1 * f2) - 1.0;
+    Some((TestResult { statistic: u1, p_value: p }, rbc))
+}
+
+/// Wilcoxon signed-rank on paired differences `d` (x − y), as `scipy.stats.wilcoxon(x, y)`
+/// with its defaults (zero_method='wilcox', correction=False, method='auto', scipy 1.17):
+/// more than 50 pairs → normal approximation (tie-corrected); no ties and no zeros → exact
+/// distribution; at most 13 pairs with ties or zeros → exact sign-flip permutation test;
+/// otherwise the normal approximation. Statistic: min(R₊, R₋). None when no pair differs.
+pub fn wilcoxon(d: &[f64]) -> Option<TestResult> {
+    let n_all = d.len();
+    let nz: Vec<f64> = d.iter().copied().filter(|&v| v != 0.0).collect();
+    let n = nz.len();
+    if n == 0 {
+        return None;
+    }
+    let abs: Vec<f64> = nz.iter().map(|v| v.abs()).collect();
+    let (ranks, ties) = rank(&abs);
+    let r_plus: f64 = nz.iter().zip(&ranks).filter(|(v, _)| **v > 0.0).map(|(_, r)| r).sum();
+    let total = n as f64 * (n as f64 + 1.0) / 2.0;
+    let r_minus = total - r_plus;
+    let statistic = r_plus.min(r_minus);
+    let has_ties = ties.iter().any(|&t| t > 1);
+    let has_zeros = n < n_all;
+    let p = if n_all > 50 || ((has_ties || has_zeros) && n_all > 13) {
+        let nf = n as f64;
+        let tie_term: f64 = ties.iter().map(|&t| (t as f64).powi(3) - t as f64).sum();
+        let se = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term / 48.0).sqrt();
+        let z = (r_plus - total / 2.0) / se;
+        if se > 0.0 { (2.0 * normal_sf(z.abs())).min(1.0) } else { 1.0 }
+    } else if !has_ties && !has_zeros {
+        // Exact: number of subsets of {1..n} with each rank sum.
+        let max = n * (n + 1) / 2;
+        let mut counts = vec![0f64; max + 1];
+        counts[0] = 1.0;
+        for k in 1..=n {
+            for s in (k..=max).rev() {
+                counts[s] += counts[s - k];
+            }
+        }
+        let all = 2f64.powi(n as i32);
+        let r = r_plus.round() as usize;
+        let cdf: f64 = counts[..=r].iter().sum::<f64>() / all;
+        let sf: f64 = counts[r..].iter().sum::<f64>() / all;
+        (2.0 * cdf.min(sf)).min(1.0)
+    } else {
+        // Exact permutation over the 2^n sign flips (zeros contribute nothing).
+        let gamma = 1e-14 * r_plus.abs().max(1.0);
+        let (mut le, mut ge) = (0u64, 0u64);
+        let combos = 1u64 << n;
+        for mask in 0..combos {
+            let s: f64 = (0..n).filter(|&i| mask >> i & 1 == 1).map(|i| ranks[i]).sum();
+            if s <= r_plus + gamma {
+                le += 1;
+            }
+            if s >= r_plus - gamma {
+                ge += 1;
+            }
+        }
+        (2.0 * (le.min(ge) as f64) / combos as f64).min(1.0)
+    };
+    Some(TestResult { statistic, p_value: p })
+}
+
+/// Chi-square test of independence on a contingency table (rows × columns of counts), as
+/// `scipy.stats.chi2_contingency(table)` with its default: Yates' correction when dof = 1.
+/// Rows or columns that are all zero are dropped first. Returns the test and Cramér's V
+/// (`scipy.stats.contingency.association(table, method='cramer')`, uncorrected statistic).
+pub fn chi_square(table: &[Vec<f64>]) -> Option<(TestResult, usize, f64)> {
+    let rows: Vec<&Vec<f64>> = table.iter().filter(|r| r.iter().sum::<f64>() > 0.0).collect();
+    let ncols = rows.first()?.len();
+    let keep: Vec<usize> =
+        (0..ncols).filter(|&j| rows.iter().map(|r| r[j]).sum::<f64>() > 0.0).collect();
+    let (r, c) = (rows.len(), keep.len());
+    if r < 2 || c < 2 {
+        return None;
+    }
+    let row_sum: Vec<f64> = rows.iter().map(|row| keep.iter().map(|&j| row[j]).sum()).collect();
+    let col_sum: Vec<f64> = keep.iter().map(|&j| rows.iter().map(|row| row[j]).sum()).collect();
+    let n: f64 = row_sum.iter().sum();
+    let dof = (r - 1) * (c - 1);
+    let (mut stat, mut raw) = (0.0, 0.0);
+    for (i, row) in rows.iter().enumerate() {
+        for (k, &j) in keep.iter().enumerate() {
+            let e = row_sum[i] * col_sum[k] / n;
+            let o = row[j];
+            raw += (o - e).powi(2) / e;
+            let o_adj = if dof == 1 { o + (e - o).signum() * (e - o).abs().min(0.5) } else { o };
+            stat += (o_adj - e).powi(2) / e;
+        }
+    }
+    let p = 1.0 - ChiSquared::new(dof as f64).expect("dof >= 1").cdf(stat);
+    let v = (raw / (n * (r.min(c) - 1) as f64)).sqrt();
+    Some((TestResult { statistic: stat, p_value: p }, dof, v))
+}
+
+/// Benjamini–Hochberg adjusted p-values (q-values), as statsmodels
+/// `multipletests(p, method='fdr_bh')[1]`. NaN entries stay NaN and are not counted.
+pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_finite()).collect();
+    let m = idx.len() as f64;
+    idx.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+    let mut out = vec![f64::NAN; p.len()];
+    let mut running = 1.0f64;
+    for (k, &i) in idx.iter().enumerate() {
+        let rank = m - k as f64;
+        running = running.min(p[i] * m / rank);
+        out[i] = running.min(1.0);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) {
+        assert!((a - b).abs() <= tol * b.abs().max(1e-300), "{a} vs {b}");
+    }
+
+    #[test]
+    fn mann_whitney_matches_scipy_and_pingouin() {
+        // scipy.stats.mannwhitneyu(x, y, alternative='two-sided', method='asymptotic'),
+        // x=[1,2,2,3,4,5,5], y=[2,3,3,4,4,5,5,5] -> U=20, p=0.371390820665398;
+        // pingouin.mwu(x, y)['RBC'] = -0.2857142857142858
+        let x = [1., 2., 2., 3., 4., 5., 5.];
+        let y = [2., 3., 3., 4., 4., 5., 5., 5.];
+        let (t, rbc) = mann_whitney(&x, &y).unwrap();
+        assert_eq!(t.statistic, 20.0);
+        close(t.p_value, 0.371390820665398, 1e-9);
+        close(rbc, -0.2857142857142858, 1e-12);
+        // Large, heavily tied: x2 = [3,4,4,5,5,5,5,2,4,5]*30, y2 = [1,2,3,3,4,4,2,3,5,1]*25
+        // -> U=60000, p=7.2911921484268e-36, RBC=0.6
+        let x2: Vec<f64> = [3., 4., 4., 5., 5., 5., 5., 2., 4., 5.].repeat(30);
+        let y2: Vec<f64> = [1., 2., 3., 3., 4., 4., 2., 3., 5., 1.].repeat(25);
+        let (t, rbc) = mann_whitney(&x2, &y2).unwrap();
+        assert_eq!(t.statistic, 60000.0);
+        close(t.p_value, 7.2911921484268e-36, 1e-6);
+        close(rbc, 0.6, 1e-12);
+        // All equal: scipy gives U=6, p=1.0 for [3,3,3] vs [3,3,3,3].
+        let (t, _) = mann_whitney(&[3.; 3], &[3.; 4]).unwrap();
+        assert_eq!((t.statistic, t.p_value), (6.0, 1.0));
+        assert!(mann_whitney(&[], &[1.0]).is_none(), "n = 0");
+        let (t, _) = mann_whitney(&[1.0], &[2.0]).unwrap();
+        assert!(t.p_value > 0.0 && t.p_value <= 1.0, "n = 1 each is defined");
+    }
+
+    #[test]
+    fn wilcoxon_matches_scipy_in_every_branch() {
+        // Permutation branch (ties and zeros, n <= 13): scipy.stats.wilcoxon(a, b) with
+        // a=[4,3,5,2,4,4,3,5,1,4,3,2], b=[5,3,4,4,5,4,4,5,2,5,4,4] -> (4.0, 0.03125)
+        let a = [4., 3., 5., 2., 4., 4., 3., 5., 1., 4., 3., 2.];
+        let b = [5., 3., 4., 4., 5., 4., 4., 5., 2., 5., 4., 4.];
+        let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+        let t = wilcoxon(&d).unwrap();
+        assert_eq!(t.statistic, 4.0);
+        close(t.p_value, 0.03125, 1e-12);
+        // Exact branch (no ties, no zeros): a2, b2 from stats_reference.py -> (5.0, 0.0390625)
+        let a2 = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
+        let b2 = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
+        let d: Vec<f64> = a2.iter().zip(&b2).map(|(x, y)| x - y).collect();
+        let t = wilcoxon(&d).unwrap();
+        assert_eq!(t.statistic, 5.0);
+        close(t.p_value, 0.0390625, 1e-12);
+        // Normal branch (n = 80 > 50): a3/b3 from stats_reference.py -> (216.0, 0.0629790512144552)
+        let a3: Vec<f64> = (0..80u32).map(|i| ((i * 37) % 5 + 1) as f64).collect();
+        let b3: Vec<f64> = (0..80u32)
+            .map(|i| {
+                if i % 7 != 0 {
+                    ((i * 37) % 5 + 1 + u32::from(i % 3 == 0)) as f64
+                } else {
+                    ((i * 37) % 5) as f64
+                }
+            })
+            .collect();
+        let d: Vec<f64> = a3.iter().zip(&b3).map(|(x, y)| x - y).collect();
+        let t = wilcoxon(&d).unwrap();
+        assert_eq!(t.statistic, 216.0);
+        close(t.p_value, 0.0629790512144552, 1e-9);
+        assert!(wilcoxon(&[0.0, 0.0]).is_none(), "all pairs equal");
+    }
+
+    #[test]
+    fn chi_square_matches_scipy() {
+        // scipy.stats.chi2_contingency([[10,20,30],[25,15,5]]) -> (23.3333333333333, 8.57493910267228e-06, dof 2)
+        let (t, dof, v) = chi_square(&[vec![10., 20., 30.], vec![25., 15., 5.]]).unwrap();
+        close(t.statistic, 23.3333333333333, 1e-12);
+        close(t.p_value, 8.57493910267228e-06, 1e-9);
+        assert_eq!(dof, 2);
+        // scipy.stats.contingency.association(table, method='cramer') -> 0.471404520791032
+        close(v, 0.471404520791032, 1e-12);
+        // 2x2 with Yates (scipy default): [[12,5],[7,14]] -> (3.83193277310924, 0.0502849160604941)
+        let (t, dof, v) = chi_square(&[vec![12., 5.], vec![7., 14.]]).unwrap();
+        close(t.statistic, 3.83193277310924, 1e-12);
+        close(t.p_value, 0.0502849160604941, 1e-9);
+        assert_eq!(dof, 1);
+        close(v, 0.370479286817474, 1e-12);
+        assert!(chi_square(&[vec![3., 4.]]).is_none(), "one row");
+    }
+
+    #[test]
+    fn bh_matches_statsmodels() {
+        // statsmodels multipletests([0.01,0.04,0.03,0.2,0.5,0.001], method='fdr_bh')[1]
+        let q = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.2, 0.5, 0.001]);
+        for (a, b) in q.iter().zip([0.03, 0.06, 0.06, 0.24, 0.5, 0.006]) {
+            close(*a, b, 1e-12);
+        }
+        let q = benjamini_hochberg(&[0.02, f64::NAN]);
+        assert_eq!(q[0], 0.02);
+        assert!(q[1].is_nan());
+    }
+}

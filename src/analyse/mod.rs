@@ -1,0 +1,7 @@
+//! Statistics over the store's frames: pure functions from data to typed results. No I/O, no
+//! printing. Every estimator and test matches a named scipy / statsmodels / pingouin call
+//! (reference values: `tests/reference/stats_reference.py`).
+
+pub mod correlate;
+pub mod estimate;
+pub mod hypothesis;

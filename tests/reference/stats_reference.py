@@ -1,0 +1,92 @@
+"""Reference values for pulse's statistics, from scipy / statsmodels / pingouin.
+
+Run: python3 tests/reference/stats_reference.py
+The Rust unit tests in src/analyse/ quote these numbers with the call that produced them.
+Versions used: see the first line of the output.
+"""
+import numpy as np
+import scipy, statsmodels, pingouin as pg, pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.multitest import multipletests
+
+print("versions", scipy.__version__, statsmodels.__version__, pg.__version__)
+r = lambda v: float(f"{v:.15g}")
+
+def mean_ci(x):
+    x = np.asarray(x, float)
+    m = x.mean(); se = stats.sem(x)
+    lo, hi = stats.t.interval(0.95, len(x) - 1, loc=m, scale=se)
+    return r(m), r(lo), r(hi)
+
+print("mean_ci A", mean_ci([1, 2, 2, 3, 3, 3, 4, 4, 5, 5]))
+print("mean_ci B", mean_ci([5, 4]))
+big = [(i * 7919) % 5 + 1 for i in range(1_000_000)]
+print("mean_ci big", mean_ci(big))
+
+for k, n in [(7, 20), (0, 10), (10, 10), (123456, 1000000), (1, 1)]:
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+    print("wilson", k, n, r(lo), r(hi))
+
+x = [1, 2, 2, 3, 4, 5, 5]
+y = [2, 3, 3, 4, 4, 5, 5, 5]
+res = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")
+print("mwu A", r(res.statistic), r(res.pvalue))
+print("mwu A pingouin", pg.mwu(x, y, alternative="two-sided").to_dict("records"))
+x2 = [3, 4, 4, 5, 5, 5, 5, 2, 4, 5] * 30
+y2 = [1, 2, 3, 3, 4, 4, 2, 3, 5, 1] * 25
+res = stats.mannwhitneyu(x2, y2, alternative="two-sided", method="asymptotic")
+print("mwu B", r(res.statistic), r(res.pvalue), pg.mwu(x2, y2, alternative="two-sided")["RBC"].iloc[0])
+print("mwu equal", stats.mannwhitneyu([3, 3, 3], [3, 3, 3, 3], alternative="two-sided", method="asymptotic"))
+
+a = [4, 3, 5, 2, 4, 4, 3, 5, 1, 4, 3, 2]
+b = [5, 3, 4, 4, 5, 4, 4, 5, 2, 5, 4, 4]
+res = stats.wilcoxon(a, b)
+print("wilcoxon ties/zeros", r(res.statistic), r(res.pvalue))
+a2 = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
+b2 = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+res = stats.wilcoxon(a2, b2)
+print("wilcoxon exact", r(res.statistic), r(res.pvalue))
+a3 = [(i * 37) % 5 + 1 for i in range(80)]
+b3 = [((i * 37) % 5 + 1 + (i % 3 == 0)) if (i % 7) else ((i * 37) % 5) for i in range(80)]
+res = stats.wilcoxon(a3, b3)
+print("wilcoxon approx", r(res.statistic), r(res.pvalue), "n", len(a3))
+print("wilcoxon b3", b3)
+
+t1 = [[10, 20, 30], [25, 15, 5]]
+c = stats.chi2_contingency(t1)
+print("chi2 2x3", r(c.statistic), r(c.pvalue), c.dof)
+t2 = [[12, 5], [7, 14]]
+c = stats.chi2_contingency(t2)
+print("chi2 2x2 yates", r(c.statistic), r(c.pvalue), c.dof)
+for t in (t1, t2):
+    print("cramers_v", r(stats.contingency.association(np.array(t), method="cramer")))
+
+p = [0.01, 0.04, 0.03, 0.2, 0.5, 0.001]
+print("fdr_bh", [r(v) for v in multipletests(p, method="fdr_bh")[1]])
+
+sx = [1, 2, 2, 3, 4, 5, 5, 3, 4, 2, 1, 5, 4, 3, 3, 2, 4, 5, 1, 2, 3, 4, 4, 5, 3, 2, 2, 4, 5, 5, 1, 3]
+sy = [2, 2, 3, 3, 4, 4, 5, 3, 5, 1, 2, 4, 4, 2, 3, 3, 5, 5, 1, 1, 3, 4, 3, 5, 4, 2, 3, 4, 4, 5, 2, 2]
+rho = stats.spearmanr(sx, sy)
+print("spearman", r(rho.statistic), r(rho.pvalue), len(sx))
+print("spearman pingouin", pg.corr(sx, sy, method="spearman").to_dict("records"))
+
+items = pd.DataFrame({
+    "a": [4, 5, 3, 4, 2, 5, 4, 3, 4, 5, 2, 3],
+    "b": [4, 4, 3, 5, 2, 5, 3, 3, 4, 4, 1, 3],
+    "c": [5, 5, 2, 4, 3, 4, 4, 2, 5, 5, 2, 2],
+    "d": [3, 4, 3, 4, 2, 5, 4, 4, 3, 4, 3, 3],
+})
+print("cronbach", pg.cronbach_alpha(data=items))
+items2 = items.copy(); items2.loc[3, "b"] = np.nan
+print("cronbach listwise", pg.cronbach_alpha(data=items2, nan_policy="listwise"))
+for col in items:
+    rest = items.drop(columns=col).sum(axis=1)
+    print("item_total", col, r(items[col].corr(rest)))
+
+v = np.array([10, 9, 9, 8, 7, 6, 5, 0, 3, 6], float)
+pp, pm = (v >= 9).mean(), (v <= 6).mean()
+half = stats.norm.ppf(0.975) * np.sqrt((pp + pm - (pp - pm) ** 2) / len(v))
+print("nps", r(100 * (pp - pm)), r(100 * (pp - pm - half)), r(100 * (pp - pm + half)))
+z = np.arctanh(rho.statistic); se = 1 / np.sqrt(len(sx) - 3)
+print("spearman fisher ci", r(np.tanh(z - stats.norm.ppf(0.975) * se)), r(np.tanh(z + stats.norm.ppf(0.975) * se)))
