@@ -2,6 +2,9 @@
 //! printing. Every estimator and test matches a named scipy / statsmodels / pingouin call
 //! (reference values: `tests/reference/stats_reference.py`).
 
+pub mod anonymity;
+pub mod compare;
 pub mod correlate;
 pub mod estimate;
 pub mod hypothesis;
+pub mod summary;

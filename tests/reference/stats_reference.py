@@ -24,7 +24,7 @@ print("mean_ci B", mean_ci([5, 4]))
 big = [(i * 7919) % 5 + 1 for i in range(1_000_000)]
 print("mean_ci big", mean_ci(big))
 
-for k, n in [(7, 20), (0, 10), (10, 10), (123456, 1000000), (1, 1)]:
+for k, n in [(4, 10), (7, 20), (0, 10), (10, 10), (123456, 1000000), (1, 1)]:
     lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
     print("wilson", k, n, r(lo), r(hi))
 
