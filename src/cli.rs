@@ -67,6 +67,12 @@ pub enum Command {
         pulse query queries/top_box.sql\n  \
         pulse query --schema")]
     Query(QueryArgs),
+    /// Per-question estimates for a round: n, mean and top box with 95 % intervals, NPS.
+    Summary(SummaryArgs),
+    /// Compare two rounds: tests, effect sizes, BH q-values and a verdict per question.
+    Compare(CompareArgs),
+    /// Per question and round, mean and top box with 95 % intervals; breaks at scale changes.
+    Trend(TrendArgs),
     /// Generate deterministic synthetic survey exports (demo fixtures and benchmarks).
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
@@ -221,4 +227,67 @@ pub struct DemoArgs {
     /// Folder holding the demo exports (default: the bundled fixtures/demo).
     #[arg(long, hide = true)]
     pub fixtures: Option<PathBuf>,
+}
+
+/// `pulse summary`.
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Fields (JSON/CSV): round, question_id, segment, group, option, kind, n, excluded, \
+mean, mean_ci_low, mean_ci_high, top_box, top_box_ci_low, top_box_ci_high, bottom_box, nps, nps_ci_low, \
+nps_ci_high, distribution, suppressed. Groups below min_group_size are suppressed (numbers empty)."
+)]
+pub struct SummaryArgs {
+    /// Round (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub round: Option<String>,
+    /// Break down by a segment column (team, role, …).
+    #[arg(long, value_name = "COLUMN")]
+    pub segment: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse compare`.
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Ordinal items: Mann-Whitney U (two-sided, tie and continuity corrected), \
+rank-biserial effect (positive = TO higher). --paired: Wilcoxon signed-rank on respondents in both rounds. \
+Single choice: chi-square, Cramer's V. q_value: Benjamini-Hochberg over all rows. Verdict: improved / \
+declined (respecting the question's direction) / changed (categorical) / no detectable change (q >= 0.05) / \
+not comparable (scale changed without --rescale, or n below min_group_size)."
+)]
+pub struct CompareArgs {
+    /// Earlier round.
+    pub from: String,
+    /// Later round.
+    pub to: String,
+    /// Compare per segment group.
+    #[arg(long, value_name = "COLUMN")]
+    pub segment: Option<String>,
+    /// Wilcoxon signed-rank on the respondents who answered both rounds.
+    #[arg(long)]
+    pub paired: bool,
+    /// Compare items whose scale changed on a 0-100 percent-of-maximum scale.
+    #[arg(long)]
+    pub rescale: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Questions (default: all).
+    pub questions: Vec<String>,
+    /// Rounds: A..B, A.., ..B or one round.
+    #[arg(long, value_name = "RANGE")]
+    pub rounds: Option<String>,
+    /// Per segment group.
+    #[arg(long, value_name = "COLUMN")]
+    pub segment: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }

@@ -27,6 +27,9 @@ pub fn cell_text(v: &AnyValue) -> Option<String> {
 fn fmt_float(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{f:.0}")
+    } else if f != 0.0 && f.abs() < 1e-4 {
+        // Small p-values keep their magnitude: 7.29e-36, not 0.
+        format!("{f:.2e}")
     } else {
         let s = format!("{f:.4}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()

@@ -60,40 +60,64 @@ pub struct Answers {
     pub who: Vec<String>,
 }
 
+/// What to keep per answer besides the value (labels and respondents cost an allocation each).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    /// Count labels (single choice, multi-select).
+    pub labels: bool,
+    /// Keep the respondent of each value (paired tests).
+    pub who: bool,
+}
+
 /// Groups rows by (question, group). The group key is "" without a segment, and "(none)" for
-/// respondents without a value for the segment.
-pub fn collect(rows: &Rows) -> BTreeMap<(String, String), Answers> {
-    let mut out: BTreeMap<(String, String), Answers> = BTreeMap::new();
-    let mut last: Option<((&str, &str), (String, String))> = None;
+/// respondents without a value for the segment. Rows should arrive sorted by question.
+pub fn collect(rows: &Rows, needs: impl Fn(&str) -> Needs) -> BTreeMap<(String, String), Answers> {
+    let mut index: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    let mut acc: Vec<(Needs, Answers)> = Vec::new();
+    let mut keys: Vec<(String, String)> = Vec::new();
+    let mut cur: Option<(&str, &str, usize)> = None;
     for i in 0..rows.question_id.len() {
         let g = match &rows.group {
             Some(gs) => gs[i].unwrap_or("(none)"),
             None => "",
         };
         let q = rows.question_id[i];
-        // Rows arrive grouped by question; avoid re-allocating the key each time.
-        let key = match &last {
-            Some((k, owned)) if *k == (q, g) => owned.clone(),
+        let ix = match cur {
+            Some((cq, cg, ix)) if cq == q && cg == g => ix,
             _ => {
-                let owned = (q.to_string(), g.to_string());
-                last = Some(((q, g), owned.clone()));
-                owned
+                let ix = *index.entry((q.to_string(), g.to_string())).or_insert_with(|| {
+                    acc.push((needs(q), Answers::default()));
+                    keys.push((q.to_string(), g.to_string()));
+                    acc.len() - 1
+                });
+                cur = Some((q, g, ix));
+                ix
             }
         };
-        let a = out.entry(key).or_default();
-        match (rows.value[i], rows.label[i]) {
-            (Some(v), label) => {
+        let (need, a) = &mut acc[ix];
+        match rows.value[i] {
+            Some(v) => {
                 a.values.push(v);
-                a.who.push(rows.respondent[i].to_string());
-                if let Some(l) = label {
-                    *a.labels.entry(l.to_string()).or_default() += 1;
-                    a.respondents.insert(rows.respondent[i].to_string());
+                if need.who {
+                    a.who.push(rows.respondent[i].to_string());
+                }
+                if need.labels {
+                    if let Some(l) = rows.label[i] {
+                        match a.labels.get_mut(l) {
+                            Some(c) => *c += 1,
+                            None => {
+                                a.labels.insert(l.to_string(), 1);
+                            }
+                        }
+                        a.respondents.insert(rows.respondent[i].to_string());
+                    }
                 }
             }
-            (None, _) => a.excluded += 1,
+            None => a.excluded += 1,
         }
     }
-    out
+    keys.into_iter().zip(acc.into_iter().map(|(_, a)| a)).collect()
 }
 
 /// One output row of `summary`.

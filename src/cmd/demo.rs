@@ -43,6 +43,31 @@ fn prepare(out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The demo organisation's own catalog edits, as its platform team would make them by hand:
+/// negatively worded items, constructs and capability tags.
+fn tag_catalog(out: &Path) -> Result<()> {
+    let path = out.join(crate::store::workspace::CATALOG);
+    let mut c = crate::store::catalog::Catalog::from_toml(&std::fs::read_to_string(&path)?)?;
+    for q in &mut c.questions {
+        match q.id.as_str() {
+            "often_flaky_test_block" | "roughly_hour_per_week" => {
+                q.direction = "lower_is_better".into()
+            }
+            id if id.starts_with("satisfied_part_") => q.construct = "platform_satisfaction".into(),
+            _ => {}
+        }
+        if q.id.contains("ci_build") {
+            q.capability = "ci".into();
+        }
+        if q.id.contains("deployment") || q.id == "get_new_service_production" {
+            q.capability = "deployments".into();
+        }
+    }
+    std::fs::write(&path, c.to_toml()?).with_context(|| format!("writing {}", path.display()))?;
+    println!("\n(tagged the catalog as the demo team would: direction, construct, capability)");
+    Ok(())
+}
+
 /// Runs `pulse demo`.
 pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     let out = &a.out;
@@ -77,6 +102,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         };
         super::import::run(&g, &ImportCommand::Survey(args))?;
     }
+    tag_catalog(out)?;
     println!("\n$ pulse rounds");
     super::rounds::run(&g, &TableArgs { format: Format::Table })?;
     println!("\n$ pulse query queries/top_box.sql   (first rows)");

@@ -1,13 +1,17 @@
 //! One file per command: argument checks, then calls into `ingest`, `store` and `output`.
 //! Only this layer prints.
 
+pub mod compare;
 pub mod demo;
 pub mod generate;
 pub mod import;
 pub mod init;
+pub mod load;
 pub mod query;
 pub mod questions;
 pub mod rounds;
+pub mod summary;
+pub mod trend;
 
 /// The starter SQL files copied into every new workspace (the repo's `queries/`).
 pub const STARTER_QUERIES: &[(&str, &str)] = &[

@@ -7,6 +7,7 @@ mod bad_input;
 mod demo;
 mod platforms;
 mod real_exports;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

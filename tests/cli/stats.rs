@@ -1,0 +1,177 @@
+//! summary, compare and trend on the demo workspace: the story shows, and no small group's
+//! number reaches any output format.
+
+use super::*;
+
+fn demo(t: &CliTest) {
+    t.ok(&["demo", "--out", "ws"]);
+}
+
+fn json(t: &CliTest, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut a = vec!["-w", "ws"];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&["--format", "json"]);
+    serde_json::from_str(&t.ok(&a)).unwrap()
+}
+
+#[test]
+fn compare_tells_the_demo_story() {
+    let t = CliTest::new();
+    demo(&t);
+    let rows = json(&t, &["compare", "2026-Q2", "2026-Q3"]);
+    let verdict = |q: &str| {
+        rows.iter().find(|r| r["question_id"] == q && r["option"] == "").unwrap()["verdict"].clone()
+    };
+    assert_eq!(verdict("satisfied_part_ci_build_speed"), "improved");
+    assert_eq!(verdict("satisfied_part_documentation"), "declined");
+    assert_eq!(
+        verdict("satisfied_part_observability"),
+        "no detectable change",
+        "the honest control"
+    );
+    // Fewer flaky-test blocks is an improvement for a lower-is-better item.
+    assert_eq!(verdict("often_flaky_test_block"), "improved");
+    // Every tested row has a q-value >= its p-value (BH never lowers p).
+    for r in rows.iter().filter(|r| r["p_value"].is_number()) {
+        assert!(r["q_value"].as_f64().unwrap() >= r["p_value"].as_f64().unwrap() - 1e-15, "{r}");
+    }
+    // The rescaled item: not comparable without --rescale, tested with it.
+    let rows = json(&t, &["compare", "2026-Q1", "2026-Q2"]);
+    let ticket = rows.iter().find(|r| r["question_id"] == "get_new_service_production").unwrap();
+    assert_eq!(ticket["verdict"], "not comparable");
+    assert!(ticket["flags"].as_str().unwrap().contains("scale_changed"));
+    let docs = rows.iter().find(|r| r["question_id"] == "easy_find_documentation_need").unwrap();
+    assert!(docs["flags"].as_str().unwrap().contains("wording_changed"));
+    let rows = json(&t, &["compare", "2026-Q1", "2026-Q2", "--rescale"]);
+    let ticket = rows.iter().find(|r| r["question_id"] == "get_new_service_production").unwrap();
+    assert_eq!(ticket["test"], "mann-whitney");
+    assert!(ticket["flags"].as_str().unwrap().contains("rescaled"));
+    // Paired: the same pseudonymous people in both rounds.
+    let rows = json(&t, &["compare", "2026-Q2", "2026-Q3", "--paired"]);
+    let ci = rows.iter().find(|r| r["question_id"] == "satisfied_part_ci_build_speed").unwrap();
+    assert_eq!(ci["test"], "wilcoxon");
+    assert!(ci["flags"].as_str().unwrap().contains("pairs="));
+}
+
+#[test]
+fn summary_fields_and_trend_breaks() {
+    let t = CliTest::new();
+    demo(&t);
+    let rows = json(&t, &["summary", "--round", "2026-Q3"]);
+    let nps =
+        rows.iter().find(|r| r["question_id"] == "likely_recommend_developer_platform").unwrap();
+    for f in [
+        "n",
+        "excluded",
+        "mean",
+        "mean_ci_low",
+        "mean_ci_high",
+        "top_box",
+        "top_box_ci_low",
+        "top_box_ci_high",
+        "bottom_box",
+        "nps",
+        "nps_ci_low",
+        "nps_ci_high",
+        "distribution",
+    ] {
+        assert!(!nps[f].is_null(), "{f} missing: {nps}");
+    }
+    let (lo, m, hi) = (
+        nps["mean_ci_low"].as_f64().unwrap(),
+        nps["mean"].as_f64().unwrap(),
+        nps["mean_ci_high"].as_f64().unwrap(),
+    );
+    assert!(lo < m && m < hi);
+    let tr = json(&t, &["trend", "get_new_service_production"]);
+    let series: Vec<u64> = tr.iter().map(|r| r["series"].as_u64().unwrap()).collect();
+    assert_eq!(series, [1, 1, 2, 2], "the series breaks at the 5 -> 7 point change");
+    assert!(tr[2]["break"].as_str().unwrap().contains("agreement7"));
+    let tr = json(&t, &["trend", "easy_find_documentation_need", "--rounds", "2026-Q1..2026-Q2"]);
+    assert_eq!(tr.len(), 2);
+    assert_eq!(tr[1]["wording_changed"], true);
+    let o = t.run(&["-w", "ws", "summary", "--round", "2031-Q1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = t.run(&["-w", "ws", "summary", "--segment", "shoe_size"]);
+    assert!(text(&o.stderr).contains("no segment"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn small_groups_never_appear_in_any_format() {
+    let t = CliTest::new();
+    demo(&t);
+    const STATS: [&str; 17] = [
+        "n",
+        "excluded",
+        "mean",
+        "mean_ci_low",
+        "mean_ci_high",
+        "top_box",
+        "top_box_ci_low",
+        "top_box_ci_high",
+        "bottom_box",
+        "nps",
+        "nps_ci_low",
+        "nps_ci_high",
+        "n_from",
+        "n_to",
+        "mean_delta",
+        "p_value",
+        "effect_size",
+    ];
+    for args in [
+        vec!["summary", "--segment", "team"],
+        vec!["compare", "2026-Q2", "2026-Q3", "--segment", "team"],
+        vec!["trend", "--segment", "team"],
+    ] {
+        // JSON and CSV: every statistic of an infra-tools row is empty.
+        let rows = json(&t, &args);
+        for r in rows.iter().filter(|r| r["group"] == "infra-tools") {
+            for f in STATS {
+                assert!(
+                    r.get(f).is_none_or(serde_json::Value::is_null),
+                    "json {args:?}: {f} in {r}"
+                );
+            }
+        }
+        let mut a = vec!["-w", "ws"];
+        a.extend_from_slice(&args);
+        a.extend_from_slice(&["--format", "csv"]);
+        let out = t.ok(&a);
+        let mut rdr = csv::ReaderBuilder::new().from_reader(out.as_bytes());
+        let header = rdr.headers().unwrap().clone();
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            if rec.get(header.iter().position(|h| h == "group").unwrap()) != Some("infra-tools") {
+                continue;
+            }
+            for (h, v) in header.iter().zip(rec.iter()) {
+                assert!(!STATS.contains(&h) || v.is_empty(), "csv {args:?}: {h}={v}");
+            }
+        }
+        // Table: the summary and compare views of infra-tools carry no number at all.
+        if args[0] != "trend" {
+            let mut a = vec!["-w", "ws"];
+            a.extend_from_slice(&args);
+            for line in t.ok(&a).lines().filter(|l| l.contains("infra-tools")) {
+                assert!(
+                    !line.split_whitespace().any(|w| w.parse::<f64>().is_ok()),
+                    "table {args:?}: {line}"
+                );
+            }
+        }
+    }
+    let rows = json(&t, &["summary", "--segment", "team"]);
+    let infra: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| r["group"] == "infra-tools").collect();
+    assert!(!infra.is_empty());
+    for r in &infra {
+        assert_eq!(r["suppressed"], true);
+        assert!(r["n"].is_null() && r["mean"].is_null() && r["top_box"].is_null(), "{r}");
+    }
+    // Differencing: with exactly one small group, the next smallest is hidden too.
+    let q = "satisfied_part_ci_build_speed";
+    let groups: Vec<&serde_json::Value> = rows.iter().filter(|r| r["question_id"] == q).collect();
+    let hidden = groups.iter().filter(|r| r["suppressed"] == true).count();
+    assert!(hidden >= 2, "{groups:?}");
+}
