@@ -73,6 +73,10 @@ pub enum Command {
     Compare(CompareArgs),
     /// Per question and round, mean and top box with 95 % intervals; breaks at scale changes.
     Trend(TrendArgs),
+    /// Key drivers: Spearman correlation of each rated item with the outcome, by quadrant.
+    Drivers(DriversArgs),
+    /// Cronbach's alpha and corrected item-total correlations per construct (3+ items).
+    Reliability(ReliabilityArgs),
     /// Generate deterministic synthetic survey exports (demo fixtures and benchmarks).
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
@@ -287,6 +291,31 @@ pub struct TrendArgs {
     /// Per segment group.
     #[arg(long, value_name = "COLUMN")]
     pub segment: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse drivers`.
+#[derive(Debug, Args)]
+pub struct DriversArgs {
+    /// Round (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub round: Option<String>,
+    /// Outcome question (default: `outcome` in pulse.toml).
+    #[arg(long, value_name = "QUESTION_ID")]
+    pub outcome: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse reliability`.
+#[derive(Debug, Args)]
+pub struct ReliabilityArgs {
+    /// Round (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub round: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -51,7 +51,7 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<Spearman> {
         0.0
     } else {
         let t = rho * (df / ((1.0 + rho) * (1.0 - rho))).sqrt();
-        2.0 * (1.0 - StudentsT::new(0.0, 1.0, df).expect("df >= 1").cdf(t.abs()))
+        2.0 * StudentsT::new(0.0, 1.0, df).expect("df >= 1").sf(t.abs())
     };
     let (low, high) = if n > 3 && rho.abs() < 1.0 {
         let z = rho.atanh();

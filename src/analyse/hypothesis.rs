@@ -153,7 +153,7 @@ pub fn chi_square(table: &[Vec<f64>]) -> Option<(TestResult, usize, f64)> {
             stat += (o_adj - e).powi(2) / e;
         }
     }
-    let p = 1.0 - ChiSquared::new(dof as f64).expect("dof >= 1").cdf(stat);
+    let p = ChiSquared::new(dof as f64).expect("dof >= 1").sf(stat);
     let v = (raw / (n * (r.min(c) - 1) as f64)).sqrt();
     Some((TestResult { statistic: stat, p_value: p }, dof, v))
 }

@@ -5,6 +5,8 @@
 pub mod anonymity;
 pub mod compare;
 pub mod correlate;
+mod coverage;
+pub mod drivers;
 pub mod estimate;
 pub mod hypothesis;
 pub mod summary;

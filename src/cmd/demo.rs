@@ -64,6 +64,14 @@ fn tag_catalog(out: &Path) -> Result<()> {
         }
     }
     std::fs::write(&path, c.to_toml()?).with_context(|| format!("writing {}", path.display()))?;
+    let cfg = out.join("pulse.toml");
+    let text = std::fs::read_to_string(&cfg)?;
+    let text = text.replacen(
+        "# outcome = \"overall_satisfaction\"",
+        "outcome = \"overall_satisfied_developer_platform\"",
+        1,
+    );
+    std::fs::write(&cfg, text).with_context(|| format!("writing {}", cfg.display()))?;
     println!("\n(tagged the catalog as the demo team would: direction, construct, capability)");
     Ok(())
 }

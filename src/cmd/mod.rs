@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod demo;
+pub mod drivers;
 pub mod generate;
 pub mod import;
 pub mod init;

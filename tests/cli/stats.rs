@@ -175,3 +175,38 @@ fn small_groups_never_appear_in_any_format() {
     let hidden = groups.iter().filter(|r| r["suppressed"] == true).count();
     assert!(hidden >= 2, "{groups:?}");
 }
+
+#[test]
+fn drivers_and_reliability_on_the_demo() {
+    let t = CliTest::new();
+    demo(&t);
+    let d = json(&t, &["drivers"]);
+    assert_eq!(d[0]["outcome"], "overall_satisfied_developer_platform", "outcome from pulse.toml");
+    assert_eq!(
+        d[0]["question_id"], "likely_recommend_developer_platform",
+        "NPS tracks overall satisfaction most"
+    );
+    for r in &d {
+        let (lo, rho, hi) = (
+            r["rho_ci_low"].as_f64().unwrap(),
+            r["rho"].as_f64().unwrap(),
+            r["rho_ci_high"].as_f64().unwrap(),
+        );
+        assert!(lo < rho && rho < hi, "{r}");
+        assert!(
+            ["priority", "strength", "maintain", "monitor"]
+                .contains(&r["quadrant"].as_str().unwrap())
+        );
+    }
+    let flaky = d.iter().find(|r| r["question_id"] == "often_flaky_test_block").unwrap();
+    assert!(
+        flaky["rho"].as_f64().unwrap() > 0.0,
+        "lower-is-better items enter sign-flipped: {flaky}"
+    );
+    let rel = json(&t, &["reliability"]);
+    assert_eq!(rel[0]["construct"], "platform_satisfaction");
+    assert_eq!(rel[0]["items"], 5);
+    assert!(rel[0]["alpha"].as_f64().unwrap() > 0.5);
+    let o = t.run(&["-w", "ws", "drivers", "--outcome", "no_such_question"]);
+    assert_eq!(o.status.code(), Some(2));
+}
