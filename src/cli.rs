@@ -77,6 +77,10 @@ pub enum Command {
     Drivers(DriversArgs),
     /// Cronbach's alpha and corrected item-total correlations per construct (3+ items).
     Reliability(ReliabilityArgs),
+    /// Comment themes per round: counts, share, change, sentiment (VADER), example comments.
+    Themes(ThemesArgs),
+    /// CNCF maturity per aspect (self-assessed) and the evidence-based Measurement score.
+    Maturity(MaturityArgs),
     /// Generate deterministic synthetic survey exports (demo fixtures and benchmarks).
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
@@ -313,6 +317,28 @@ pub struct DriversArgs {
 /// `pulse reliability`.
 #[derive(Debug, Args)]
 pub struct ReliabilityArgs {
+    /// Round (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub round: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse themes`.
+#[derive(Debug, Args)]
+pub struct ThemesArgs {
+    /// Round (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub round: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse maturity`.
+#[derive(Debug, Args)]
+pub struct MaturityArgs {
     /// Round (default: the latest).
     #[arg(long, value_name = "ID")]
     pub round: Option<String>,

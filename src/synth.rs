@@ -128,6 +128,60 @@ const OVERALL: &str = "Overall, how satisfied are you with the developer platfor
 const CAPS_Q: &str = "Which platform capabilities do you use?";
 const HOURS: &str = "Roughly how many hours per week do you lose to tooling friction?";
 const COMMENT_Q: &str = "What is the one thing we should improve?";
+/// CNCF Platform Engineering Maturity Model aspects, with four statements each (levels 1-4,
+/// provisional -> optimizing), in our own words.
+pub const MATURITY: [(&str, &str, [&str; 4]); 5] = [
+    (
+        "investment",
+        "Which statement best describes how the platform is funded and staffed?",
+        [
+            "Platform work happens on the side, when someone has time",
+            "A dedicated team maintains the platform, funded project by project",
+            "The platform is funded and run as a product with a roadmap",
+            "Investment follows measured value to developers and the business",
+        ],
+    ),
+    (
+        "adoption",
+        "Which statement best describes how teams come to use the platform?",
+        [
+            "Teams find tools by word of mouth",
+            "Teams are told to use the platform",
+            "Teams choose the platform because it is the easiest path",
+            "Teams contribute capabilities back to the platform",
+        ],
+    ),
+    (
+        "interfaces",
+        "Which statement best describes how you get platform capabilities?",
+        [
+            "By filing tickets and custom requests",
+            "Through documented, consistent processes",
+            "Self-service through a portal, CLI or API",
+            "Through integrated services that teams compose and extend",
+        ],
+    ),
+    (
+        "operations",
+        "Which statement best describes how platform capabilities are operated?",
+        [
+            "Ad hoc, on request",
+            "Centrally tracked and managed",
+            "Centrally enabled, with teams serving themselves",
+            "As managed services with SLOs and automation",
+        ],
+    ),
+    (
+        "measurement",
+        "Which statement best describes how the platform is measured?",
+        [
+            "We do not measure the platform",
+            "We collect usage data and surveys consistently",
+            "We turn that data into insights that steer our work",
+            "Quantitative and qualitative evidence drives decisions, with guardrails",
+        ],
+    ),
+];
 const TEAM_Q: &str = "Which team are you on?";
 const ROLE_Q: &str = "What is your role?";
 const TENURE_Q: &str = "How long have you worked here?";
@@ -247,6 +301,7 @@ struct Answers {
     caps: Vec<usize>,
     hours: u32,
     comment: String,
+    maturity: [usize; 5],
 }
 
 fn likert(rng: &mut Rng, mean: f64, points: u8) -> u8 {
@@ -342,6 +397,11 @@ fn answers(rng: &mut Rng, people: &[Person], round: usize) -> Vec<Answers> {
             caps,
             hours: (4.0 - 0.6 * r - m + rng.normal() * 1.5).round().clamp(0.0, 20.0) as u32,
             comment,
+            // Levels 1-4: most aspects creep up over the year; measurement fastest.
+            maturity: [0.0, 0.15, 0.3, 0.1, 0.45].map(|step| {
+                (1.6 + step * r + rng.normal() * 0.8 + p.mood * 0.3).round().clamp(1.0, 4.0)
+                    as usize
+            }),
         });
     }
     // A few people answer twice (a duplicate to flag).
@@ -399,9 +459,9 @@ fn google(people: &[Person], ans: &[Answers]) -> Vec<u8> {
         TENURE_Q.into(),
     ];
     header.extend(GRID_ROWS.iter().map(|r| format!("{GRID} [{r}]")));
-    header.extend(
-        [DOCS_OLD, TICKET, ONCALL, FLAKY, NPS, OVERALL, CAPS_Q, HOURS, COMMENT_Q].map(String::from),
-    );
+    header.extend([DOCS_OLD, TICKET, ONCALL, FLAKY, NPS, OVERALL].map(String::from));
+    header.extend(MATURITY.iter().map(|m| m.1.to_string()));
+    header.extend([CAPS_Q, HOURS, COMMENT_Q].map(String::from));
     let mut rows = vec![header];
     for a in ans {
         let p = &people[a.person];
@@ -420,6 +480,9 @@ fn google(people: &[Person], ans: &[Answers]) -> Vec<u8> {
             label(&FREQ5, a.flaky).to_string(),
             a.nps.to_string(),
             label(&SAT5, a.overall).to_string(),
+        ]);
+        r.extend(MATURITY.iter().zip(a.maturity).map(|(m, l)| m.2[l - 1].to_string()));
+        r.extend([
             a.caps.iter().map(|&c| CAPABILITIES[c]).collect::<Vec<_>>().join(", "),
             a.hours.to_string(),
             a.comment.clone(),
@@ -460,6 +523,9 @@ fn surveymonkey(people: &[Person], ans: &[Answers]) -> Vec<u8> {
     for q in [DOCS_OLD, TICKET, ONCALL, FLAKY, NPS, OVERALL] {
         single(q, &mut h1, &mut h2, "Response");
     }
+    for m in &MATURITY {
+        single(m.1, &mut h1, &mut h2, "Response");
+    }
     for (i, c) in CAPABILITIES.iter().enumerate() {
         h1.push(if i == 0 { CAPS_Q.into() } else { String::new() });
         h2.push((*c).into());
@@ -495,6 +561,7 @@ fn surveymonkey(people: &[Person], ans: &[Answers]) -> Vec<u8> {
         );
         r.push(a.nps.to_string());
         r.push(label(&SAT5, a.overall).into());
+        r.extend(MATURITY.iter().zip(a.maturity).map(|(m, l)| m.2[l - 1].to_string()));
         r.extend((0..CAPABILITIES.len()).map(|c| {
             if a.caps.contains(&c) { CAPABILITIES[c].to_string() } else { String::new() }
         }));
@@ -547,6 +614,9 @@ fn qualtrics(people: &[Person], ans: &[Answers], round: usize) -> Vec<u8> {
     q("Q9", FLAKY.into(), "QID9");
     q("Q10", NPS.into(), "QID10");
     q("Q11", OVERALL.into(), "QID11");
+    for (i, m) in MATURITY.iter().enumerate() {
+        q(&format!("Q{}", 15 + i), m.1.into(), &format!("QID{}", 15 + i));
+    }
     for (i, c) in CAPABILITIES.iter().enumerate() {
         q(&format!("Q12_{}", i + 1), format!("{CAPS_Q} - {c}"), &format!("QID12_{}", i + 1));
     }
@@ -593,6 +663,7 @@ fn qualtrics(people: &[Person], ans: &[Answers], round: usize) -> Vec<u8> {
         r.push(late(label(&FREQ5, a.flaky).into()));
         r.push(late(a.nps.to_string()));
         r.push(late(label(&SAT5, a.overall).into()));
+        r.extend(MATURITY.iter().zip(a.maturity).map(|(m, l)| late(m.2[l - 1].to_string())));
         r.extend(
             (0..CAPABILITIES.len())
                 .map(|c| late(if a.caps.contains(&c) { "1".into() } else { String::new() })),

@@ -9,4 +9,6 @@ mod coverage;
 pub mod drivers;
 pub mod estimate;
 pub mod hypothesis;
+pub mod maturity;
 pub mod summary;
+pub mod themes;

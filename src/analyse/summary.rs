@@ -26,7 +26,7 @@ pub struct QuestionMeta {
 impl QuestionMeta {
     /// Rated (ordinal) questions.
     pub fn is_ordinal(&self) -> bool {
-        matches!(self.kind.as_str(), "likert" | "likelihood") && self.range.is_some()
+        matches!(self.kind.as_str(), "likert" | "likelihood" | "maturity") && self.range.is_some()
     }
 }
 

@@ -26,8 +26,11 @@ pub fn rows(
 ) -> Result<Vec<CompareRow>> {
     let catalog = super::questions::load_catalog(ws)?;
     let (mf, mt) = (super::load::metas(&catalog, from), super::load::metas(&catalog, to));
-    let af = super::load::answers(&super::load::responses(ws, from, segment)?, &mf, opts.paired)?;
-    let at = super::load::answers(&super::load::responses(ws, to, segment)?, &mt, opts.paired)?;
+    let lv = super::load::maturity_levels(&catalog);
+    let af =
+        super::load::answers(&super::load::responses(ws, from, segment)?, &mf, &lv, opts.paired)?;
+    let at =
+        super::load::answers(&super::load::responses(ws, to, segment)?, &mt, &lv, opts.paired)?;
     let (sf, st): (HashMap<String, usize>, HashMap<String, usize>) = match segment {
         Some(s) => (super::load::group_sizes(ws, from, s)?, super::load::group_sizes(ws, to, s)?),
         None => (HashMap::new(), HashMap::new()),

@@ -43,6 +43,29 @@ fn prepare(out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Before the first import the demo team declares its CNCF maturity questions in the catalog:
+/// kind `maturity`, the aspect, and the level of each answer option.
+fn seed_catalog(out: &Path) -> Result<()> {
+    let path = out.join(crate::store::workspace::CATALOG);
+    let mut c = crate::store::catalog::Catalog::from_toml(&std::fs::read_to_string(&path)?)?;
+    for (aspect, text, statements) in crate::synth::MATURITY {
+        c.questions.push(crate::store::catalog::Question {
+            id: format!("maturity_{aspect}"),
+            text: text.to_string(),
+            kind: "maturity".into(),
+            aspect: aspect.to_string(),
+            levels: statements
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.to_string(), i as u8 + 1))
+                .collect(),
+            ..Default::default()
+        });
+    }
+    std::fs::write(&path, c.to_toml()?).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 /// The demo organisation's own catalog edits, as its platform team would make them by hand:
 /// negatively worded items, constructs and capability tags.
 fn tag_catalog(out: &Path) -> Result<()> {
@@ -82,6 +105,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     prepare(out)?;
     crate::store::workspace::init(out, "Acme Corp (demo)", super::STARTER_QUERIES)?;
     std::fs::write(out.join(".pulse/demo"), "built by `pulse demo`; safe to delete\n")?;
+    seed_catalog(out)?;
     let exports = out.join("exports");
     std::fs::create_dir_all(&exports)?;
     let g = Global { workspace: Some(out.clone()) };

@@ -26,7 +26,12 @@ fn values(
 )> {
     let catalog = super::questions::load_catalog(ws)?;
     let metas = super::load::metas(&catalog, round);
-    let answers = super::load::answers(&super::load::responses(ws, round, None)?, &metas, true)?;
+    let answers = super::load::answers(
+        &super::load::responses(ws, round, None)?,
+        &metas,
+        &super::load::maturity_levels(&catalog),
+        true,
+    )?;
     let mut vals = Values::new();
     let mut top = HashMap::new();
     for ((q, _), a) in &answers {

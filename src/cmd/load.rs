@@ -35,7 +35,12 @@ pub fn metas(catalog: &Catalog, round: &str) -> HashMap<String, QuestionMeta> {
     let mut out = HashMap::new();
     for q in &catalog.questions {
         let Some(a) = q.rounds.get(round) else { continue };
-        let scale = ScaleKind::from_name(&a.scale);
+        // Maturity answers are levels 1-4 (provisional..optimizing) through the catalog's map.
+        let scale = if q.kind == "maturity" {
+            Some(ScaleKind::Numeric { low: 1, high: 4 })
+        } else {
+            ScaleKind::from_name(&a.scale)
+        };
         let range = scale.as_ref().map(|s| match s {
             ScaleKind::Labelled(l) => (1.0, l.points.len() as f64),
             ScaleKind::Numeric { low, high } => (*low as f64, *high as f64),
@@ -117,10 +122,24 @@ pub fn group_sizes(ws: &Workspace, round: &str, segment: &str) -> Result<HashMap
     Ok(out)
 }
 
-/// Groups a round's answers by (question, group).
+/// Level maps of the catalog's maturity questions: question -> (answer label -> level).
+pub fn maturity_levels(
+    catalog: &Catalog,
+) -> HashMap<String, std::collections::BTreeMap<String, u8>> {
+    catalog
+        .questions
+        .iter()
+        .filter(|q| q.kind == "maturity")
+        .map(|q| (q.id.clone(), q.levels.clone()))
+        .collect()
+}
+
+/// Groups a round's answers by (question, group). Maturity answers become their levels (an
+/// answer without a level is not a value).
 pub fn answers(
     df: &DataFrame,
     metas: &HashMap<String, QuestionMeta>,
+    levels: &HashMap<String, std::collections::BTreeMap<String, u8>>,
     with_who: bool,
 ) -> Result<std::collections::BTreeMap<(String, String), Answers>> {
     let q = df.column("question_id")?.str()?;
@@ -131,7 +150,28 @@ pub fn answers(
         question_id: q.iter().map(|s| s.unwrap_or("")).collect(),
         respondent: resp.iter().map(|s| s.unwrap_or("")).collect(),
         label: label.iter().collect(),
-        value: value.iter().collect(),
+        value: {
+            let mut cur: Option<(&str, Option<&std::collections::BTreeMap<String, u8>>)> = None;
+            q.iter()
+                .zip(label.iter())
+                .zip(value.iter())
+                .map(|((qid, l), v)| {
+                    let qid = qid.unwrap_or("");
+                    let map = match cur {
+                        Some((c, m)) if c == qid => m,
+                        _ => {
+                            let m = levels.get(qid);
+                            cur = Some((qid, m));
+                            m
+                        }
+                    };
+                    match map {
+                        Some(m) => l.and_then(|l| m.get(l.trim())).map(|&x| f64::from(x)),
+                        None => v,
+                    }
+                })
+                .collect()
+        },
         group: match df.column("group") {
             Ok(g) => Some(g.str()?.iter().collect()),
             Err(_) => None,

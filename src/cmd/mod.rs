@@ -8,10 +8,12 @@ pub mod generate;
 pub mod import;
 pub mod init;
 pub mod load;
+pub mod maturity;
 pub mod query;
 pub mod questions;
 pub mod rounds;
 pub mod summary;
+pub mod themes;
 pub mod trend;
 
 /// The starter SQL files copied into every new workspace (the repo's `queries/`).

@@ -17,7 +17,8 @@ pub fn rows(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<Vec<Su
     let catalog = super::questions::load_catalog(ws)?;
     let metas = super::load::metas(&catalog, round);
     let df = super::load::responses(ws, round, segment)?;
-    let answers = super::load::answers(&df, &metas, false)?;
+    let answers =
+        super::load::answers(&df, &metas, &super::load::maturity_levels(&catalog), false)?;
     let mut out: Vec<SummaryRow> = Vec::new();
     let mut by_question: BTreeMap<&str, Vec<SummaryRow>> = BTreeMap::new();
     for ((q, g), a) in &answers {

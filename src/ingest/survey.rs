@@ -625,10 +625,10 @@ fn is_zero_to_ten(question: &str, valid: &[&str]) -> bool {
 /// when answers repeat.
 fn asks_for_text(question: &str, valid: &[&str]) -> bool {
     let q = normalise(question);
-    let strong = ["comment", "anything else", "feedback", "tell us", "describe", "explain"]
+    let strong = ["comment", "anything else", "feedback", "tell us"].iter().any(|c| q.contains(c));
+    let weak = ["improve", "why", "suggest", "what is the one thing", "explain"]
         .iter()
         .any(|c| q.contains(c));
-    let weak = ["improve", "why", "suggest", "what is the one thing"].iter().any(|c| q.contains(c));
     let avg_len = valid.iter().map(|v| v.chars().count()).sum::<usize>() / valid.len().max(1);
     strong || (weak && avg_len > 25)
 }
@@ -703,7 +703,19 @@ fn joined_multi(
             .filter(|(l, _)| fragments(l, sep).len() > 1)
             .map(|(_, &n)| n)
             .sum();
-        if covered * 10 >= cells * 8 && multi_cells > 0 {
+        // Evidence of combinations: in a multi-select some option shows up in two different
+        // cells (chosen with different partners, or alone). A single-choice option that merely
+        // contains the separator always comes with the same fragments.
+        let mut seen_in: HashMap<String, usize> = HashMap::new();
+        for l in labels {
+            let mut fs = fragments(l, sep);
+            fs.dedup();
+            for f in fs {
+                *seen_in.entry(f).or_default() += 1;
+            }
+        }
+        let combos = usize::from(seen_in.values().any(|&n| n >= 2));
+        if covered * 10 >= cells * 8 && multi_cells > 0 && combos > 0 {
             let mut options: Vec<String> = Vec::new();
             for l in labels {
                 for f in fragments(l, sep) {

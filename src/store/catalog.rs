@@ -25,6 +25,9 @@ pub const LINK_THRESHOLD: f64 = 0.5;
 /// The whole catalog.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Catalog {
+    /// Comment themes: name -> phrases (replaces the built-in dictionary when present).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub themes: BTreeMap<String, Vec<String>>,
     /// Questions, in first-seen order.
     #[serde(default, rename = "question")]
     pub questions: Vec<Question>,
@@ -63,6 +66,10 @@ pub struct Question {
     /// Known options (choice kinds).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
+    /// Maturity questions: answer option -> level 1-4 (provisional, operational, scalable,
+    /// optimizing).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub levels: BTreeMap<String, u8>,
     /// Where the question appeared, per round.
     #[serde(default)]
     pub rounds: BTreeMap<String, Asked>,
@@ -225,7 +232,9 @@ pub fn slug(text: &str, max_words: usize) -> String {
 
 fn family(kind: &str) -> &str {
     match kind {
-        "likert" | "likelihood" | "maturity" => "scale",
+        "likert" | "likelihood" => "scale",
+        // A maturity question is a single-choice question the user mapped to levels.
+        "maturity" => "single",
         k => k,
     }
 }

@@ -90,3 +90,9 @@ half = stats.norm.ppf(0.975) * np.sqrt((pp + pm - (pp - pm) ** 2) / len(v))
 print("nps", r(100 * (pp - pm)), r(100 * (pp - pm - half)), r(100 * (pp - pm + half)))
 z = np.arctanh(rho.statistic); se = 1 / np.sqrt(len(sx) - 3)
 print("spearman fisher ci", r(np.tanh(z - stats.norm.ppf(0.975) * se)), r(np.tanh(z + stats.norm.ppf(0.975) * se)))
+
+# Sentiment: vaderSentiment 3.3.2 (pip install vaderSentiment)
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+sia = SentimentIntensityAnalyzer()
+for t in ["I love the new deployment dashboard.", "On-call is exhausting", "The docs are not great"]:
+    print("vader", repr(t), sia.polarity_scores(t)["compound"])
