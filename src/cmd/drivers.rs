@@ -54,19 +54,10 @@ fn values(
     Ok((vals, top, metas))
 }
 
-fn round_or_latest(ws: &Workspace, r: Option<&String>) -> Result<String> {
-    let round = match r {
-        Some(r) => r.clone(),
-        None => super::load::latest_round(ws)?,
-    };
-    super::load::check_round(ws, &round)?;
-    Ok(round)
-}
-
 /// Runs `pulse drivers`.
 pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
-    let round = round_or_latest(&ws, a.round.as_ref())?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
     let Some(outcome) = a.outcome.clone().or_else(|| ws.config.outcome.clone()) else {
         bail!(
             "no outcome question\nhint: pass --outcome QUESTION_ID or set `outcome` in pulse.toml"
@@ -122,7 +113,7 @@ pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
 /// Runs `pulse reliability`.
 pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
-    let round = round_or_latest(&ws, a.round.as_ref())?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
     let catalog = super::questions::load_catalog(&ws)?;
     let previous = ws.round_ids().into_iter().filter(|r| r.as_str() < round.as_str()).next_back();
     let mut constructs: std::collections::BTreeMap<&str, Vec<&str>> =

@@ -30,6 +30,16 @@ pub fn latest_round(ws: &Workspace) -> Result<String> {
         .context("no rounds imported yet\nhint: pulse import survey FILE --round ID")
 }
 
+/// The round asked for, or the latest imported one; checked to exist.
+pub fn round_or_latest(ws: &Workspace, round: Option<&String>) -> Result<String> {
+    let round = match round {
+        Some(r) => r.clone(),
+        None => latest_round(ws)?,
+    };
+    check_round(ws, &round)?;
+    Ok(round)
+}
+
 /// Question metadata of every question asked in `round`.
 pub fn metas(catalog: &Catalog, round: &str) -> HashMap<String, QuestionMeta> {
     let mut out = HashMap::new();

@@ -87,11 +87,7 @@ fn evidence(ws: &Workspace, catalog: &crate::store::catalog::Catalog, upto: &str
 /// Runs `pulse maturity`.
 pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
-    let round = match &a.round {
-        Some(r) => r.clone(),
-        None => super::load::latest_round(&ws)?,
-    };
-    super::load::check_round(&ws, &round)?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
     let catalog = super::questions::load_catalog(&ws)?;
     let prev_round = ws.round_ids().into_iter().filter(|r| r.as_str() < round.as_str()).next_back();
     let now = round_levels(&ws, &catalog, &round)?;

@@ -105,11 +105,7 @@ pub fn frame(rows: &[SummaryRow], round: &str, segment: Option<&str>) -> Result<
 /// Runs `pulse summary`.
 pub fn run(g: &Global, a: &SummaryArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
-    let round = match &a.round {
-        Some(r) => r.clone(),
-        None => super::load::latest_round(&ws)?,
-    };
-    super::load::check_round(&ws, &round)?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
     let rows = rows(&ws, &round, a.segment.as_deref())?;
     let mut df = frame(&rows, &round, a.segment.as_deref())?;
     if a.format == crate::cli::Format::Table {

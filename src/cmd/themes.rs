@@ -51,11 +51,7 @@ fn comments(ws: &Workspace, round: &str) -> Result<Vec<(String, bool)>> {
 /// Runs `pulse themes`.
 pub fn run(g: &Global, a: &ThemesArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
-    let round = match &a.round {
-        Some(r) => r.clone(),
-        None => super::load::latest_round(&ws)?,
-    };
-    super::load::check_round(&ws, &round)?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
     let catalog = super::questions::load_catalog(&ws)?;
     let dict = if catalog.themes.is_empty() { default_themes() } else { catalog.themes.clone() };
     let now = themes(&comments(&ws, &round)?, &dict);
