@@ -49,9 +49,32 @@ pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<(TestResult, f64)> {
     if n1 == 0 || n2 == 0 {
         return None;
     }
-    let all: Vec<f64> = x.iter().chain(y).copied().collect();
-    let (ranks, ties) = rank(&all);
-    let r1: f64 = ranks[..n1].iter().sum();
+    // Rank by distinct value (survey answers take few values): sort each side once, then walk
+    // both in step; each tie group gets its mean rank.
+    let mut xs = x.to_vec();
+    let mut ys = y.to_vec();
+    xs.sort_by(f64::total_cmp);
+    ys.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut below) = (0usize, 0usize, 0usize);
+    let mut r1 = 0.0;
+    let mut ties: Vec<usize> = Vec::new();
+    while i < n1 || j < n2 {
+        let v = match (xs.get(i), ys.get(j)) {
+            (Some(a), Some(b)) => a.min(*b),
+            (Some(a), None) => *a,
+            (None, Some(b)) => *b,
+            (None, None) => unreachable!("loop condition"),
+        };
+        let ci = xs[i..].iter().take_while(|&&a| a == v).count();
+        let cj = ys[j..].iter().take_while(|&&b| b == v).count();
+        let t = ci + cj;
+        let mean_rank = below as f64 + (t as f64 + 1.0) / 2.0;
+        r1 += ci as f64 * mean_rank;
+        ties.push(t);
+        below += t;
+        i += ci;
+        j += cj;
+    }
     let (f1, f2) = (n1 as f64, n2 as f64);
     let u1 = r1 - f1 * (f1 + 1.0) / 2.0;
     let u2 = f1 * f2 - u1;

@@ -27,10 +27,16 @@ pub fn rows(
     let catalog = super::questions::load_catalog(ws)?;
     let (mf, mt) = (super::load::metas(&catalog, from), super::load::metas(&catalog, to));
     let lv = super::load::maturity_levels(&catalog);
-    let af =
-        super::load::answers(&super::load::responses(ws, from, segment)?, &mf, &lv, opts.paired)?;
-    let at =
-        super::load::answers(&super::load::responses(ws, to, segment)?, &mt, &lv, opts.paired)?;
+    // The two rounds load at the same time (one per core).
+    let load = |round: &str, metas| -> Result<_> {
+        super::load::answers(&super::load::responses(ws, round, segment)?, metas, &lv, opts.paired)
+    };
+    let (af, at) = std::thread::scope(|s| {
+        let from_round = s.spawn(|| load(from, &mf));
+        let at = load(to, &mt);
+        (from_round.join().expect("loading thread panicked"), at)
+    });
+    let (af, at) = (af?, at?);
     let (sf, st): (HashMap<String, usize>, HashMap<String, usize>) = match segment {
         Some(s) => (super::load::group_sizes(ws, from, s)?, super::load::group_sizes(ws, to, s)?),
         None => (HashMap::new(), HashMap::new()),

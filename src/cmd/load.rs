@@ -82,7 +82,7 @@ fn segment_columns(ws: &Workspace, round: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-/// A round's responses (question_id, respondent, label, value[, group]) sorted by question.
+/// A round's responses (question_id, respondent, label, value[, group]) in store order.
 pub fn responses(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<DataFrame> {
     let r = [round.to_string()];
     let base = frames::table(ws, "responses", Some(&r))?.select([
@@ -111,8 +111,9 @@ pub fn responses(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<D
             )
         }
     };
+    // The store writes a round item by item, so rows already come grouped by question; no sort
+    // (`collect` is correct either way, only faster on grouped rows).
     let df = lf
-        .sort(["question_id"], SortMultipleOptions::default().with_maintain_order(true))
         .collect()
         .map_err(anyhow::Error::from)
         .with_context(|| format!("reading the responses of round {round}"))?;
