@@ -141,8 +141,25 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     let ws = crate::store::workspace::Workspace::open(out)?;
     let df = super::query::execute(&ws, crate::cmd::STARTER_QUERIES[0].1)?;
     crate::output::print_frame(&df.head(Some(12)), Format::Table)?;
+    println!("\n$ pulse compare 2026-Q2 2026-Q3");
+    super::compare::run(
+        &g,
+        &crate::cli::CompareArgs {
+            from: "2026-Q2".into(),
+            to: "2026-Q3".into(),
+            segment: None,
+            paired: false,
+            rescale: false,
+            format: Format::Table,
+        },
+    )?;
+    println!("\n$ pulse maturity");
+    super::maturity::run(&g, &crate::cli::MaturityArgs { round: None, format: Format::Table })?;
     println!("\ndemo workspace ready: {}", out.display());
-    println!("  try: pulse -w {} questions", out.display());
+    println!("  try: pulse -w {} summary --segment team", out.display());
+    println!("       pulse -w {} trend get_new_service_production", out.display());
+    println!("       pulse -w {} drivers", out.display());
+    println!("       pulse -w {} themes", out.display());
     println!(
         "       pulse -w {} query \"SELECT team, count(*) AS n FROM respondents GROUP BY team\"",
         out.display()
