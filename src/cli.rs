@@ -117,6 +117,46 @@ pub enum ImportCommand {
         pulse import survey export.csv --round 2026-Q2 --segment team=Squad --keep-column ExternalReference\n  \
         pulse import survey q1.csv --round 2026-Q1 --replace --format json")]
     Survey(ImportSurveyArgs),
+    /// Import telemetry: builds, deployments, changes, incidents or usage events.
+    ///
+    /// CSV, JSON lines or Parquet (by extension); large files stream in batches. Headers from
+    /// GitHub Actions, GitLab CI, Jenkins, Argo CD and PagerDuty exports map by alias; map the
+    /// rest with --map. Timestamps: RFC 3339, `YYYY-MM-DD HH:MM:SS` (taken as UTC), epoch seconds
+    /// or milliseconds; stored as UTC. Usage `actor`s are pseudonymised like respondents.
+    #[command(after_long_help = "Columns per kind (required marked *):\n  \
+        builds: build_id*, service, pipeline, branch, commit_sha, attempt, queued_at, started_at*, finished_at, result*, duration_s, queued_s, runner\n  \
+        deployments: deployment_id*, service*, environment*, commit_sha, started_at, finished_at*, result*, is_rollback, is_unplanned, related_incident_id\n  \
+        changes: deployment_id*, change_id*, first_commit_at*, pr_opened_at, pr_merged_at\n  \
+        incidents: incident_id*, service, opened_at*, resolved_at, severity, caused_by_deployment_id, caused_by_commit_sha, is_change_failure\n  \
+        usage: occurred_at*, capability*, action, team, actor, service, outcome, duration_s\n\n\
+Examples:\n  pulse import telemetry runs.csv --kind builds --map pipeline=\"Workflow Name\"\n  \
+pulse import telemetry pagerduty.jsonl --kind incidents --skip-bad-rows")]
+    Telemetry(ImportTelemetryArgs),
+}
+
+/// `pulse import telemetry`.
+#[derive(Debug, Args)]
+pub struct ImportTelemetryArgs {
+    /// The file: .csv/.tsv, .jsonl/.ndjson or .parquet.
+    pub file: PathBuf,
+    /// What the file holds.
+    #[arg(long, value_parser = ["builds", "deployments", "changes", "incidents", "usage"])]
+    pub kind: String,
+    /// Name of this source (default: from the file name); re-importing it needs --replace.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Map a column: OUR=THEIRS (repeatable), e.g. --map started_at=run_start.
+    #[arg(long, value_name = "OUR=THEIRS")]
+    pub map: Vec<String>,
+    /// Skip rows that cannot be read, and report how many and why (default: stop at the first).
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Replace the source if it was imported before.
+    #[arg(long)]
+    pub replace: bool,
+    /// Print the summary as text or as one JSON object.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
 }
 
 /// `pulse import survey`.
@@ -224,6 +264,9 @@ pub enum GenerateWhat {
     Demo,
     /// One large plain-CSV round for benchmarks.
     Bench,
+    /// Synthetic CI builds for telemetry benchmarks (`--respondents` is the row count;
+    /// `.parquet` output writes Parquet, anything else CSV).
+    Builds,
 }
 
 /// `pulse demo`.

@@ -20,6 +20,28 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
                 println!("{}  {:>8} bytes  {}  {}", r.id, bytes.len(), r.platform, p.display());
             }
         }
+        GenerateWhat::Builds => {
+            use polars::prelude::*;
+            let parquet = a.out.extension().is_some_and(|e| e == "parquet");
+            let mut df =
+                synth::builds(a.respondents, a.seed, !parquet).map_err(anyhow::Error::from)?;
+            if parquet {
+                crate::store::frames::write_parquet(&a.out, &mut df)?;
+            } else {
+                let f = std::fs::File::create(&a.out)
+                    .with_context(|| format!("creating {}", a.out.display()))?;
+                CsvWriter::new(BufWriter::with_capacity(1 << 20, f))
+                    .finish(&mut df)
+                    .map_err(anyhow::Error::from)?;
+            }
+            let len = std::fs::metadata(&a.out)?.len();
+            println!(
+                "wrote {} ({} builds, {:.1} MB)",
+                a.out.display(),
+                a.respondents,
+                len as f64 / 1e6
+            );
+        }
         GenerateWhat::Bench => {
             let f = std::fs::File::create(&a.out)
                 .with_context(|| format!("creating {}", a.out.display()))?;

@@ -18,6 +18,7 @@ use crate::store::{build, frames};
 pub fn run(g: &Global, cmd: &ImportCommand) -> Result<ExitStatus> {
     match cmd {
         ImportCommand::Survey(a) => survey(g, a),
+        ImportCommand::Telemetry(a) => super::telemetry::run(g, a),
     }
 }
 

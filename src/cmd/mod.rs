@@ -13,6 +13,7 @@ pub mod query;
 pub mod questions;
 pub mod rounds;
 pub mod summary;
+pub mod telemetry;
 pub mod themes;
 pub mod trend;
 

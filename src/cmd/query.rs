@@ -73,6 +73,9 @@ pub fn context(ws: &Workspace) -> Result<SQLContext> {
     for t in ["respondents", "responses", "comments"] {
         ctx.register(t, frames::table(ws, t, None)?);
     }
+    for t in ["builds", "deployments", "changes", "incidents", "usage"] {
+        ctx.register(t, frames::telemetry_table(ws, t)?);
+    }
     Ok(ctx)
 }
 

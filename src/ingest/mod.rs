@@ -7,4 +7,5 @@ pub mod layout;
 pub mod privacy;
 pub mod scales;
 pub mod survey;
+pub mod telemetry;
 pub mod timestamp;

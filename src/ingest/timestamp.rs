@@ -45,6 +45,7 @@ fn parse_offset(z: &str) -> Option<i64> {
 
 const FORMATS: &[&str] = &[
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S",

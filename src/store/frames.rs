@@ -186,3 +186,48 @@ pub fn questions_frame(catalog: &Catalog) -> Result<DataFrame> {
     )?;
     Ok(df.sort(["round", "question_id"], SortMultipleOptions::default())?)
 }
+
+/// A telemetry table (`builds`, `deployments`, …): every imported source's parts, with the
+/// `source` column from the folder name. Empty, with the documented columns, before any import.
+pub fn telemetry_table(ws: &Workspace, kind: &str) -> Result<LazyFrame> {
+    let fields = crate::ingest::telemetry::fields(kind).context("unknown telemetry kind")?;
+    let mut files = Vec::new();
+    if let Ok(sources) = fs::read_dir(ws.path(&format!("store/{kind}"))) {
+        for s in sources.flatten() {
+            if let Ok(parts) = fs::read_dir(s.path()) {
+                for p in parts.flatten() {
+                    if p.path().extension().is_some_and(|e| e == "parquet") {
+                        files.push(p.path());
+                    }
+                }
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        let mut cols = vec![Column::new_empty("source".into(), &DataType::String)];
+        for f in fields {
+            let dt = match f.ty {
+                crate::ingest::telemetry::Type::Str => DataType::String,
+                crate::ingest::telemetry::Type::Time => {
+                    DataType::Datetime(TimeUnit::Milliseconds, None)
+                }
+                crate::ingest::telemetry::Type::Num => DataType::Float64,
+                crate::ingest::telemetry::Type::Bool => DataType::Boolean,
+            };
+            cols.push(Column::new_empty(f.name.into(), &dt));
+        }
+        return Ok(DataFrame::new(0, cols)?.lazy());
+    }
+    let paths: Vec<PlRefPath> =
+        files.iter().map(|f| PlRefPath::from(f.to_string_lossy().as_ref())).collect();
+    let mut args = ScanArgsParquet::default();
+    args.hive_options.enabled = Some(true);
+    args.hive_options.try_parse_dates = false;
+    args.hive_options.schema =
+        Some(Arc::new(Schema::from_iter([Field::new("source".into(), DataType::String)])));
+    let lf = LazyFrame::scan_parquet_files(paths.into(), args)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the {kind} table"))?;
+    Ok(lf.select([col("source"), all().exclude_cols(["source"]).as_expr()]))
+}

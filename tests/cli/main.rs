@@ -8,6 +8,7 @@ mod demo;
 mod platforms;
 mod real_exports;
 mod stats;
+mod telemetry;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
