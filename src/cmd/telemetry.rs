@@ -26,7 +26,7 @@ use crate::store::workspace::{self, Txn, Workspace};
 pub const BATCH: usize = 1_000_000;
 
 enum Buf {
-    Str(Vec<Option<String>>),
+    Str(StringChunkedBuilder),
     Time(Vec<Option<i64>>),
     Num(Vec<Option<f64>>),
     Bool(Vec<Option<bool>>),
@@ -42,9 +42,23 @@ struct Batches<'a> {
     secret: [u8; 32],
     min_time: Option<i64>,
     max_time: Option<i64>,
+    /// Hands finished parts to the writer thread (None: write in place).
+    writer: Option<std::sync::mpsc::SyncSender<(std::path::PathBuf, DataFrame)>>,
 }
 
 impl<'a> Batches<'a> {
+    /// Writes the next part, through the writer thread when there is one.
+    fn emit(&mut self, mut df: DataFrame) -> Result<()> {
+        let path = self.dir.join(format!("part-{:05}.parquet", self.parts));
+        self.parts += 1;
+        match &self.writer {
+            Some(tx) => {
+                tx.send((path, df)).map_err(|_| anyhow::anyhow!("the Parquet writer stopped"))
+            }
+            None => write_part(&path, &mut df),
+        }
+    }
+
     fn new(fields: &'a [Field], dir: std::path::PathBuf, secret: [u8; 32]) -> Self {
         let mut b = Batches {
             fields,
@@ -56,6 +70,7 @@ impl<'a> Batches<'a> {
             secret,
             min_time: None,
             max_time: None,
+            writer: None,
         };
         b.reset();
         b
@@ -66,7 +81,7 @@ impl<'a> Batches<'a> {
             .fields
             .iter()
             .map(|f| match f.ty {
-                Type::Str => Buf::Str(Vec::new()),
+                Type::Str => Buf::Str(StringChunkedBuilder::new(f.name.into(), BATCH.min(1 << 16))),
                 Type::Time => Buf::Time(Vec::new()),
                 Type::Num => Buf::Num(Vec::new()),
                 Type::Bool => Buf::Bool(Vec::new()),
@@ -78,13 +93,14 @@ impl<'a> Batches<'a> {
     /// Parses one row's cells (one per field, None when the input lacks the column). Returns
     /// the offending field and message on a bad cell; nothing is added then.
     fn push(&mut self, cells: &[Option<&str>]) -> Result<(), (usize, String)> {
-        let mut parsed: Vec<Parsed> = Vec::with_capacity(cells.len());
+        // Parse every cell first (on the stack, borrowing the input), then append.
+        let mut parsed = [Parsed::Null; MAX_FIELDS];
         for (i, (f, c)) in self.fields.iter().zip(cells).enumerate() {
             let c = c.map(str::trim).filter(|c| !c.is_empty());
-            let p = match (c, f.ty) {
+            parsed[i] = match (c, f.ty) {
                 (None, _) if f.required => return Err((i, format!("{} is empty", f.name))),
                 (None, _) => Parsed::Null,
-                (Some(v), Type::Str) => Parsed::Str(v.to_string()),
+                (Some(v), Type::Str) => Parsed::Str(v),
                 (Some(v), Type::Time) => Parsed::Time(
                     parse_time(v)
                         .ok_or_else(|| (i, format!("{}: {v:?} is not a timestamp", f.name)))?,
@@ -97,15 +113,14 @@ impl<'a> Batches<'a> {
                         .ok_or_else(|| (i, format!("{}: {v:?} is not true/false", f.name)))?,
                 ),
             };
-            parsed.push(p);
         }
         for ((f, b), p) in self.fields.iter().zip(&mut self.bufs).zip(parsed) {
             match (b, p) {
-                (Buf::Str(v), Parsed::Str(s)) => v.push(Some(match f.name {
-                    "result" | "outcome" => normalise_result(&s),
-                    "actor" => pseudonym(&self.secret, &s),
-                    _ => s,
-                })),
+                (Buf::Str(v), Parsed::Str(s)) => match f.name {
+                    "result" | "outcome" => v.append_value(normalise_result(s)),
+                    "actor" => v.append_value(pseudonym(&self.secret, s)),
+                    _ => v.append_value(s),
+                },
                 (Buf::Time(v), Parsed::Time(t)) => {
                     self.min_time = Some(self.min_time.map_or(t, |m| m.min(t)));
                     self.max_time = Some(self.max_time.map_or(t, |m| m.max(t)));
@@ -113,7 +128,7 @@ impl<'a> Batches<'a> {
                 }
                 (Buf::Num(v), Parsed::Num(x)) => v.push(Some(x)),
                 (Buf::Bool(v), Parsed::Bool(x)) => v.push(Some(x)),
-                (Buf::Str(v), _) => v.push(None),
+                (Buf::Str(v), _) => v.append_null(),
                 (Buf::Time(v), _) => v.push(None),
                 (Buf::Num(v), _) => v.push(None),
                 (Buf::Bool(v), _) => v.push(None),
@@ -133,7 +148,7 @@ impl<'a> Batches<'a> {
         let mut cols = Vec::with_capacity(bufs.len());
         for (f, b) in self.fields.iter().zip(bufs) {
             let c = match b {
-                Buf::Str(v) => Column::new(f.name.into(), v),
+                Buf::Str(v) => v.finish().into_column(),
                 Buf::Time(v) => Column::new(f.name.into(), v)
                     .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
                 Buf::Num(v) => Column::new(f.name.into(), v),
@@ -141,20 +156,20 @@ impl<'a> Batches<'a> {
             };
             cols.push(c);
         }
-        let mut df = DataFrame::new(n, cols)?;
-        crate::store::frames::write_parquet(
-            &self.dir.join(format!("part-{:05}.parquet", self.parts)),
-            &mut df,
-        )?;
-        self.parts += 1;
+        let df = DataFrame::new(n, cols)?;
+        self.emit(df)?;
         self.reset();
         Ok(())
     }
 }
 
-enum Parsed {
+/// Most columns any telemetry kind has.
+const MAX_FIELDS: usize = 16;
+
+#[derive(Clone, Copy)]
+enum Parsed<'a> {
     Null,
-    Str(String),
+    Str(&'a str),
     Time(i64),
     Num(f64),
     Bool(bool),
@@ -215,10 +230,10 @@ fn read_csv(
             }
         }
         let line = rec.position().map_or(0, csv::Position::line);
-        let mut cells: Vec<Option<&str>> = Vec::with_capacity(fields.len());
+        let mut cells: [Option<&str>; MAX_FIELDS] = [None; MAX_FIELDS];
         let mut utf8_err = None;
-        for i in &idx {
-            cells.push(match i {
+        for (k, i) in idx.iter().enumerate() {
+            cells[k] = match i {
                 Some(i) => match rec.get(*i).map(std::str::from_utf8) {
                     Some(Ok(s)) => Some(s),
                     Some(Err(_)) => {
@@ -228,13 +243,14 @@ fn read_csv(
                     None => None,
                 },
                 None => None,
-            });
+            };
         }
+        let cells = &cells[..idx.len()];
         if let Some(i) = utf8_err {
             bad.handle(line, &headers[i], "not UTF-8".into())?;
             continue;
         }
-        if let Err((fi, msg)) = out.push(&cells) {
+        if let Err((fi, msg)) = out.push(cells) {
             let col = idx[fi]
                 .map_or(fields[fi].name.to_string(), |c| format!("{} ({})", c + 1, headers[c]));
             bad.handle(line, &col, msg)?;
@@ -316,10 +332,34 @@ fn read_parquet(
     out: &mut Batches,
     bad: &mut BadRows,
 ) -> Result<()> {
-    let df = ParquetReader::new(std::fs::File::open(path)?)
-        .finish()
+    // One slice of BATCH rows at a time keeps memory bounded on 10 M-row files.
+    let rows = ParquetReader::new(std::fs::File::open(path)?)
+        .num_rows()
         .map_err(anyhow::Error::from)
         .context("reading Parquet")?;
+    let p = path.to_string_lossy().to_string();
+    let mut offset = 0usize;
+    while offset < rows {
+        let df = LazyFrame::scan_parquet(PlRefPath::from(p.as_str()), ScanArgsParquet::default())
+            .map_err(anyhow::Error::from)?
+            .slice(offset as i64, BATCH as u32)
+            .collect()
+            .map_err(anyhow::Error::from)
+            .context("reading Parquet")?;
+        parquet_chunk(df, offset, fields, maps, out, bad)?;
+        offset += BATCH;
+    }
+    Ok(())
+}
+
+fn parquet_chunk(
+    df: DataFrame,
+    offset: usize,
+    fields: &[Field],
+    maps: &[(String, String)],
+    out: &mut Batches,
+    bad: &mut BadRows,
+) -> Result<()> {
     let headers: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
     let idx = resolve(&headers, fields, maps).map_err(|e| anyhow::anyhow!("{}: {e}", bad.file))?;
     // Columns already typed go through polars casts; text cells go through the row parser.
@@ -355,7 +395,7 @@ fn read_parquet(
                             if name == "actor" {
                                 pseudonym(&out.secret, x)
                             } else {
-                                normalise_result(x)
+                                normalise_result(x).into_owned()
                             }
                         })
                     })
@@ -394,7 +434,7 @@ fn read_parquet(
         fast.push(out_col);
     }
     if ok {
-        let mut typed = DataFrame::new(df.height(), fast)?;
+        let typed = DataFrame::new(df.height(), fast)?;
         for (f, c) in fields.iter().zip(typed.columns()) {
             if f.ty == Type::Time {
                 if let Ok(ca) = c.datetime() {
@@ -406,12 +446,7 @@ fn read_parquet(
             }
         }
         out.total += typed.height();
-        crate::store::frames::write_parquet(
-            &out.dir.join(format!("part-{:05}.parquet", out.parts)),
-            &mut typed,
-        )?;
-        out.parts += 1;
-        return Ok(());
+        return out.emit(typed);
     }
     let typed = DataFrame::new(df.height(), cols)?;
     // Slow path: row by row as text.
@@ -421,7 +456,7 @@ fn read_parquet(
     for row in 0..typed.height() {
         let cells: Vec<Option<&str>> = strs.iter().map(|s| s.get(row)).collect();
         if let Err((fi, msg)) = out.push(&cells) {
-            bad.handle(row as u64 + 1, fields[fi].name, msg)?;
+            bad.handle((offset + row) as u64 + 1, fields[fi].name, msg)?;
         }
         if out.rows >= BATCH {
             out.flush()?;
@@ -484,12 +519,32 @@ pub fn run(g: &Global, a: &ImportTelemetryArgs) -> Result<ExitStatus> {
     if !a.file.is_file() {
         bail!("{file}: no such file");
     }
-    match ext.as_str() {
-        "parquet" | "pq" => read_parquet(&a.file, fields, &maps, &mut out, &mut bad)?,
-        "jsonl" | "ndjson" | "json" => read_jsonl(&a.file, fields, &maps, &mut out, &mut bad)?,
-        _ => read_csv(&a.file, fields, &maps, &mut out, &mut bad)?,
-    }
-    out.flush()?;
+    // Parsing on this thread, Parquet writing on another: with one part in flight at a time,
+    // the two cores overlap and memory stays bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(std::path::PathBuf, DataFrame)>(1);
+    std::thread::scope(|s| -> Result<()> {
+        let writer = s.spawn(move || -> Result<()> {
+            for (path, mut df) in rx {
+                write_part(&path, &mut df)?;
+            }
+            Ok(())
+        });
+        out.writer = Some(tx);
+        let read = (|| -> Result<()> {
+            match ext.as_str() {
+                "parquet" | "pq" => read_parquet(&a.file, fields, &maps, &mut out, &mut bad)?,
+                "jsonl" | "ndjson" | "json" => {
+                    read_jsonl(&a.file, fields, &maps, &mut out, &mut bad)?
+                }
+                _ => read_csv(&a.file, fields, &maps, &mut out, &mut bad)?,
+            }
+            out.flush()
+        })();
+        out.writer = None;
+        let written = writer.join().map_err(|_| anyhow::anyhow!("the Parquet writer panicked"))?;
+        written?;
+        read
+    })?;
     if out.total == 0 {
         bail!("{file}: no rows to import");
     }
@@ -532,4 +587,8 @@ pub fn run(g: &Global, a: &ImportTelemetryArgs) -> Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+fn write_part(path: &Path, df: &mut DataFrame) -> Result<()> {
+    crate::store::frames::write_parquet_with(path, df, ParquetCompression::Snappy)
 }

@@ -247,20 +247,41 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// Normalises a build or deployment result across providers: success, failure, cancelled,
-/// skipped, in_progress, or the lowercased original.
-pub fn normalise_result(s: &str) -> String {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "success" | "succeeded" | "successful" | "passed" | "ok" | "completed" | "synced" => {
-            "success".into()
-        }
-        "failure" | "failed" | "fail" | "error" | "errored" | "timed_out" | "startup_failure"
-        | "unstable" | "degraded" => "failure".into(),
-        "cancelled" | "canceled" | "aborted" => "cancelled".into(),
-        "skipped" | "not_built" => "skipped".into(),
-        "in_progress" | "running" | "pending" | "queued" | "created" | "waiting_for_resource" => {
-            "in_progress".into()
-        }
-        other => other.to_string(),
+/// skipped, in_progress, or the lowercased original (no allocation for the known values).
+pub fn normalise_result(s: &str) -> std::borrow::Cow<'static, str> {
+    const KNOWN: &[(&str, &str)] = &[
+        ("success", "success"),
+        ("succeeded", "success"),
+        ("successful", "success"),
+        ("passed", "success"),
+        ("ok", "success"),
+        ("completed", "success"),
+        ("synced", "success"),
+        ("failure", "failure"),
+        ("failed", "failure"),
+        ("fail", "failure"),
+        ("error", "failure"),
+        ("errored", "failure"),
+        ("timed_out", "failure"),
+        ("startup_failure", "failure"),
+        ("unstable", "failure"),
+        ("degraded", "failure"),
+        ("cancelled", "cancelled"),
+        ("canceled", "cancelled"),
+        ("aborted", "cancelled"),
+        ("skipped", "skipped"),
+        ("not_built", "skipped"),
+        ("in_progress", "in_progress"),
+        ("running", "in_progress"),
+        ("pending", "in_progress"),
+        ("queued", "in_progress"),
+        ("created", "in_progress"),
+        ("waiting_for_resource", "in_progress"),
+    ];
+    let t = s.trim();
+    match KNOWN.iter().find(|(k, _)| k.eq_ignore_ascii_case(t)) {
+        Some((_, v)) => std::borrow::Cow::Borrowed(v),
+        None => std::borrow::Cow::Owned(t.to_ascii_lowercase()),
     }
 }
 
