@@ -64,7 +64,7 @@ pub fn drivers(
         }
         v.sort_by(f64::total_cmp);
         let m = v.len() / 2;
-        Some(if v.len() % 2 == 0 { f64::midpoint(v[m - 1], v[m]) } else { v[m] })
+        Some(if v.len().is_multiple_of(2) { f64::midpoint(v[m - 1], v[m]) } else { v[m] })
     };
     let rho_med = median(out.iter().filter_map(|d| d.rho).collect());
     let top_med =

@@ -233,6 +233,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::approx_constant)] // 3.14 is a measurement in scipy's example data, not π
     fn wilcoxon_matches_scipy_in_every_branch() {
         // Permutation branch (ties and zeros, n <= 13): scipy.stats.wilcoxon(a, b) with
         // a=[4,3,5,2,4,4,3,5,1,4,3,2], b=[5,3,4,4,5,4,4,5,2,5,4,4] -> (4.0, 0.03125)

@@ -102,16 +102,16 @@ pub fn collect(rows: &Rows, needs: impl Fn(&str) -> Needs) -> BTreeMap<(String, 
                 if need.who {
                     a.who.push(rows.respondent[i].to_string());
                 }
-                if need.labels {
-                    if let Some(l) = rows.label[i] {
-                        match a.labels.get_mut(l) {
-                            Some(c) => *c += 1,
-                            None => {
-                                a.labels.insert(l.to_string(), 1);
-                            }
+                if need.labels
+                    && let Some(l) = rows.label[i]
+                {
+                    match a.labels.get_mut(l) {
+                        Some(c) => *c += 1,
+                        None => {
+                            a.labels.insert(l.to_string(), 1);
                         }
-                        a.respondents.insert(rows.respondent[i].to_string());
                     }
+                    a.respondents.insert(rows.respondent[i].to_string());
                 }
             }
             None => a.excluded += 1,

@@ -14,16 +14,16 @@ use crate::cli::{DriversArgs, Global, ReliabilityArgs};
 use crate::store::workspace::Workspace;
 
 type Values = HashMap<String, HashMap<String, f64>>;
+/// Per question, its score (top-box share, bottom box for lower-is-better items).
+type Scores = HashMap<String, Option<f64>>;
+type Metas = HashMap<String, crate::analyse::summary::QuestionMeta>;
+/// Cronbach's α, rows used, corrected item-total correlations.
+type Alpha = Option<(f64, usize, Vec<Option<f64>>)>;
+/// One `reliability` row: construct, items, n, α, item-total text, warning.
+type ReliabilityRow = (String, usize, Option<u64>, Option<f64>, String, String);
 
 /// Per question, respondent → value, and each question's top-box share, for one round.
-fn values(
-    ws: &Workspace,
-    round: &str,
-) -> Result<(
-    Values,
-    HashMap<String, Option<f64>>,
-    HashMap<String, crate::analyse::summary::QuestionMeta>,
-)> {
+fn values(ws: &Workspace, round: &str) -> Result<(Values, Scores, Metas)> {
     let catalog = super::questions::load_catalog(ws)?;
     let metas = super::load::metas(&catalog, round);
     let answers = super::load::answers(
@@ -115,7 +115,7 @@ pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
     let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
     let catalog = super::questions::load_catalog(&ws)?;
-    let previous = ws.round_ids().into_iter().filter(|r| r.as_str() < round.as_str()).next_back();
+    let previous = ws.round_ids().into_iter().rfind(|r| r.as_str() < round.as_str());
     let mut constructs: std::collections::BTreeMap<&str, Vec<&str>> =
         std::collections::BTreeMap::new();
     for q in &catalog.questions {
@@ -123,7 +123,7 @@ pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
             constructs.entry(q.construct.as_str()).or_default().push(q.id.as_str());
         }
     }
-    let alpha_of = |r: &str, ids: &[&str]| -> Result<Option<(f64, usize, Vec<Option<f64>>)>> {
+    let alpha_of = |r: &str, ids: &[&str]| -> Result<Alpha> {
         let (vals, _, _) = values(&ws, r)?;
         let cols: Vec<&HashMap<String, f64>> = ids.iter().filter_map(|q| vals.get(*q)).collect();
         if cols.len() != ids.len() {
@@ -137,7 +137,7 @@ pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
             .collect();
         Ok(cronbach(&rows))
     };
-    let mut out: Vec<(String, usize, Option<u64>, Option<f64>, String, String)> = Vec::new();
+    let mut out: Vec<ReliabilityRow> = Vec::new();
     for (c, ids) in constructs.iter().filter(|(_, ids)| ids.len() >= 3) {
         let now = alpha_of(&round, ids)?;
         let mut warn = Vec::new();
@@ -159,12 +159,11 @@ pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
         let reworded = ids.iter().any(|q| {
             catalog.get(q).and_then(|x| x.rounds.get(&round)).is_some_and(|r| r.wording_changed)
         });
-        if let (Some(prev), Some(al), true) = (&previous, alpha, reworded) {
-            if let Some((pa, _, _)) = alpha_of(prev, ids)? {
-                if pa - al > 0.1 {
-                    warn.push(format!("alpha dropped {pa:.2} -> {al:.2} after a wording change"));
-                }
-            }
+        if let (Some(prev), Some(al), true) = (&previous, alpha, reworded)
+            && let Some((pa, _, _)) = alpha_of(prev, ids)?
+            && pa - al > 0.1
+        {
+            warn.push(format!("alpha dropped {pa:.2} -> {al:.2} after a wording change"));
         }
         out.push((c.to_string(), ids.len(), n, alpha, items, warn.join("; ")));
     }

@@ -89,7 +89,7 @@ pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
     let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
     let catalog = super::questions::load_catalog(&ws)?;
-    let prev_round = ws.round_ids().into_iter().filter(|r| r.as_str() < round.as_str()).next_back();
+    let prev_round = ws.round_ids().into_iter().rfind(|r| r.as_str() < round.as_str());
     let now = round_levels(&ws, &catalog, &round)?;
     let prev = match &prev_round {
         Some(p) => round_levels(&ws, &catalog, p)?,

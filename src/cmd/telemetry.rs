@@ -436,13 +436,12 @@ fn parquet_chunk(
     if ok {
         let typed = DataFrame::new(df.height(), fast)?;
         for (f, c) in fields.iter().zip(typed.columns()) {
-            if f.ty == Type::Time {
-                if let Ok(ca) = c.datetime() {
-                    if let (Some(lo), Some(hi)) = (ca.physical().min(), ca.physical().max()) {
-                        out.min_time = Some(out.min_time.map_or(lo, |m| m.min(lo)));
-                        out.max_time = Some(out.max_time.map_or(hi, |m| m.max(hi)));
-                    }
-                }
+            if f.ty == Type::Time
+                && let Ok(ca) = c.datetime()
+                && let (Some(lo), Some(hi)) = (ca.physical().min(), ca.physical().max())
+            {
+                out.min_time = Some(out.min_time.map_or(lo, |m| m.min(lo)));
+                out.max_time = Some(out.max_time.map_or(hi, |m| m.max(hi)));
             }
         }
         out.total += typed.height();

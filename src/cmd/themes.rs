@@ -55,7 +55,7 @@ pub fn run(g: &Global, a: &ThemesArgs) -> Result<ExitStatus> {
     let catalog = super::questions::load_catalog(&ws)?;
     let dict = if catalog.themes.is_empty() { default_themes() } else { catalog.themes.clone() };
     let now = themes(&comments(&ws, &round)?, &dict);
-    let prev_round = ws.round_ids().into_iter().filter(|r| r.as_str() < round.as_str()).next_back();
+    let prev_round = ws.round_ids().into_iter().rfind(|r| r.as_str() < round.as_str());
     let prev: HashMap<String, ThemeRow> = match &prev_round {
         Some(p) => {
             themes(&comments(&ws, p)?, &dict).into_iter().map(|r| (r.theme.clone(), r)).collect()

@@ -338,13 +338,11 @@ fn unterminated_quote(text: &str, delim: u8) -> Option<Pos> {
 pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputError> {
     // A TSV from Google Sheets has no quoting at all, so a literal `"` may sit inside a cell.
     let quoting = delimiter != b'\t' || text.starts_with('"');
-    if quoting {
-        if let Some(pos) = unterminated_quote(text, delimiter) {
-            return Err(InputError {
-                hint: Some("the file is cut off or a quote is missing; re-export it".into()),
-                ..err(file, Some(pos), "a quoted field is never closed")
-            });
-        }
+    if quoting && let Some(pos) = unterminated_quote(text, delimiter) {
+        return Err(InputError {
+            hint: Some("the file is cut off or a quote is missing; re-export it".into()),
+            ..err(file, Some(pos), "a quoted field is never closed")
+        });
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)

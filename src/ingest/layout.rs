@@ -234,12 +234,12 @@ fn meta_role(key: &str) -> Option<Role> {
 /// Splits a platform-joined label into (parent, sub): `Q [Row]`, `Q - Sub`, `Q-Sub`.
 fn split_sub(text: &str, seps: &[&str]) -> Option<(String, String)> {
     let t = text.trim();
-    if let Some(stripped) = t.strip_suffix(']') {
-        if let Some(open) = stripped.rfind(" [").or_else(|| stripped.rfind('[')) {
-            let (p, s) = (stripped[..open].trim(), stripped[open..].trim_start_matches([' ', '[']));
-            if !p.is_empty() && !s.is_empty() {
-                return Some((p.to_string(), s.to_string()));
-            }
+    if let Some(stripped) = t.strip_suffix(']')
+        && let Some(open) = stripped.rfind(" [").or_else(|| stripped.rfind('['))
+    {
+        let (p, s) = (stripped[..open].trim(), stripped[open..].trim_start_matches([' ', '[']));
+        if !p.is_empty() && !s.is_empty() {
+            return Some((p.to_string(), s.to_string()));
         }
     }
     for sep in seps {
@@ -333,11 +333,11 @@ pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout 
                 }
                 Platform::Qualtrics => {
                     spec.text_hint = h0.ends_with("_TEXT") || h0.contains("_TEXT_");
-                    if let Some((p, s)) = split_sub(&label, &[" - ", "-"]) {
-                        if qualtrics_grouped(&h0) || header_rows == 2 {
-                            spec.parent = Some(p);
-                            spec.sub = Some(s);
-                        }
+                    if let Some((p, s)) = split_sub(&label, &[" - ", "-"])
+                        && (qualtrics_grouped(&h0) || header_rows == 2)
+                    {
+                        spec.parent = Some(p);
+                        spec.sub = Some(s);
                     }
                     spec.text = clean_html(&label);
                 }
@@ -391,10 +391,11 @@ fn regroup_by_common_prefix(columns: &mut [ColumnSpec]) {
                 .take_while(|((_, a), b)| a == b)
                 .last()
                 .map_or(0, |((k, c), _)| k + c.len_utf8());
-            if let Some(dash) = t[..common].rfind('-') {
-                if dash >= 8 && best.is_none_or(|b| dash > b) {
-                    best = Some(dash);
-                }
+            if let Some(dash) = t[..common].rfind('-')
+                && dash >= 8
+                && best.is_none_or(|b| dash > b)
+            {
+                best = Some(dash);
             }
         }
         match best {

@@ -90,7 +90,7 @@ fn scrub_phones(text: &str) -> String {
             let is_date =
                 run.matches(['/', '.', '-']).count() >= 2 && digits <= 8 && !run.contains(' ');
             let is_phone =
-                digits >= 7 && digits <= 15 && !is_date && (seps > 0 || digits >= 10 || c == '+');
+                (7..=15).contains(&digits) && !is_date && (seps > 0 || digits >= 10 || c == '+');
             if is_phone && (j == chars.len() || !chars[j].is_alphanumeric()) {
                 out.push_str("[phone]");
                 i = j;

@@ -255,10 +255,10 @@ pub fn detect_scale(distinct: &[&str], hint: Option<&ScaleKind>) -> Option<Scale
     if distinct.is_empty() {
         return hint.cloned();
     }
-    if let Some(h) = hint {
-        if distinct.iter().all(|l| h.value_of(l).is_some()) {
-            return Some(h.clone());
-        }
+    if let Some(h) = hint
+        && distinct.iter().all(|l| h.value_of(l).is_some())
+    {
+        return Some(h.clone());
     }
     // Labelled: the smallest scale containing every label (prefer the earlier one on ties).
     let mut best: Option<&'static Scale> = None;

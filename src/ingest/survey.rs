@@ -791,17 +791,17 @@ pub fn quality_flags(s: &Survey, pseudonyms: &[String]) -> Vec<Vec<&'static str>
         None
     } else {
         let m = durations.len() / 2;
-        Some(if durations.len() % 2 == 0 {
+        Some(if durations.len().is_multiple_of(2) {
             f64::midpoint(durations[m - 1], durations[m])
         } else {
             durations[m]
         })
     };
     for (i, r) in s.respondents.iter().enumerate() {
-        if let (Some(d), Some(m)) = (r.duration_s, median) {
-            if d < m / 3.0 {
-                flags[i].push("speeder");
-            }
+        if let (Some(d), Some(m)) = (r.duration_s, median)
+            && d < m / 3.0
+        {
+            flags[i].push("speeder");
         }
         if !r.complete {
             flags[i].push("incomplete");

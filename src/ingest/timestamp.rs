@@ -25,10 +25,11 @@ pub fn parse(s: &str) -> Option<NaiveDateTime> {
         return Some(dt);
     }
     // Drop a trailing alphabetic zone abbreviation (`AST`) and keep the local time.
-    if let Some((base, zone)) = t.rsplit_once(' ') {
-        if zone.chars().all(|c| c.is_ascii_uppercase()) && zone.len() <= 5 {
-            return parse_naive(base);
-        }
+    if let Some((base, zone)) = t.rsplit_once(' ')
+        && zone.chars().all(|c| c.is_ascii_uppercase())
+        && zone.len() <= 5
+    {
+        return parse_naive(base);
     }
     None
 }

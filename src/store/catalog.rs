@@ -388,12 +388,11 @@ impl Catalog {
             let prev = Self::previous(q, round).cloned();
             // Answers alone leave a scale open (nobody chose 6 or 7 on a 7-point item): when the
             // question's previous scale fits every answer, it is the same scale.
-            if let (Some(p), ItemKind::Scale(_)) = (&prev, &it.kind) {
-                if let Some(ps) = ScaleKind::from_name(&p.scale) {
-                    if fits(it, &ps) {
-                        it.kind = ItemKind::Scale(ps);
-                    }
-                }
+            if let (Some(p), ItemKind::Scale(_)) = (&prev, &it.kind)
+                && let Some(ps) = ScaleKind::from_name(&p.scale)
+                && fits(it, &ps)
+            {
+                it.kind = ItemKind::Scale(ps);
             }
             let scale = item_scale(it).map(|s| s.name()).unwrap_or_default();
             let wording_changed =

@@ -19,6 +19,12 @@ pub struct CliTest {
     pub dir: tempfile::TempDir,
 }
 
+impl Default for CliTest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl CliTest {
     pub fn new() -> CliTest {
         CliTest { dir: tempfile::tempdir().expect("temp dir") }
