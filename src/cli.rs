@@ -81,6 +81,8 @@ pub enum Command {
     Themes(ThemesArgs),
     /// CNCF maturity per aspect (self-assessed) and the evidence-based Measurement score.
     Maturity(MaturityArgs),
+    /// Delivery metrics per period from telemetry (build metrics so far).
+    Metrics(MetricsArgs),
     /// Generate deterministic synthetic survey exports (demo fixtures and benchmarks).
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
@@ -385,6 +387,29 @@ pub struct MaturityArgs {
     /// Round (default: the latest).
     #[arg(long, value_name = "ID")]
     pub round: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Calendar period for telemetry metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PeriodArg {
+    /// Calendar quarters (`2026-Q3`), aligned with survey rounds of the same name.
+    #[default]
+    Quarter,
+    /// Calendar months.
+    Month,
+    /// ISO weeks.
+    Week,
+}
+
+/// `pulse metrics`.
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Period to group by.
+    #[arg(long, value_enum, default_value_t)]
+    pub period: PeriodArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -6,6 +6,7 @@ pub mod anonymity;
 pub mod compare;
 pub mod correlate;
 mod coverage;
+pub mod delivery;
 pub mod drivers;
 pub mod estimate;
 pub mod hypothesis;

@@ -9,6 +9,7 @@ pub mod import;
 pub mod init;
 pub mod load;
 pub mod maturity;
+pub mod metrics;
 pub mod query;
 pub mod questions;
 pub mod rounds;

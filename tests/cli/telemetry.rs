@@ -154,3 +154,39 @@ fn usage_actors_are_pseudonymised_and_tables_exist_empty() {
     let r = t.query("SELECT DISTINCT source FROM usage");
     assert_eq!(r.len(), 1, "the crashed import left nothing");
 }
+
+#[test]
+fn build_metrics_match_pandas_numpy() {
+    // tests/reference/stats_reference.py ("builds"): pandas groupby quarter, numpy.percentile
+    // (linear) on fixtures/telemetry/builds-small.csv:
+    //   2026-Q3: 7 runs, p50 630, p90 702, failure 1/3, queue p50 30, flaky 0.2, rerun 1/7
+    //   2026-Q4: 3 runs, p50 570, p90 690, failure 1/3, queue p50 60, flaky 0.5, rerun 0
+    let t = CliTest::new();
+    t.workspace();
+    let f = repo().join("fixtures/telemetry/builds-small.csv");
+    t.ok(&["-w", "ws", "import", "telemetry", f.to_str().unwrap(), "--kind", "builds"]);
+    let out = t.ok(&["-w", "ws", "metrics", "--format", "json"]);
+    let m: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let close = |v: &serde_json::Value, want: f64| {
+        assert!((v.as_f64().unwrap() - want).abs() < 1e-12, "{v} vs {want}")
+    };
+    assert_eq!(m[0]["period"], "2026-Q3");
+    assert_eq!(m[0]["builds"], 7);
+    close(&m[0]["duration_p50_s"], 630.0);
+    close(&m[0]["duration_p90_s"], 702.0);
+    close(&m[0]["failure_rate"], 1.0 / 3.0);
+    close(&m[0]["queue_p50_s"], 30.0);
+    close(&m[0]["flaky_rate"], 0.2);
+    close(&m[0]["rerun_rate"], 1.0 / 7.0);
+    assert_eq!(m[1]["period"], "2026-Q4");
+    close(&m[1]["duration_p50_s"], 570.0);
+    close(&m[1]["duration_p90_s"], 690.0);
+    close(&m[1]["queue_p50_s"], 60.0);
+    close(&m[1]["flaky_rate"], 0.5);
+    assert!(m[0]["definition"].as_str().unwrap().starts_with("pulse-default"));
+    let monthly: Vec<serde_json::Value> = serde_json::from_str(
+        &t.ok(&["-w", "ws", "metrics", "--period", "month", "--format", "json"]),
+    )
+    .unwrap();
+    assert_eq!(monthly.len(), 4);
+}

@@ -96,3 +96,17 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 sia = SentimentIntensityAnalyzer()
 for t in ["I love the new deployment dashboard.", "On-call is exhausting", "The docs are not great"]:
     print("vader", repr(t), sia.polarity_scores(t)["compound"])
+
+# Build metrics on fixtures/telemetry/builds-small.csv (pandas + numpy.percentile, linear)
+import os
+df = pd.read_csv(os.path.join(os.path.dirname(__file__), "../../fixtures/telemetry/builds-small.csv"),
+                 parse_dates=["queued_at", "started_at", "finished_at"])
+df["quarter"] = df["started_at"].dt.year.astype(str) + "-Q" + df["started_at"].dt.quarter.astype(str)
+df["dur"] = (df["finished_at"] - df["started_at"]).dt.total_seconds()
+df["queue"] = (df["started_at"] - df["queued_at"]).dt.total_seconds()
+for q, g in df.groupby("quarter"):
+    ok = g[g.result == "success"]
+    done = g[g.result.isin(["success", "failure"])]
+    pairs = done.groupby(["pipeline", "commit_sha"]).result.agg(lambda r: {"success", "failure"} <= set(r))
+    print("builds", q, len(g), np.percentile(ok.dur, 50), np.percentile(ok.dur, 90),
+          (done.result == "failure").mean(), np.percentile(g.queue, 50), pairs.mean(), (g.attempt > 1).mean())
