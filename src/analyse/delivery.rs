@@ -11,7 +11,7 @@
 //! Percentiles interpolate linearly between order statistics, as `numpy.percentile` does.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 use chrono::Datelike;
 
@@ -53,10 +53,8 @@ pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
 /// One build run.
 #[derive(Debug, Clone, Copy)]
 pub struct Build<'a> {
-    /// Pipeline (with service) the run belongs to.
-    pub pipeline: &'a str,
-    /// Built commit.
-    pub commit: &'a str,
+    /// Hash of (service, pipeline, commit): the unit of flakiness.
+    pub pair: u64,
     /// Retry number (1 = first).
     pub attempt: Option<f64>,
     /// Queued, started, finished (UTC ms).
@@ -100,7 +98,56 @@ struct Acc {
     success: usize,
     failure: usize,
     reruns: usize,
-    pairs: HashMap<u64, u8>,
+    pairs: PairMap,
+}
+
+/// Hash of a flakiness unit: (service, pipeline, commit), FNV-1a (fast; 64 bits make
+/// collisions negligible at 10 M pairs).
+pub fn pair_hash(service: &str, pipeline: &str, commit: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [service, pipeline, commit] {
+        for b in part.bytes().chain(std::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The pair keys are already hashes: the map must not hash them again.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type PairMap = HashMap<u64, u8, std::hash::BuildHasherDefault<Identity>>;
+
+/// p50 and p90 by selection (O(n)), matching [`percentile`] on the sorted values.
+fn p50_p90(v: &mut [f64]) -> (Option<f64>, Option<f64>) {
+    let pick = |v: &mut [f64], q: f64| -> Option<f64> {
+        if v.is_empty() {
+            return None;
+        }
+        let pos = q / 100.0 * (v.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        let (_, a, rest) = v.select_nth_unstable_by(lo, f64::total_cmp);
+        let a = *a;
+        let b = if hi > lo { rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a) } else { a };
+        Some(a + (b - a) * (pos - lo as f64))
+    };
+    (pick(v, 50.0), pick(v, 90.0))
 }
 
 /// Computes build metrics per period (sorted by period label).
@@ -108,21 +155,31 @@ pub fn build_metrics<'a>(
     builds: impl Iterator<Item = Build<'a>>,
     period: Period,
 ) -> BTreeMap<String, BuildMetrics> {
-    let mut acc: HashMap<String, Acc> = HashMap::new();
-    // Runs arrive roughly in time order: remember the current period's bounds.
-    let mut cur: Option<(i64, i64, String)> = None;
+    let mut labels: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut acc: Vec<Acc> = Vec::new();
+    // Runs arrive roughly in time order: remember the current day's period.
+    let mut cur: Option<(i64, i64, usize)> = None;
     for b in builds {
-        let key = match &cur {
-            Some((lo, hi, k)) if b.started >= *lo && b.started < *hi => k.clone(),
+        let ix = match cur {
+            Some((lo, hi, ix)) if b.started >= lo && b.started < hi => ix,
             _ => {
                 let k = period_of(b.started, period);
+                let ix = *index.entry(k.clone()).or_insert_with(|| {
+                    labels.push(k);
+                    acc.push(Acc {
+                        pairs: PairMap::with_capacity_and_hasher(1 << 16, Default::default()),
+                        ..Acc::default()
+                    });
+                    acc.len() - 1
+                });
                 // Cache by the UTC day; periods never split a day.
                 let day = b.started.div_euclid(86_400_000) * 86_400_000;
-                cur = Some((day, day + 86_400_000, k.clone()));
-                k
+                cur = Some((day, day + 86_400_000, ix));
+                ix
             }
         };
-        let a = acc.entry(key).or_default();
+        let a = &mut acc[ix];
         a.builds += 1;
         if b.attempt.is_some_and(|x| x > 1.0) {
             a.reruns += 1;
@@ -147,22 +204,22 @@ pub fn build_metrics<'a>(
             _ => 0,
         };
         if bit > 0 {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (b.pipeline, b.commit).hash(&mut h);
-            *a.pairs.entry(h.finish()).or_default() |= bit;
+            *a.pairs.entry(b.pair).or_default() |= bit;
         }
     }
-    acc.into_iter()
+    labels
+        .into_iter()
+        .zip(acc)
         .map(|(k, mut a)| {
-            a.durations.sort_by(f64::total_cmp);
-            a.queues.sort_by(f64::total_cmp);
+            let (d50, d90) = p50_p90(&mut a.durations);
+            let (q50, _) = p50_p90(&mut a.queues);
             let done = a.success + a.failure;
             let m = BuildMetrics {
                 builds: a.builds,
-                duration_p50: percentile(&a.durations, 50.0),
-                duration_p90: percentile(&a.durations, 90.0),
+                duration_p50: d50,
+                duration_p90: d90,
                 failure_rate: (done > 0).then(|| a.failure as f64 / done as f64),
-                queue_p50: percentile(&a.queues, 50.0),
+                queue_p50: q50,
                 flaky_rate: (!a.pairs.is_empty()).then(|| {
                     a.pairs.values().filter(|&&v| v == 3).count() as f64 / a.pairs.len() as f64
                 }),
@@ -185,6 +242,11 @@ mod tests {
         assert!((percentile(&v, 90.0).unwrap() - 7.6).abs() < 1e-12);
         assert_eq!(percentile(&[], 50.0), None);
         assert_eq!(percentile(&[5.0], 90.0), Some(5.0));
+        // Selection gives the same as sorting.
+        let mut w = vec![10., 4., 1., 3., 2.];
+        let (p50, p90) = p50_p90(&mut w);
+        assert_eq!(p50, Some(3.0));
+        assert!((p90.unwrap() - 7.6).abs() < 1e-12);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::ExitStatus;
-use crate::analyse::delivery::{Build, Period, build_metrics};
+use crate::analyse::delivery::{Build, Period, build_metrics, pair_hash};
 use crate::cli::{Global, MetricsArgs, PeriodArg};
 use crate::store::{frames, workspace::Workspace};
 
@@ -22,13 +22,9 @@ pub fn run(g: &Global, a: &MetricsArgs) -> Result<ExitStatus> {
     };
     let df = frames::telemetry_table(&ws, "builds")?
         .select([
-            concat_str(
-                [col("service").fill_null(lit("")), col("pipeline").fill_null(lit(""))],
-                "/",
-                false,
-            )
-            .alias("pipe"),
-            col("commit_sha").fill_null(lit("")),
+            col("service"),
+            col("pipeline"),
+            col("commit_sha"),
             col("attempt"),
             col("queued_at").cast(DataType::Int64),
             col("started_at").cast(DataType::Int64),
@@ -40,26 +36,37 @@ pub fn run(g: &Global, a: &MetricsArgs) -> Result<ExitStatus> {
         .collect()
         .map_err(anyhow::Error::from)
         .context("reading the builds table")?;
-    let pipe = df.column("pipe")?.str()?.clone();
-    let sha = df.column("commit_sha")?.str()?.clone();
-    let attempt = df.column("attempt")?.f64()?.clone();
-    let queued = df.column("queued_at")?.i64()?.clone();
-    let started = df.column("started_at")?.i64()?.clone();
-    let finished = df.column("finished_at")?.i64()?.clone();
-    let result = df.column("result")?.str()?.clone();
-    let dur = df.column("duration_s")?.f64()?.clone();
-    let qs = df.column("queued_s")?.f64()?.clone();
-    let builds = (0..df.height()).filter_map(|i| {
+    let s = |n: &str| -> Result<StringChunked> { Ok(df.column(n)?.str()?.clone()) };
+    let f = |n: &str| -> Result<Float64Chunked> { Ok(df.column(n)?.f64()?.clone()) };
+    let t = |n: &str| -> Result<Int64Chunked> { Ok(df.column(n)?.i64()?.clone()) };
+    let (service, pipeline, sha, result) =
+        (s("service")?, s("pipeline")?, s("commit_sha")?, s("result")?);
+    let (attempt, dur, qs) = (f("attempt")?, f("duration_s")?, f("queued_s")?);
+    let (queued, started, finished) = (t("queued_at")?, t("started_at")?, t("finished_at")?);
+    // Column iterators in step (no per-row lookups).
+    let mut it_service = service.iter();
+    let mut it_pipe = pipeline.iter();
+    let mut it_sha = sha.iter();
+    let mut it_result = result.iter();
+    let mut it_attempt = attempt.iter();
+    let mut it_dur = dur.iter();
+    let mut it_qs = qs.iter();
+    let mut it_queued = queued.iter();
+    let mut it_finished = finished.iter();
+    let builds = started.iter().filter_map(move |st| {
+        let (sv, pl, sh, re) =
+            (it_service.next()?, it_pipe.next()?, it_sha.next()?, it_result.next()?);
+        let (at, du, q) = (it_attempt.next()?, it_dur.next()?, it_qs.next()?);
+        let (qa, fi) = (it_queued.next()?, it_finished.next()?);
         Some(Build {
-            pipeline: pipe.get(i).unwrap_or(""),
-            commit: sha.get(i).unwrap_or(""),
-            attempt: attempt.get(i),
-            queued: queued.get(i),
-            started: started.get(i)?,
-            finished: finished.get(i),
-            result: result.get(i).unwrap_or(""),
-            duration_s: dur.get(i),
-            queued_s: qs.get(i),
+            pair: pair_hash(sv.unwrap_or(""), pl.unwrap_or(""), sh.unwrap_or("")),
+            attempt: at,
+            queued: qa,
+            started: st?,
+            finished: fi,
+            result: re.unwrap_or(""),
+            duration_s: du,
+            queued_s: q,
         })
     });
     let m = build_metrics(builds, period);
