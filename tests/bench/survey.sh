@@ -10,17 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-100000}
 Q=${2:-60}
-BIN=${PULSE_BIN:-${CARGO_TARGET_DIR:-target}/release/pulse}
-[ -x "$BIN" ] || { echo "build first: cargo build --release (looked for $BIN)" >&2; exit 2; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-measure() { # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$TMP/time" "$@" > "$TMP/out" 2>&1 || { cat "$TMP/out"; exit 1; }
-  read -r secs kb < "$TMP/time"
-  printf '%-44s %7.2f s  %7.0f MB\n' "$label" "$secs" "$((kb / 1024))"
-}
+# shellcheck source=tests/bench/common.sh
+. tests/bench/common.sh
 
 "$BIN" generate bench --out "$TMP/bench.csv" --respondents "$N" --questions "$Q"
 "$BIN" init "$TMP/ws" > /dev/null
