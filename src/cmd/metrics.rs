@@ -70,6 +70,9 @@ pub fn run(g: &Global, a: &MetricsArgs) -> Result<ExitStatus> {
         })
     });
     let m = build_metrics(builds, period);
+    if m.is_empty() {
+        eprintln!("note: no builds imported yet\nhint: pulse import telemetry FILE --kind builds");
+    }
     let len = m.len();
     let o = |f: &dyn Fn(&crate::analyse::delivery::BuildMetrics) -> Option<f64>| {
         m.values().map(f).collect::<Vec<_>>()
