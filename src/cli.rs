@@ -54,7 +54,7 @@ pub enum Format {
 pub enum Command {
     /// Create a workspace folder (pulse.toml, catalog.toml, queries/, store/, a secret).
     Init(InitArgs),
-    /// Import a survey export into the workspace.
+    /// Import a survey export, or telemetry (builds, deployments, incidents, …), into the workspace.
     #[command(subcommand)]
     Import(ImportCommand),
     /// List imported rounds: responses, response rate, source platform.
@@ -83,7 +83,7 @@ pub enum Command {
     Maturity(MaturityArgs),
     /// Delivery metrics per period from telemetry (build metrics so far).
     Metrics(MetricsArgs),
-    /// Generate deterministic synthetic survey exports (demo fixtures and benchmarks).
+    /// Generate deterministic synthetic data: survey exports and builds (demo and benchmarks).
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
     Demo(DemoArgs),
