@@ -33,16 +33,13 @@ pub fn rows(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<Vec<Su
         if segment.is_some() {
             // One breakdown per question (and option): suppress small groups, and one more when
             // exactly one is hidden.
-            let mut options: Vec<String> = rows.iter().map(|r| r.option.clone()).collect();
-            options.dedup();
+            // A group's size here is its valid answers (respondents for a multi-select).
+            let options: std::collections::BTreeSet<String> =
+                rows.iter().map(|r| r.option.clone()).collect();
             for opt in options {
                 let idx: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].option == opt).collect();
-                let sizes: Vec<usize> = idx.iter().map(|&i| rows[i].n + rows[i].excluded).collect();
-                let valid: Vec<usize> = idx.iter().map(|&i| rows[i].n).collect();
-                let hide = suppress(
-                    &sizes.iter().zip(&valid).map(|(s, v)| (*s).min(*v)).collect::<Vec<_>>(),
-                    min,
-                );
+                let sizes: Vec<usize> = idx.iter().map(|&i| rows[i].n).collect();
+                let hide = suppress(&sizes, min);
                 for (k, &i) in idx.iter().enumerate() {
                     if hide[k] {
                         rows[i] = SummaryRow {
@@ -110,37 +107,25 @@ pub fn run(g: &Global, a: &SummaryArgs) -> Result<ExitStatus> {
     let mut df = frame(&rows, &round, a.segment.as_deref())?;
     if a.format == crate::cli::Format::Table {
         // The table view keeps the columns a reader needs; CSV and JSON carry every field.
-        let keep: Vec<&str> = if a.segment.is_some() {
-            vec![
-                "question_id",
-                "group",
-                "option",
-                "n",
-                "mean",
-                "mean_ci_low",
-                "mean_ci_high",
-                "top_box",
-                "top_box_ci_low",
-                "top_box_ci_high",
-                "nps",
-                "distribution",
-            ]
-        } else {
-            vec![
-                "question_id",
-                "option",
-                "n",
-                "excluded",
-                "mean",
-                "mean_ci_low",
-                "mean_ci_high",
-                "top_box",
-                "top_box_ci_low",
-                "top_box_ci_high",
-                "nps",
-                "distribution",
-            ]
-        };
+        let segmented = a.segment.is_some();
+        let mut keep = vec!["question_id"];
+        if segmented {
+            keep.push("group");
+        }
+        keep.extend(["option", "n"]);
+        if !segmented {
+            keep.push("excluded");
+        }
+        keep.extend([
+            "mean",
+            "mean_ci_low",
+            "mean_ci_high",
+            "top_box",
+            "top_box_ci_low",
+            "top_box_ci_high",
+            "nps",
+            "distribution",
+        ]);
         df = df.select(keep)?;
     }
     crate::output::print_frame(&df, a.format)?;
