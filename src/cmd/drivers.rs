@@ -16,14 +16,13 @@ use crate::store::workspace::Workspace;
 type Values = HashMap<String, HashMap<String, f64>>;
 /// Per question, its score (top-box share, bottom box for lower-is-better items).
 type Scores = HashMap<String, Option<f64>>;
-type Metas = HashMap<String, crate::analyse::summary::QuestionMeta>;
 /// Cronbach's α, rows used, corrected item-total correlations.
 type Alpha = Option<(f64, usize, Vec<Option<f64>>)>;
 /// One `reliability` row: construct, items, n, α, item-total text, warning.
 type ReliabilityRow = (String, usize, Option<u64>, Option<f64>, String, String);
 
 /// Per question, respondent → value, and each question's top-box share, for one round.
-fn values(ws: &Workspace, round: &str) -> Result<(Values, Scores, Metas)> {
+fn values(ws: &Workspace, round: &str) -> Result<(Values, Scores)> {
     let catalog = super::questions::load_catalog(ws)?;
     let metas = super::load::metas(&catalog, round);
     let answers = super::load::answers(
@@ -51,7 +50,7 @@ fn values(ws: &Workspace, round: &str) -> Result<(Values, Scores, Metas)> {
             row.first().and_then(|r| if m.higher_is_better { r.top_box } else { r.bottom_box });
         top.insert(q.clone(), score);
     }
-    Ok((vals, top, metas))
+    Ok((vals, top))
 }
 
 /// Runs `pulse drivers`.
@@ -63,7 +62,7 @@ pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
             "no outcome question\nhint: pass --outcome QUESTION_ID or set `outcome` in pulse.toml"
         );
     };
-    let (mut vals, top, _) = values(&ws, &round)?;
+    let (mut vals, top) = values(&ws, &round)?;
     let Some(out_vals) = vals.remove(&outcome) else {
         bail!(
             "{outcome:?} is not a rated question of round {round}\nhint: `pulse questions --round {round}`"
@@ -123,11 +122,11 @@ pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
             constructs.entry(q.construct.as_str()).or_default().push(q.id.as_str());
         }
     }
-    let alpha_of = |r: &str, ids: &[&str]| -> Result<Alpha> {
-        let (vals, _, _) = values(&ws, r)?;
+    // Each round's answers are read once, not once per construct.
+    let alpha_of = |vals: &Values, ids: &[&str]| -> Alpha {
         let cols: Vec<&HashMap<String, f64>> = ids.iter().filter_map(|q| vals.get(*q)).collect();
         if cols.len() != ids.len() {
-            return Ok(None);
+            return None;
         }
         let people: std::collections::BTreeSet<&String> =
             cols.iter().flat_map(|c| c.keys()).collect();
@@ -135,11 +134,13 @@ pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
             .iter()
             .map(|p| cols.iter().map(|c| *c.get(*p).unwrap_or(&f64::NAN)).collect())
             .collect();
-        Ok(cronbach(&rows))
+        cronbach(&rows)
     };
+    let (now_vals, _) = values(&ws, &round)?;
+    let mut prev_vals: Option<Values> = None;
     let mut out: Vec<ReliabilityRow> = Vec::new();
     for (c, ids) in constructs.iter().filter(|(_, ids)| ids.len() >= 3) {
-        let now = alpha_of(&round, ids)?;
+        let now = alpha_of(&now_vals, ids);
         let mut warn = Vec::new();
         let (n, alpha, items) = match &now {
             Some((al, n, it)) => {
@@ -159,11 +160,15 @@ pub fn reliability(g: &Global, a: &ReliabilityArgs) -> Result<ExitStatus> {
         let reworded = ids.iter().any(|q| {
             catalog.get(q).and_then(|x| x.rounds.get(&round)).is_some_and(|r| r.wording_changed)
         });
-        if let (Some(prev), Some(al), true) = (&previous, alpha, reworded)
-            && let Some((pa, _, _)) = alpha_of(prev, ids)?
-            && pa - al > 0.1
-        {
-            warn.push(format!("alpha dropped {pa:.2} -> {al:.2} after a wording change"));
+        if let (Some(prev), Some(al), true) = (&previous, alpha, reworded) {
+            if prev_vals.is_none() {
+                prev_vals = Some(values(&ws, prev)?.0);
+            }
+            if let Some((pa, _, _)) = prev_vals.as_ref().and_then(|v| alpha_of(v, ids))
+                && pa - al > 0.1
+            {
+                warn.push(format!("alpha dropped {pa:.2} -> {al:.2} after a wording change"));
+            }
         }
         out.push((c.to_string(), ids.len(), n, alpha, items, warn.join("; ")));
     }
