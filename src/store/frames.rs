@@ -75,19 +75,33 @@ pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<La
             }
         }
     }
+    hive_scan(&files, "round", Some(schema), name)
+}
+
+/// One Parquet scan over Hive-partitioned files: the `partition` column (a string, never parsed
+/// as a date) comes from the `partition=<value>` folder and is put first. With a `schema`, files
+/// lacking some of its columns read them as null.
+fn hive_scan(
+    files: &[std::path::PathBuf],
+    partition: &str,
+    schema: Option<Schema>,
+    table: &str,
+) -> Result<LazyFrame> {
     let paths: Vec<PlRefPath> =
         files.iter().map(|f| PlRefPath::from(f.to_string_lossy().as_ref())).collect();
     let mut args = ScanArgsParquet::default();
     args.hive_options.enabled = Some(true);
     args.hive_options.try_parse_dates = false;
     args.hive_options.schema =
-        Some(Arc::new(Schema::from_iter([Field::new("round".into(), DataType::String)])));
-    args.schema = Some(Arc::new(schema));
-    args.allow_missing_columns = true;
+        Some(Arc::new(Schema::from_iter([Field::new(partition.into(), DataType::String)])));
+    if let Some(schema) = schema {
+        args.schema = Some(Arc::new(schema));
+        args.allow_missing_columns = true;
+    }
     let lf = LazyFrame::scan_parquet_files(paths.into(), args)
         .map_err(anyhow::Error::from)
-        .with_context(|| format!("reading the {name} table"))?;
-    Ok(lf.select([col("round"), all().exclude_cols(["round"]).as_expr()]))
+        .with_context(|| format!("reading the {table} table"))?;
+    Ok(lf.select([col(partition), all().exclude_cols([partition]).as_expr()]))
 }
 
 /// An empty frame with a table's documented columns.
@@ -229,15 +243,5 @@ pub fn telemetry_table(ws: &Workspace, kind: &str) -> Result<LazyFrame> {
         }
         return Ok(DataFrame::new(0, cols)?.lazy());
     }
-    let paths: Vec<PlRefPath> =
-        files.iter().map(|f| PlRefPath::from(f.to_string_lossy().as_ref())).collect();
-    let mut args = ScanArgsParquet::default();
-    args.hive_options.enabled = Some(true);
-    args.hive_options.try_parse_dates = false;
-    args.hive_options.schema =
-        Some(Arc::new(Schema::from_iter([Field::new("source".into(), DataType::String)])));
-    let lf = LazyFrame::scan_parquet_files(paths.into(), args)
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("reading the {kind} table"))?;
-    Ok(lf.select([col("source"), all().exclude_cols(["source"]).as_expr()]))
+    hive_scan(&files, "source", None, kind)
 }
