@@ -81,8 +81,24 @@ pub enum Command {
     Themes(ThemesArgs),
     /// CNCF maturity per aspect (self-assessed) and the evidence-based Measurement score.
     Maturity(MaturityArgs),
-    /// Delivery metrics per period from telemetry (build metrics so far).
+    /// Delivery metrics per period: builds, deployments (DORA, with levels) and capability usage.
+    #[command(after_long_help = "Examples:\n  \
+        pulse metrics\n  \
+        pulse metrics --kind deployments --dora-year 2023\n  \
+        pulse metrics --kind deployments --compat devlake --format json\n  \
+        pulse metrics --kind usage --period month --format csv\n\n\
+        Every row names the definition that produced it; the README's \"Telemetry\" section\n\
+        gives each definition and its sources.")]
     Metrics(MetricsArgs),
+    /// Goodhart guardrails: evaluate metrics.toml (SLOs, counter-metrics, target bunching,
+    /// survey/telemetry divergence, saturation, lone targets, survey health). Exit 1 on alerts.
+    #[command(after_long_help = "Examples:\n  \
+        pulse check                     # latest period against the one before\n  \
+        pulse check --period 2026-Q2\n  \
+        pulse check --format json       # one object per alert\n\n\
+        Exit status: 0 no alert, 1 at least one alert, 2 error (so a CI job can gate on it).\n\
+        metrics.toml lives in the workspace; the README's \"Guardrails\" section documents it.")]
+    Check(CheckArgs),
     /// Generate deterministic synthetic data: survey exports and builds (demo and benchmarks).
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
@@ -404,12 +420,73 @@ pub enum PeriodArg {
     Week,
 }
 
+/// Which metrics `pulse metrics` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum MetricsKind {
+    /// Every kind that has data (JSON: an object with one array per kind).
+    #[default]
+    All,
+    /// CI builds: count, p50/p90 duration, failure, queue, flaky and rerun rates.
+    Builds,
+    /// Deployments: frequency, lead time, change failure rate, recovery time, rework, levels.
+    Deployments,
+    /// Capability usage: active users and teams, adoption, retention.
+    Usage,
+}
+
+/// Definition of the deployment metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CompatArg {
+    /// pulse's default, following DORA's own definitions (medians; change-caused failures).
+    #[default]
+    Pulse,
+    /// Apache DevLake's DORA plugin and dashboard (lower medians, project-wide attribution).
+    Devlake,
+}
+
+/// Report year of the DORA clusters used for levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoraYearArg {
+    /// Accelerate State of DevOps 2023.
+    #[value(name = "2023")]
+    Y2023,
+    /// Accelerate State of DevOps 2024 (default, except DevLake's 2023 set with --compat devlake).
+    #[value(name = "2024")]
+    Y2024,
+}
+
 /// `pulse metrics`.
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
+    /// Which metrics.
+    #[arg(long, value_enum, default_value_t)]
+    pub kind: MetricsKind,
     /// Period to group by.
     #[arg(long, value_enum, default_value_t)]
     pub period: PeriodArg,
+    /// Definition of the deployment metrics.
+    #[arg(long, value_enum, default_value_t)]
+    pub compat: CompatArg,
+    /// DORA report year whose clusters name the levels.
+    #[arg(long, value_enum, value_name = "YEAR")]
+    pub dora_year: Option<DoraYearArg>,
+    /// Output format (CSV needs one --kind).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `pulse check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Period to check, e.g. 2026-Q3 (default: the latest with data), against the one before.
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    /// Metrics file (default: metrics.toml in the workspace).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
+    /// DORA report year for levels in the evidence.
+    #[arg(long, value_enum, value_name = "YEAR")]
+    pub dora_year: Option<DoraYearArg>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -51,6 +51,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         Command::Themes(a) => cmd::themes::run(&cli.global, &a),
         Command::Maturity(a) => cmd::maturity::run(&cli.global, &a),
         Command::Metrics(a) => cmd::metrics::run(&cli.global, &a),
+        Command::Check(a) => cmd::check::run(&cli.global, &a),
         Command::Generate(a) => cmd::generate::run(&a),
         Command::Demo(a) => cmd::demo::run(&a),
         Command::BaselineCsv { file } => cmd::generate::baseline_csv(&file),

@@ -55,6 +55,20 @@ fn json_value(v: &AnyValue) -> serde_json::Value {
     }
 }
 
+/// A frame as a JSON array of flat objects.
+pub fn frame_json(df: &DataFrame) -> Result<serde_json::Value> {
+    let cols = df.columns();
+    let mut arr = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let mut obj = serde_json::Map::new();
+        for c in cols {
+            obj.insert(c.name().to_string(), json_value(&c.get(i)?));
+        }
+        arr.push(serde_json::Value::Object(obj));
+    }
+    Ok(serde_json::Value::Array(arr))
+}
+
 /// Writes a frame in the chosen format.
 pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> Result<()> {
     let cols = df.columns();
@@ -62,15 +76,7 @@ pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> Resul
     let rows = df.height();
     match format {
         Format::Json => {
-            let mut arr = Vec::with_capacity(rows);
-            for i in 0..rows {
-                let mut obj = serde_json::Map::new();
-                for (c, n) in cols.iter().zip(&names) {
-                    obj.insert(n.clone(), json_value(&c.get(i)?));
-                }
-                arr.push(serde_json::Value::Object(obj));
-            }
-            serde_json::to_writer_pretty(&mut *out, &arr)?;
+            serde_json::to_writer_pretty(&mut *out, &frame_json(df)?)?;
             writeln!(out)?;
         }
         Format::Csv => {

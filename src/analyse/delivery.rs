@@ -88,6 +88,18 @@ pub struct BuildMetrics {
     pub flaky_rate: Option<f64>,
     /// Runs with attempt > 1 / runs.
     pub rerun_rate: Option<f64>,
+    /// Successful runs.
+    pub success: usize,
+    /// Failed runs.
+    pub failure: usize,
+    /// (pipeline, commit) pairs with both outcomes.
+    pub flaky_pairs: usize,
+    /// (pipeline, commit) pairs with a completed attempt.
+    pub pairs: usize,
+    /// Successful runs' durations (s), kept only when asked for (the tests in `pulse check`).
+    pub durations: Vec<f64>,
+    /// Queue times (s), kept only when asked for.
+    pub queues: Vec<f64>,
 }
 
 #[derive(Default)]
@@ -154,6 +166,7 @@ fn p50_p90(v: &mut [f64]) -> (Option<f64>, Option<f64>) {
 pub fn build_metrics<'a>(
     builds: impl Iterator<Item = Build<'a>>,
     period: Period,
+    keep_samples: bool,
 ) -> BTreeMap<String, BuildMetrics> {
     let mut labels: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -214,16 +227,21 @@ pub fn build_metrics<'a>(
             let (d50, d90) = p50_p90(&mut a.durations);
             let (q50, _) = p50_p90(&mut a.queues);
             let done = a.success + a.failure;
+            let flaky = a.pairs.values().filter(|&&v| v == 3).count();
             let m = BuildMetrics {
                 builds: a.builds,
                 duration_p50: d50,
                 duration_p90: d90,
                 failure_rate: (done > 0).then(|| a.failure as f64 / done as f64),
                 queue_p50: q50,
-                flaky_rate: (!a.pairs.is_empty()).then(|| {
-                    a.pairs.values().filter(|&&v| v == 3).count() as f64 / a.pairs.len() as f64
-                }),
+                flaky_rate: (!a.pairs.is_empty()).then(|| flaky as f64 / a.pairs.len() as f64),
                 rerun_rate: (a.builds > 0).then(|| a.reruns as f64 / a.builds as f64),
+                success: a.success,
+                failure: a.failure,
+                flaky_pairs: flaky,
+                pairs: a.pairs.len(),
+                durations: if keep_samples { a.durations } else { Vec::new() },
+                queues: if keep_samples { a.queues } else { Vec::new() },
             };
             (k, m)
         })

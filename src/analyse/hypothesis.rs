@@ -181,6 +181,71 @@ pub fn chi_square(table: &[Vec<f64>]) -> Option<(TestResult, usize, f64)> {
     Some((TestResult { statistic: stat, p_value: p }, dof, v))
 }
 
+/// Alternative hypothesis of a one-sample test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alternative {
+    /// Two-sided.
+    TwoSided,
+    /// The true proportion is greater than `p`.
+    Greater,
+}
+
+/// Exact binomial test of `k` successes in `n` trials against proportion `p`, as
+/// `scipy.stats.binomtest(k, n, p, alternative).pvalue` (two-sided: the probabilities of
+/// outcomes no more likely than `k`, with scipy's 1e-7 relative tolerance).
+pub fn binom_test(k: u64, n: u64, p: f64, alt: Alternative) -> Option<f64> {
+    use statrs::distribution::{Binomial, Discrete, DiscreteCDF};
+    if n == 0 || k > n || !(0.0..=1.0).contains(&p) {
+        return None;
+    }
+    let b = Binomial::new(p, n).ok()?;
+    // P(X >= k) = sf(k - 1).
+    let ge = |k: u64| if k == 0 { 1.0 } else { b.sf(k - 1) };
+    if alt == Alternative::Greater {
+        return Some(ge(k).min(1.0));
+    }
+    let ln_d = b.ln_pmf(k) + (1.0 + 1e-7f64).ln();
+    let mean = p * n as f64;
+    let pval = if (k as f64 - mean).abs() < 1e-12 {
+        1.0
+    } else if (k as f64) < mean {
+        // Terms in [ceil(np), n] no more likely than k: a tail [n - y + 1, n].
+        let (mut lo, mut hi) = (mean.ceil() as u64, n + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if b.ln_pmf(mid) <= ln_d { hi = mid } else { lo = mid + 1 }
+        }
+        let y = n + 1 - lo;
+        b.cdf(k) + if y == 0 { 0.0 } else { ge(n + 1 - y) }
+    } else {
+        // Terms in [0, floor(np)] no more likely than k: a head [0, y - 1].
+        let (mut lo, mut hi) = (0u64, mean.floor() as u64 + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if b.ln_pmf(mid) > ln_d { hi = mid } else { lo = mid + 1 }
+        }
+        let y = lo;
+        (if y == 0 { 0.0 } else { b.cdf(y - 1) }) + ge(k)
+    };
+    Some(pval.min(1.0))
+}
+
+/// Two-proportion z-test (pooled variance), two-sided, as statsmodels
+/// `proportions_ztest([k1, k2], [n1, n2])`: returns (z, p). None when undefined.
+pub fn two_proportion_z(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<TestResult> {
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let (p1, p2) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+    let pool = (k1 + k2) as f64 / (n1 + n2) as f64;
+    let se = (pool * (1.0 - pool) * (1.0 / n1 as f64 + 1.0 / n2 as f64)).sqrt();
+    if se == 0.0 {
+        return None;
+    }
+    let z = (p1 - p2) / se;
+    Some(TestResult { statistic: z, p_value: 2.0 * normal_sf(z.abs()) })
+}
+
 /// Benjamini–Hochberg adjusted p-values (q-values), as statsmodels
 /// `multipletests(p, method='fdr_bh')[1]`. NaN entries stay NaN and are not counted.
 pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
@@ -203,6 +268,28 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() <= tol * b.abs().max(1e-300), "{a} vs {b}");
+    }
+
+    #[test]
+    fn binomial_and_two_proportion_match_scipy_statsmodels() {
+        // scipy.stats.binomtest(k, n, p).pvalue, values from tests/reference/stats_reference.py
+        let two = |k, n, p| binom_test(k, n, p, Alternative::TwoSided).unwrap();
+        let gt = |k, n, p| binom_test(k, n, p, Alternative::Greater).unwrap();
+        close(two(3, 20, 0.5), 0.0025768280029296875, 1e-9);
+        close(two(15, 20, 0.5), 0.04138946533203125, 1e-9);
+        close(two(7, 30, 0.4), 0.06476399510651554, 1e-9);
+        close(two(40, 100, 0.3), 0.03745142924579409, 1e-9);
+        close(two(10, 20, 0.5), 1.0, 1e-12);
+        close(two(520, 1000, 0.5), 0.2174482932041415, 1e-7);
+        // alternative='greater'
+        close(gt(60, 100, 0.5), 0.028443966820490444, 1e-9);
+        close(gt(1350, 2300, 0.5), 3.6983879254032306e-17, 1e-6);
+        close(gt(45, 100, 0.5), 0.8643734879630823, 1e-9);
+        // statsmodels.stats.proportion.proportions_ztest([30, 45], [200, 210])
+        let t = two_proportion_z(30, 200, 45, 210).unwrap();
+        close(t.statistic, -1.6829763461389204, 1e-9);
+        close(t.p_value, 0.09237967055994593, 1e-9);
+        assert!(two_proportion_z(0, 10, 0, 12).is_none(), "no variance");
     }
 
     #[test]

@@ -23,6 +23,34 @@ const FIXTURES: [&[u8]; 4] = [
     ),
 ];
 
+/// The demo telemetry (kind, file name, bytes), compiled in like the exports.
+const TELEMETRY: [(&str, &str, &[u8]); 5] = [
+    (
+        "builds",
+        "github-actions-runs.csv",
+        include_bytes!("../../fixtures/demo/telemetry/github-actions-runs.csv"),
+    ),
+    (
+        "deployments",
+        "deployments.csv",
+        include_bytes!("../../fixtures/demo/telemetry/deployments.csv"),
+    ),
+    ("changes", "changes.csv", include_bytes!("../../fixtures/demo/telemetry/changes.csv")),
+    (
+        "incidents",
+        "pagerduty-incidents.csv",
+        include_bytes!("../../fixtures/demo/telemetry/pagerduty-incidents.csv"),
+    ),
+    (
+        "usage",
+        "capability-usage.csv",
+        include_bytes!("../../fixtures/demo/telemetry/capability-usage.csv"),
+    ),
+];
+
+/// The demo's guardrails.
+const METRICS_TOML: &str = include_str!("../../fixtures/demo/metrics.toml");
+
 /// The bundled bytes of demo round `i`.
 pub fn fixture(i: usize) -> &'static [u8] {
     FIXTURES[i]
@@ -89,11 +117,13 @@ fn tag_catalog(out: &Path) -> Result<()> {
     std::fs::write(&path, c.to_toml()?).with_context(|| format!("writing {}", path.display()))?;
     let cfg = out.join("pulse.toml");
     let text = std::fs::read_to_string(&cfg)?;
-    let text = text.replacen(
-        "# outcome = \"overall_satisfaction\"",
-        "outcome = \"overall_satisfied_developer_platform\"",
-        1,
-    );
+    let text = text
+        .replacen(
+            "# outcome = \"overall_satisfaction\"",
+            "outcome = \"overall_satisfied_developer_platform\"",
+            1,
+        )
+        .replacen("# organisation_size = 1200", "organisation_size = 1320", 1);
     std::fs::write(&cfg, text).with_context(|| format!("writing {}", cfg.display()))?;
     println!("\n(tagged the catalog as the demo team would: direction, construct, capability)");
     Ok(())
@@ -135,6 +165,32 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         super::import::run(&g, &ImportCommand::Survey(args))?;
     }
     tag_catalog(out)?;
+    let tdir = exports.join("telemetry");
+    std::fs::create_dir_all(&tdir)?;
+    for (kind, name, bytes) in TELEMETRY {
+        let file = tdir.join(name);
+        let bytes: Vec<u8> = match &a.fixtures {
+            Some(dir) => std::fs::read(dir.join("telemetry").join(name)).with_context(|| {
+                format!("reading {}", dir.join("telemetry").join(name).display())
+            })?,
+            None => bytes.to_vec(),
+        };
+        std::fs::write(&file, bytes).with_context(|| format!("writing {}", file.display()))?;
+        println!("\n$ pulse import telemetry exports/telemetry/{name} --kind {kind}");
+        let args = crate::cli::ImportTelemetryArgs {
+            file,
+            kind: kind.into(),
+            source: None,
+            map: vec![],
+            skip_bad_rows: false,
+            replace: false,
+            format: SummaryFormat::Text,
+        };
+        super::import::run(&g, &ImportCommand::Telemetry(args))?;
+    }
+    std::fs::write(out.join("metrics.toml"), METRICS_TOML)
+        .with_context(|| format!("writing {}", out.join("metrics.toml").display()))?;
+    println!("\n(wrote metrics.toml: the demo team's target metrics, counters and perceptions)");
     println!("\n$ pulse rounds");
     super::rounds::run(&g, &TableArgs { format: Format::Table })?;
     println!("\n$ pulse query queries/top_box.sql   (first rows)");
@@ -155,11 +211,34 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     )?;
     println!("\n$ pulse maturity");
     super::maturity::run(&g, &crate::cli::MaturityArgs { round: None, format: Format::Table })?;
+    println!("\n$ pulse metrics --kind deployments");
+    let m = |kind| crate::cli::MetricsArgs {
+        kind,
+        period: crate::cli::PeriodArg::Quarter,
+        compat: crate::cli::CompatArg::Pulse,
+        dora_year: None,
+        format: Format::Table,
+    };
+    super::metrics::run(&g, &m(crate::cli::MetricsKind::Deployments))?;
+    println!("\n$ pulse metrics --kind builds");
+    super::metrics::run(&g, &m(crate::cli::MetricsKind::Builds))?;
+    println!("\n$ pulse check   (exit status 1 when an alert fires)");
+    super::check::run(
+        &g,
+        &crate::cli::CheckArgs {
+            period: None,
+            metrics: None,
+            dora_year: None,
+            format: Format::Table,
+        },
+    )?;
     println!("\ndemo workspace ready: {}", out.display());
     println!("  try: pulse -w {} summary --segment team", out.display());
     println!("       pulse -w {} trend get_new_service_production", out.display());
     println!("       pulse -w {} drivers", out.display());
     println!("       pulse -w {} themes", out.display());
+    println!("       pulse -w {} metrics --kind usage", out.display());
+    println!("       pulse -w {} check --format json", out.display());
     println!(
         "       pulse -w {} query \"SELECT team, count(*) AS n FROM respondents GROUP BY team\"",
         out.display()

@@ -19,6 +19,13 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
                 std::fs::write(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
                 println!("{}  {:>8} bytes  {}  {}", r.id, bytes.len(), r.platform, p.display());
             }
+            let dir = a.out.join("telemetry");
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for (kind, file, bytes) in synth::demo_telemetry(a.seed) {
+                let p = dir.join(file);
+                std::fs::write(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
+                println!("{kind:<11}  {:>8} bytes  {}", bytes.len(), p.display());
+            }
         }
         GenerateWhat::Builds => {
             use polars::prelude::*;

@@ -1,6 +1,7 @@
 //! One file per command: argument checks, then calls into `ingest`, `store` and `output`.
 //! Only this layer prints.
 
+pub mod check;
 pub mod compare;
 pub mod demo;
 pub mod drivers;

@@ -110,3 +110,13 @@ for q, g in df.groupby("quarter"):
     pairs = done.groupby(["pipeline", "commit_sha"]).result.agg(lambda r: {"success", "failure"} <= set(r))
     print("builds", q, len(g), np.percentile(ok.dur, 50), np.percentile(ok.dur, 90),
           (done.result == "failure").mean(), np.percentile(g.queue, 50), pairs.mean(), (g.attempt > 1).mean())
+
+# Guardrail tests (pulse check): exact binomial test and two-proportion z-test
+from statsmodels.stats.proportion import proportions_ztest
+for k, n, p in [(3, 20, .5), (15, 20, .5), (7, 30, .4), (40, 100, .3), (10, 20, .5), (520, 1000, .5)]:
+    print("binomtest", k, n, p, repr(stats.binomtest(k, n, p).pvalue))
+for k, n, p in [(60, 100, .5), (1350, 2300, .5), (45, 100, .5)]:
+    print("binomtest greater", k, n, p, repr(stats.binomtest(k, n, p, alternative="greater").pvalue))
+print("proportions_ztest", proportions_ztest([30, 45], [200, 210]))
+print("bunching binomtest", repr(stats.binomtest(120, 160, 0.5, alternative="greater").pvalue))
+print("poisson rates binomtest", repr(stats.binomtest(60, 90, 92 / 182).pvalue))
