@@ -13,8 +13,10 @@
 //! - frequency: deployments / days observed in the period (per day, and × 7 per week);
 //! - lead time: per change, deployment finished − `first_commit_at` (negative spans dropped),
 //!   median and p90 in hours (linear interpolation, `numpy.percentile`);
-//! - change failure rate: deployments with at least one change failure / deployments. A change
-//!   failure is an incident linked by `caused_by_deployment_id` or `caused_by_commit_sha`, else
+//! - change failure rate: (deployments with at least one change failure + failed production
+//!   attempts) / (deployments + failed production attempts). A failed attempt is a deployment id
+//!   with a failed production row and no successful one (a retried-then-successful deployment is
+//!   a success). A change failure is an incident linked by `caused_by_deployment_id` or `caused_by_commit_sha`, else
 //!   an incident not marked `is_change_failure = false` attributed to the latest deployment of
 //!   the same service finished within 7 days before it opened, or a rollback (it fails the
 //!   deployment it rolls back). Deployments are counted, not incidents;
@@ -26,8 +28,9 @@
 //!
 //! **devlake** (`--compat devlake`): the same deployments; an incident belongs to the latest
 //! successful production deployment row finished strictly before it was created, project-wide
-//! (no service scope, no look-back limit, explicit links ignored); lead time in whole minutes
-//! (ceil) with the lower median; recovery = resolution − deployment finish in whole minutes
+//! (no service scope, no look-back limit, explicit links ignored); lead time = PR cycle time
+//! (coding + review + deploy, each in whole minutes rounded up, a negative part as 0) with the
+//! lower median; recovery = resolution − deployment finish in whole minutes
 //! for incidents resolved in the period whose deployment finished in the period, lower median;
 //! frequency level from the lower median of distinct deployment days per Monday-start week
 //! (and per month); no rework rate.
@@ -93,12 +96,36 @@ pub struct DeployRow {
 }
 
 /// One change shipped by a deployment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Change {
     /// The deployment that shipped it.
     pub deployment_id: String,
     /// Authored time of its first commit (UTC ms).
     pub first_commit: i64,
+    /// Pull request opened (UTC ms), when the change came through one.
+    pub pr_opened: Option<i64>,
+    /// Pull request merged (UTC ms).
+    pub pr_merged: Option<i64>,
+}
+
+/// Whole minutes from `a` to `b`, rounded up; None when negative (DevLake's span rule).
+fn ceil_minutes(a: i64, b: i64) -> Option<f64> {
+    (b >= a).then(|| ((b - a) as f64 / 60_000.0).ceil())
+}
+
+/// DevLake's PR cycle time in minutes: coding (first commit → PR opened) + review (opened →
+/// merged) + deploy (merged → deployment finished), each part ceiled on its own and a negative
+/// part counted as 0 (`change_lead_time_calculator.go`). Without PR times: one ceiled span.
+fn devlake_cycle_minutes(c: &Change, deployed: i64) -> f64 {
+    match (c.pr_opened, c.pr_merged) {
+        (Some(o), Some(m)) => {
+            [ceil_minutes(c.first_commit, o), ceil_minutes(o, m), ceil_minutes(m, deployed)]
+                .into_iter()
+                .map(|x| x.unwrap_or(0.0))
+                .sum()
+        }
+        _ => ceil_minutes(c.first_commit, deployed).unwrap_or(0.0),
+    }
 }
 
 /// One incident.
@@ -163,6 +190,26 @@ pub fn deployments(rows: &[DeployRow]) -> Vec<Deployment> {
     }
     let mut out: Vec<Deployment> = by_id.into_values().collect();
     out.sort_by(|a, b| a.finished.cmp(&b.finished).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+/// Finish times of failed production attempts: deployment ids with a failed production row and
+/// no successful one (the latest failed row's finish).
+pub fn failed_attempts(rows: &[DeployRow]) -> Vec<i64> {
+    let ok: HashSet<&str> = rows
+        .iter()
+        .filter(|r| r.result == "success" && is_production(&r.environment))
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut failed: HashMap<&str, i64> = HashMap::new();
+    for r in rows.iter().filter(|r| r.result == "failure" && is_production(&r.environment)) {
+        if !ok.contains(r.id.as_str()) {
+            let f = failed.entry(r.id.as_str()).or_insert(r.finished);
+            *f = (*f).max(r.finished);
+        }
+    }
+    let mut out: Vec<i64> = failed.into_values().collect();
+    out.sort_unstable();
     out
 }
 
@@ -293,7 +340,10 @@ pub struct DeployMetrics {
     pub lead_time_p90: Option<f64>,
     /// Deployments with a change failure.
     pub failed: usize,
-    /// failed / deployments.
+    /// Production deployment attempts that failed (no successful row): change failures in the
+    /// pulse definition, ignored by DevLake's.
+    pub failed_attempts: usize,
+    /// (failed + failed attempts) / (deployments + failed attempts); DevLake: failed / deployments.
     pub change_failure_rate: Option<f64>,
     /// Recovery samples (hours).
     pub recoveries: Vec<f64>,
@@ -372,6 +422,11 @@ pub fn deploy_metrics(
         return out;
     }
     let label = |ms: i64| period_of(ms, period);
+    if compat == Compat::Pulse {
+        for f in failed_attempts(rows) {
+            out.entry(label(f)).or_default().failed_attempts += 1;
+        }
+    }
     let dep_period: Vec<String> = deps.iter().map(|d| label(d.finished)).collect();
     for (d, p) in deps.iter().zip(&dep_period) {
         let m = out.entry(p.clone()).or_default();
@@ -414,12 +469,10 @@ pub fn deploy_metrics(
     for c in changes {
         let Some(&i) = index.get(c.deployment_id.as_str()) else { continue };
         let span = deps[i].finished - c.first_commit;
-        if span < 0 {
-            continue;
-        }
         let v = match compat {
+            Compat::Pulse if span < 0 => continue,
             Compat::Pulse => span as f64 / HOUR,
-            Compat::DevLake => (span as f64 / 60_000.0).ceil() / 60.0,
+            Compat::DevLake => devlake_cycle_minutes(c, deps[i].finished) / 60.0,
         };
         out.get_mut(&dep_period[i]).expect("period exists").lead_times.push(v);
     }
@@ -447,11 +500,12 @@ pub fn deploy_metrics(
     }
     for m in out.values_mut() {
         let n = m.deployments as f64;
-        if m.deployments > 0 {
-            m.change_failure_rate = Some(m.failed as f64 / n);
-            if compat == Compat::Pulse {
-                m.rework_rate = Some(m.unplanned as f64 / n);
-            }
+        let attempts = m.deployments + m.failed_attempts;
+        if attempts > 0 {
+            m.change_failure_rate = Some((m.failed + m.failed_attempts) as f64 / attempts as f64);
+        }
+        if m.deployments > 0 && compat == Compat::Pulse {
+            m.rework_rate = Some(m.unplanned as f64 / n);
         }
         match compat {
             Compat::Pulse => {
@@ -649,11 +703,11 @@ mod tests {
         ];
         rows[3].rollback = true;
         let changes = vec![
-            Change { deployment_id: "d1".into(), first_commit: T0 - 10 * H },
-            Change { deployment_id: "d1".into(), first_commit: T0 - 2 * H },
-            Change { deployment_id: "d2".into(), first_commit: T0 + 20 * H },
-            Change { deployment_id: "d2".into(), first_commit: T0 + 30 * H }, // negative: dropped
-            Change { deployment_id: "s1".into(), first_commit: T0 },          // not production
+            Change { deployment_id: "d1".into(), first_commit: T0 - 10 * H, ..Change::default() },
+            Change { deployment_id: "d1".into(), first_commit: T0 - 2 * H, ..Change::default() },
+            Change { deployment_id: "d2".into(), first_commit: T0 + 20 * H, ..Change::default() },
+            Change { deployment_id: "d2".into(), first_commit: T0 + 30 * H, ..Change::default() }, // negative: dropped
+            Change { deployment_id: "s1".into(), first_commit: T0, ..Change::default() }, // not production
         ];
         let incidents = vec![
             Incident {
@@ -682,8 +736,9 @@ mod tests {
         // Lead times 10 h, 2 h, 4 h: numpy.percentile([2, 4, 10], [50, 90]) = [4.0, 8.8].
         assert_eq!(q.lead_time_p50, Some(4.0));
         assert!((q.lead_time_p90.unwrap() - 8.8).abs() < 1e-12);
-        // d2 (incident) and d3 (rolled back) failed: 2/5.
-        assert_eq!(q.change_failure_rate, Some(0.4));
+        // d2 (incident) and d3 (rolled back) failed, and f1 failed to deploy: (2 + 1) / (5 + 1).
+        assert_eq!((q.failed, q.failed_attempts), (2, 1));
+        assert_eq!(q.change_failure_rate, Some(0.5));
         // Recovery: i1 resolved 3 h after d2 finished; d3 → rollback 2 h later.
         assert_eq!(q.recoveries.len(), 2);
         assert_eq!(q.recovery_p50, Some(2.5));

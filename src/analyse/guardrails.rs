@@ -73,7 +73,7 @@ pub struct Bunching {
 /// The density near the target is allowed a slope (estimated from the outer bins), so a
 /// target near the mode of a skewed distribution does not look like gaming.
 pub fn bunching(values: &[f64], target: f64, bin: f64, lower_is_better: bool) -> Option<Bunching> {
-    if !(bin > 0.0) {
+    if bin.is_nan() || bin <= 0.0 {
         return None;
     }
     let mut inside = [0u64; 2];

@@ -339,9 +339,13 @@ fn reading(d: &Data, b: &str, p: &str, org: Option<u64>) -> (Option<f64>, Sample
         return match m {
             "frequency" => (x.per_day, Sample::Count { k: x.deployments, days: x.days }),
             "lead_time_p50" => (x.lead_time_p50, Sample::Values(x.lead_times.clone())),
-            "change_failure_rate" => {
-                (x.change_failure_rate, Sample::Proportion { k: x.failed, n: x.deployments })
-            }
+            "change_failure_rate" => (
+                x.change_failure_rate,
+                Sample::Proportion {
+                    k: x.failed + x.failed_attempts,
+                    n: x.deployments + x.failed_attempts,
+                },
+            ),
             "recovery_time_p50" => (x.recovery_p50, Sample::Values(x.recoveries.clone())),
             "rework_rate" => {
                 (x.rework_rate, Sample::Proportion { k: x.unplanned, n: x.deployments })
@@ -663,38 +667,44 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
                 .map_or("", |x| x.2),
             _ => "",
         };
-        // 1. SLO breach.
+        // 1. SLO breach. A limit on the change is tested against noise; a limit on the level
+        // is not (above the maximum is a breach however noisy the trend).
         if let (Some(slo), Some(to)) = (m.slo, e.to) {
             let pct = e.from.filter(|&f| f != 0.0).map(|f| (to - f) / f.abs() * 100.0);
-            let mut breach = Vec::new();
+            let mut change_breach = Vec::new();
             if let (Some(lim), Some(p)) = (slo.max_increase_pct, pct)
                 && p > lim
             {
-                breach.push(format!("up {p:.1} % (limit {lim} %)"));
+                change_breach.push(format!("up {p:.1} % (limit {lim} %)"));
             }
             if let (Some(lim), Some(p)) = (slo.max_decrease_pct, pct)
                 && -p > lim
             {
-                breach.push(format!("down {:.1} % (limit {lim} %)", -p));
+                change_breach.push(format!("down {:.1} % (limit {lim} %)", -p));
             }
+            let mut breach = Vec::new();
             if slo.max.is_some_and(|x| to > x) {
                 breach.push(format!("{} above the maximum {}", fmt(Some(to)), fmt(slo.max)));
             }
             if slo.min.is_some_and(|x| to < x) {
                 breach.push(format!("{} below the minimum {}", fmt(Some(to)), fmt(slo.min)));
             }
-            // A move inside the noise is not a breach (where pulse can test it).
-            let noise = e.p.is_some() && e.verdict != "worsened";
-            if !breach.is_empty() && noise {
+            // A change inside the noise is not a breach (where pulse can test it).
+            let beyond_noise = e.p.is_none() || e.verdict == "worsened";
+            if !change_breach.is_empty() && !beyond_noise {
                 notes.push(format!(
-                    "{}: {} ({}) is within noise (q = {}): no SLO alert",
+                    "{}: {} ({}) is not a worsening beyond noise ({}, q = {}): no SLO alert",
                     m.id,
-                    breach.join("; "),
+                    change_breach.join("; "),
                     change(e),
+                    e.verdict,
                     fmt_p(e.q)
                 ));
             }
-            if !breach.is_empty() && !noise {
+            if beyond_noise {
+                breach.splice(0..0, change_breach);
+            }
+            if !breach.is_empty() {
                 alerts.push(alert(
                     "slo_breach",
                     &m.id,

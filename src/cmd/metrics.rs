@@ -15,6 +15,7 @@ use crate::analyse::dora::{
 };
 use crate::analyse::usage::{Event, UsageMetrics, usage_metrics};
 use crate::cli::{CompatArg, DoraYearArg, Format, Global, MetricsArgs, MetricsKind, PeriodArg};
+use crate::ingest::telemetry::is_resolved;
 use crate::store::{frames, workspace::Workspace};
 
 /// Definition of the build metrics (printed with every row).
@@ -24,7 +25,7 @@ pub const BUILD_DEFINITION: &str = "pulse-default: successful-run wall clock p50
 pub fn deploy_definition(compat: Compat) -> &'static str {
     match compat {
         Compat::Pulse => {
-            "pulse-default (DORA): production successes; lead time first commit→deploy, median; CFR = deployments with a change failure (linked, same-service ≤7 d, or rolled back); recovery = failing deploy→resolved, median"
+            "pulse-default (DORA): production successes; lead time first commit→deploy, median; CFR = (deployments with a change failure (linked, same-service ≤7 d, or rolled back) + failed attempts) / attempts; recovery = failing deploy→resolved, median"
         }
         Compat::DevLake => {
             "devlake: production successes; incident → latest deployment before it, project-wide; lead time ceil minutes, lower median; recovery in-period, lower median; frequency level from deploy-days/week"
@@ -168,10 +169,14 @@ pub fn deploys(
         .collect();
     let c = collect(ws, "changes")?;
     let (dep, first) = (strs(&c, "deployment_id")?, times(&c, "first_commit_at")?);
+    let (opened, merged) = (times(&c, "pr_opened_at")?, times(&c, "pr_merged_at")?);
     let changes: Vec<Change> = dep
         .into_iter()
         .zip(first)
-        .filter_map(|(deployment_id, t)| Some(Change { deployment_id, first_commit: t? }))
+        .zip(opened.into_iter().zip(merged))
+        .filter_map(|((deployment_id, t), (pr_opened, pr_merged))| {
+            Some(Change { deployment_id, first_commit: t?, pr_opened, pr_merged })
+        })
         .collect();
     let n = collect(ws, "incidents")?;
     let (iid, isvc, by_dep, by_sha) = (
@@ -182,13 +187,14 @@ pub fn deploys(
     );
     let (opened, resolved, cf) =
         (times(&n, "opened_at")?, times(&n, "resolved_at")?, bools(&n, "is_change_failure")?);
+    let status = strs(&n, "status")?;
     let incidents: Vec<Incident> = (0..n.height())
         .filter_map(|i| {
             Some(Incident {
                 id: iid[i].clone(),
                 service: isvc[i].clone(),
                 opened: opened[i]?,
-                resolved: resolved[i],
+                resolved: resolved[i].filter(|_| is_resolved(&status[i])),
                 caused_by_deployment: by_dep[i].clone(),
                 caused_by_commit: by_sha[i].clone(),
                 change_failure: cf[i],
@@ -298,6 +304,7 @@ pub fn deploys_frame(
         Column::new("lead_time_n".into(), u(&|x| x.lead_times.len())),
         Column::new("change_failure_rate".into(), o(&|x| x.change_failure_rate)),
         Column::new("failed_deployments".into(), u(&|x| x.failed)),
+        Column::new("failed_attempts".into(), u(&|x| x.failed_attempts)),
         Column::new("recovery_p50_h".into(), o(&|x| x.recovery_p50)),
         Column::new("recovery_p90_h".into(), o(&|x| x.recovery_p90)),
         Column::new("recovery_n".into(), u(&|x| x.recoveries.len())),
@@ -308,7 +315,9 @@ pub fn deploys_frame(
             let (v, n) = match metric {
                 DoraMetric::Frequency => (x.per_day, x.deployments),
                 DoraMetric::LeadTime => (x.lead_time_p50, x.lead_times.len()),
-                DoraMetric::ChangeFailureRate => (x.change_failure_rate, x.deployments),
+                DoraMetric::ChangeFailureRate => {
+                    (x.change_failure_rate, x.deployments + x.failed_attempts)
+                }
                 DoraMetric::RecoveryTime => (x.recovery_p50, x.recoveries.len()),
             };
             match (dl, metric) {

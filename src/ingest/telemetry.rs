@@ -132,6 +132,9 @@ pub const KINDS: &[(&str, &[Field])] = &[
                 &["last_status_change_at", "closed_at", "resolutiondate", "resolved"],
             ),
             f("severity", Type::Str, false, &["urgency", "priority", "sev"]),
+            // PagerDuty's `last_status_change_at` is the resolution time only when the status
+            // is resolved: `pulse metrics` reads resolved_at through `is_resolved(status)`.
+            f("status", Type::Str, false, &["state", "incident_status", "status_name"]),
             f("caused_by_deployment_id", Type::Str, false, &["deployment_id", "caused_by"]),
             f("caused_by_commit_sha", Type::Str, false, &["root_cause", "commit_sha"]),
             f("is_change_failure", Type::Bool, false, &["change_failure", "caused_by_change"]),
@@ -151,6 +154,17 @@ pub const KINDS: &[(&str, &[Field])] = &[
         ],
     ),
 ];
+
+/// Does an incident status say it is over? An empty status trusts `resolved_at`; open states
+/// (triggered, acknowledged, investigating, …) mean it is still open whatever the timestamps say.
+pub fn is_resolved(status: &str) -> bool {
+    let s = status.trim().to_ascii_lowercase();
+    s.is_empty()
+        || matches!(
+            s.as_str(),
+            "resolved" | "closed" | "done" | "mitigated" | "fixed" | "completed"
+        )
+}
 
 /// The columns of a kind.
 pub fn fields(kind: &str) -> Option<&'static [Field]> {

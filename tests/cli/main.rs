@@ -4,7 +4,9 @@
 
 mod atomic;
 mod bad_input;
+mod conformance;
 mod demo;
+mod guardrails;
 mod platforms;
 mod real_exports;
 mod stats;

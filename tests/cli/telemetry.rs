@@ -165,8 +165,13 @@ fn build_metrics_match_pandas_numpy() {
     t.workspace();
     let f = repo().join("fixtures/telemetry/builds-small.csv");
     t.ok(&["-w", "ws", "import", "telemetry", f.to_str().unwrap(), "--kind", "builds"]);
-    let out = t.ok(&["-w", "ws", "metrics", "--format", "json"]);
+    // `--kind all` (the default) gives one array per kind that has data.
+    let all: serde_json::Value =
+        serde_json::from_str(&t.ok(&["-w", "ws", "metrics", "--format", "json"])).unwrap();
+    assert_eq!(all.as_object().unwrap().keys().collect::<Vec<_>>(), ["builds"]);
+    let out = t.ok(&["-w", "ws", "metrics", "--kind", "builds", "--format", "json"]);
     let m: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(all["builds"], serde_json::Value::Array(m.clone()));
     let close = |v: &serde_json::Value, want: f64| {
         assert!((v.as_f64().unwrap() - want).abs() < 1e-12, "{v} vs {want}")
     };
@@ -184,9 +189,10 @@ fn build_metrics_match_pandas_numpy() {
     close(&m[1]["queue_p50_s"], 60.0);
     close(&m[1]["flaky_rate"], 0.5);
     assert!(m[0]["definition"].as_str().unwrap().starts_with("pulse-default"));
-    let monthly: Vec<serde_json::Value> = serde_json::from_str(
-        &t.ok(&["-w", "ws", "metrics", "--period", "month", "--format", "json"]),
-    )
-    .unwrap();
+    let monthly: Vec<serde_json::Value> =
+        serde_json::from_str(&t.ok(&[
+            "-w", "ws", "metrics", "--kind", "builds", "--period", "month", "--format", "json",
+        ]))
+        .unwrap();
     assert_eq!(monthly.len(), 4);
 }

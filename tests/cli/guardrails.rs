@@ -1,0 +1,152 @@
+//! `pulse check` on the demo workspace: every guardrail fires on the case planted in the demo
+//! telemetry (src/synth.rs `demo_telemetry`) and stays silent on the controls; the exit status
+//! gates a CI job (0 quiet, 1 alerts, 2 error).
+
+use super::*;
+
+fn check(t: &CliTest, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let mut a = vec!["-w", "ws", "check", "--format", "json"];
+    a.extend_from_slice(args);
+    let out = t.run(&a);
+    let code = out.status.code().unwrap();
+    assert!(code != 2, "{}", text(&out.stderr));
+    (code, serde_json::from_str(&text(&out.stdout)).unwrap())
+}
+
+fn kinds(alerts: &[serde_json::Value], metric: &str) -> Vec<String> {
+    alerts
+        .iter()
+        .filter(|a| a["metric"] == metric)
+        .map(|a| a["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn check_finds_the_planted_cases_and_spares_the_controls() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws"]);
+    let (code, alerts) = check(&t, &[]);
+    assert_eq!(code, 1, "alerts fired: exit 1");
+    for a in &alerts {
+        assert_eq!(a["period"], "2026-Q3");
+        for k in ["kind", "metric", "severity", "message", "evidence", "action"] {
+            assert!(!a[k].is_null(), "{a}");
+        }
+    }
+    // Gamed target: builds cut to just under 10 minutes.
+    let bunch = alerts.iter().find(|a| a["kind"] == "target_bunching").unwrap();
+    assert_eq!(bunch["metric"], "build_p50");
+    let ev = &bunch["evidence"];
+    assert_eq!(ev["target"], 600.0);
+    assert!(ev["p_value"].as_f64().unwrap() < 1e-10, "{ev}");
+    let (inside, outside) =
+        (ev["inside_bins"][0].as_u64().unwrap(), ev["outside_bins"][0].as_u64().unwrap());
+    assert!(inside > 5 * outside, "{ev}");
+    // Counter-metric regression: deployment frequency doubled while CFR rose.
+    let cr: Vec<&serde_json::Value> =
+        alerts.iter().filter(|a| a["kind"] == "counter_regression").collect();
+    assert!(cr.iter().all(|a| a["metric"] == "deploy_frequency"), "{cr:?}");
+    assert!(cr.iter().any(|a| a["evidence"]["counter"] == "deployments.change_failure_rate"));
+    let cfr = &cr[0]["evidence"]["counter_change"];
+    assert!(cfr["q_value"].as_f64().unwrap() < 0.05 && cfr["verdict"] == "worsened", "{cfr}");
+    // Divergence: docs-portal use up, documentation satisfaction down.
+    assert_eq!(kinds(&alerts, "docs_portal_users"), ["divergence"]);
+    // Controls: flat or honestly improving metrics raise nothing. Build time improved, but its
+    // counters (failure, flaky) did not worsen and its perception rose with it.
+    for control in [
+        "lead_time",
+        "recovery_time",
+        "observability_users",
+        "template_adoption",
+        "build_failure_rate",
+        "build_flaky_rate",
+    ] {
+        assert!(kinds(&alerts, control).is_empty(), "{control}: {:?}", kinds(&alerts, control));
+    }
+    assert_eq!(kinds(&alerts, "build_p50"), ["target_bunching"]);
+    // Before the gaming started nothing bunches at the target.
+    let (_, q2) = check(&t, &["--period", "2026-Q2"]);
+    assert!(q2.iter().all(|a| a["kind"] != "target_bunching"), "{q2:?}");
+    // The table form says the same and names the period pair.
+    let out = t.run(&["-w", "ws", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    assert!(s.contains("2026-Q3 against 2026-Q2") && s.contains("target_bunching"), "{s}");
+    // recovery_time rose 52 % (SLO 50 %) but within noise: a note, not an alert.
+    assert!(s.contains("note: recovery_time"), "{s}");
+}
+
+#[test]
+fn check_slo_lone_target_survey_health_saturation_and_exit_codes() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws"]);
+    let toml =
+        |name: &str, body: &str| t.write(name, body.as_bytes()).to_str().unwrap().to_string();
+    // SLO: the change failure rate more than doubled (beyond noise); an absolute limit on the
+    // build p90 (949 s > 900 s) fires even though p90 improved. A lone target; survey n below
+    // a raised minimum; a saturation threshold low enough for two rounds running.
+    let f = toml(
+        "m1.toml",
+        r#"
+[defaults]
+min_n = 1000
+saturation_top_box = 0.45
+
+[[metric]]
+id = "cfr"
+source = "deployments.change_failure_rate"
+slo = { max_increase_pct = 50 }
+
+[[metric]]
+id = "p90"
+source = "builds.duration_p90"
+slo = { max = 900 }
+
+[[metric]]
+id = "queue"
+source = "builds.queue_p50"
+target = 30
+
+[[metric]]
+id = "deploy_pipeline"
+source = "survey.satisfied_part_deployment_pipeline.top_box"
+"#,
+    );
+    let (code, alerts) = check(&t, &["--metrics", &f]);
+    assert_eq!(code, 1);
+    let cfr = alerts.iter().find(|a| a["metric"] == "cfr").unwrap();
+    assert_eq!(cfr["kind"], "slo_breach");
+    assert!(cfr["evidence"]["change_pct"].as_f64().unwrap() > 50.0);
+    assert_eq!(kinds(&alerts, "p90"), ["slo_breach"]);
+    assert_eq!(kinds(&alerts, "queue"), ["lone_target"]);
+    let dp = kinds(&alerts, "deploy_pipeline");
+    assert!(dp.contains(&"survey_health".to_string()), "{dp:?}");
+    // satisfied_part_deployment_pipeline: top box 0.488 and 0.522, both ≥ 0.45.
+    assert!(dp.contains(&"saturation".to_string()), "{dp:?}");
+
+    // Quiet: flat observability use and perception; exit 0 and an empty list.
+    let quiet = toml(
+        "m2.toml",
+        r#"
+[[metric]]
+id = "obs"
+source = "usage.active_users:observability"
+perception = "satisfied_part_observability"
+"#,
+    );
+    let (code, alerts) = check(&t, &["--metrics", &quiet]);
+    assert_eq!((code, alerts.len()), (0, 0), "{alerts:?}");
+
+    // Errors exit 2 and name the file and the problem.
+    for (body, want) in [
+        ("[[metric]]\nid = \"x\"\nsource = \"builds.nope\"\n", "unknown source"),
+        ("[[metric]]\nid = \"x\"\nsourse = \"builds.count\"\n", "sourse"),
+        ("[[metric]]\nid = \"x\"\nsource = \"survey.no_such_q.mean\"\n", "no_such_q"),
+    ] {
+        let f = toml("bad.toml", body);
+        let out = t.run(&["-w", "ws", "check", "--metrics", &f]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(err.contains(want), "{err}");
+    }
+}
