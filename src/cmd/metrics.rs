@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use polars::prelude::*;
 
 use crate::ExitStatus;
-use crate::analyse::delivery::{Build, BuildMetrics, Period, build_metrics, pair_hash};
+use crate::analyse::delivery::{Build, BuildAcc, BuildMetrics, Period, pair_hash};
 use crate::analyse::dora::{
     Change, Compat, DeployMetrics, DeployRow, DoraMetric, DoraYear, Incident, MIN_FOR_LEVEL,
     deploy_metrics, dora_level,
@@ -99,6 +99,27 @@ pub fn builds(
         .collect()
         .map_err(anyhow::Error::from)
         .context("reading the builds table")?;
+    // One slice per core; the partial totals merge (the loop is per row, the columns are
+    // already in memory).
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let n = df.height();
+    let step = n.div_ceil(threads).max(1);
+    let parts: Vec<DataFrame> =
+        (0..n).step_by(step).map(|off| df.slice(off as i64, step.min(n - off))).collect();
+    let mut acc = BuildAcc::default();
+    let partials: Vec<Result<BuildAcc>> = std::thread::scope(|sc| {
+        let handles: Vec<_> =
+            parts.iter().map(|p| sc.spawn(move || build_slice(p, period))).collect();
+        handles.into_iter().map(|h| h.join().expect("build metrics thread panicked")).collect()
+    });
+    for p in partials {
+        acc.merge(p?);
+    }
+    Ok(acc.finish(keep_samples))
+}
+
+/// Totals of one slice of the builds frame.
+fn build_slice(df: &DataFrame, period: Period) -> Result<BuildAcc> {
     let s = |n: &str| -> Result<StringChunked> { Ok(df.column(n)?.str()?.clone()) };
     let f = |n: &str| -> Result<Float64Chunked> { Ok(df.column(n)?.f64()?.clone()) };
     let t = |n: &str| -> Result<Int64Chunked> { Ok(df.column(n)?.i64()?.clone()) };
@@ -132,7 +153,9 @@ pub fn builds(
             queued_s: q,
         })
     });
-    Ok(build_metrics(rows, period, keep_samples))
+    let mut acc = BuildAcc::default();
+    acc.add(rows, period);
+    Ok(acc)
 }
 
 /// Deployment metrics per period.
