@@ -484,9 +484,6 @@ pub struct CheckArgs {
     /// Metrics file (default: metrics.toml in the workspace).
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,
-    /// DORA report year for levels in the evidence.
-    #[arg(long, value_enum, value_name = "YEAR")]
-    pub dora_year: Option<DoraYearArg>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

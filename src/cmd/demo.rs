@@ -225,12 +225,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     println!("\n$ pulse check   (exit status 1 when an alert fires)");
     super::check::run(
         &g,
-        &crate::cli::CheckArgs {
-            period: None,
-            metrics: None,
-            dora_year: None,
-            format: Format::Table,
-        },
+        &crate::cli::CheckArgs { period: None, metrics: None, format: Format::Table },
     )?;
     println!("\ndemo workspace ready: {}", out.display());
     println!("  try: pulse -w {} summary --segment team", out.display());
