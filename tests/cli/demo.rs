@@ -121,17 +121,23 @@ fn demo_fixtures_match_the_generator() {
     // fixtures/demo is generated; a changed generator must regenerate it (`pulse generate demo`).
     let t = CliTest::new();
     t.ok(&["generate", "demo", "--out", "gen"]);
-    for e in std::fs::read_dir(repo().join("fixtures/demo")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "csv") {
-            let name = p.file_name().unwrap();
-            assert!(
-                std::fs::read(&p).unwrap() == std::fs::read(t.path("gen").join(name)).unwrap(),
-                "{} differs from the generator",
-                p.display()
-            );
+    let mut checked = 0;
+    for sub in ["", "telemetry"] {
+        for e in std::fs::read_dir(repo().join("fixtures/demo").join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                let name = p.file_name().unwrap();
+                let generated = std::fs::read(t.path("gen").join(sub).join(name)).unwrap();
+                assert!(
+                    std::fs::read(&p).unwrap() == generated,
+                    "{} differs from the generator",
+                    p.display()
+                );
+                checked += 1;
+            }
         }
     }
+    assert_eq!(checked, 4 + 5, "four survey exports and five telemetry files");
 }
 
 #[test]
