@@ -6,7 +6,7 @@
 //! with polars casts. The import is all-or-nothing and takes the workspace lock, as survey
 //! imports do.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::Path;
 use std::time::Instant;
@@ -387,20 +387,24 @@ fn parquet_chunk(
         let name = f.name;
         let out_col = match (f.ty, c.dtype()) {
             (Type::Str, _) if matches!(name, "result" | "outcome" | "actor") => {
-                let v: Vec<Option<String>> = c
-                    .str()?
-                    .iter()
-                    .map(|x| {
-                        x.map(|x| {
+                // Few distinct values (results) or many repeats (actors): convert each distinct
+                // value once and append the bytes, no allocation per row.
+                let ca = c.str()?;
+                let mut seen: HashMap<&str, String> = HashMap::new();
+                let mut b = StringChunkedBuilder::new(name.into(), ca.len());
+                for x in ca.iter() {
+                    match x {
+                        None => b.append_null(),
+                        Some(x) => b.append_value(seen.entry(x).or_insert_with(|| {
                             if name == "actor" {
                                 pseudonym(&out.secret, x)
                             } else {
                                 normalise_result(x).into_owned()
                             }
-                        })
-                    })
-                    .collect();
-                Column::new(name.into(), v)
+                        })),
+                    }
+                }
+                b.finish().into_column()
             }
             (Type::Time, DataType::String) => {
                 let mut bad = false;
