@@ -151,6 +151,17 @@ pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> Resul
 }
 
 /// Writes a frame to standard output.
+/// Prints one line to standard output; a closed pipe (`pulse check | head`) comes back as an
+/// error, which `main` turns into exit 0, instead of `println!`'s panic.
+pub fn print_line(text: &str) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    writeln!(lock, "{text}")?;
+    lock.flush()?;
+    Ok(())
+}
+
+/// Prints a frame to standard output; a closed pipe comes back as an error, not a panic.
 pub fn print_frame(df: &DataFrame, format: Format) -> Result<()> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();

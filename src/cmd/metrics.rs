@@ -430,7 +430,7 @@ pub fn run(g: &Global, a: &MetricsArgs) -> Result<ExitStatus> {
             for (kind, df, _) in &sections {
                 obj.insert((*kind).into(), crate::output::frame_json(df)?);
             }
-            println!("{}", serde_json::to_string_pretty(&obj)?);
+            crate::output::print_line(&serde_json::to_string_pretty(&obj)?)?;
         }
         Format::Csv if all && sections.len() > 1 => {
             bail!("CSV holds one table: choose --kind builds, deployments or usage")
@@ -438,12 +438,12 @@ pub fn run(g: &Global, a: &MetricsArgs) -> Result<ExitStatus> {
         Format::Table => {
             for (i, (kind, df, _)) in sections.iter().enumerate() {
                 if all {
-                    println!("{}{kind}", if i > 0 { "\n" } else { "" });
+                    crate::output::print_line(&format!("{}{kind}", if i > 0 { "\n" } else { "" }))?;
                 }
                 let def = df.column("definition")?.str()?.get(0).unwrap_or("").to_string();
                 crate::output::print_frame(&df.drop("definition")?, Format::Table)?;
                 if !def.is_empty() {
-                    println!("definition: {def}");
+                    crate::output::print_line(&format!("definition: {def}"))?;
                 }
             }
         }

@@ -615,7 +615,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
                            "message": x.message, "evidence": x.evidence, "action": x.action})
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&arr)?);
+            crate::output::print_line(&serde_json::to_string_pretty(&arr)?)?;
         }
         f => {
             if f == Format::Table {
@@ -647,9 +647,9 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
                         ),
                     ],
                 )?;
-                println!("{period} against {prev}:");
+                crate::output::print_line(&format!("{period} against {prev}:"))?;
                 crate::output::print_frame(&df, Format::Table)?;
-                println!();
+                crate::output::print_line("")?;
             }
             let len = alerts.len();
             let df = DataFrame::new(
@@ -684,15 +684,19 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
             )?;
             if f == Format::Table {
                 for x in &alerts {
-                    println!(
+                    crate::output::print_line(&format!(
                         "[{}] {} {} ({}): {}\n  → {}",
                         x.severity, x.kind, x.metric, x.period, x.message, x.action
-                    );
+                    ))?;
                 }
                 for n in &notes {
-                    println!("note: {n}");
+                    crate::output::print_line(&format!("note: {n}"))?;
                 }
-                println!("{} alert{} for {period}", len, if len == 1 { "" } else { "s" });
+                crate::output::print_line(&format!(
+                    "{} alert{} for {period}",
+                    len,
+                    if len == 1 { "" } else { "s" }
+                ))?;
             } else {
                 crate::output::print_frame(&df, f)?;
             }
