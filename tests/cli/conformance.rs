@@ -84,6 +84,23 @@ fn deployment_rows(commits: &[Row], scopes: &BTreeSet<String>, id: &str) -> Vec<
         .collect()
 }
 
+/// Rows of [`deployment_rows`] as pulse's library reads them (timestamps through the importer's
+/// own parser).
+fn lib_rows(rows: Vec<Vec<String>>) -> Vec<DeployRow> {
+    let time = |s: &str| pulse::ingest::telemetry::parse_time(s).unwrap();
+    rows.into_iter()
+        .map(|r| DeployRow {
+            id: r[0].clone(),
+            service: r[1].clone(),
+            environment: r[2].clone(),
+            commit_sha: r[3].clone(),
+            finished: time(&r[5]),
+            result: r[6].to_lowercase(),
+            ..DeployRow::default()
+        })
+        .collect()
+}
+
 const DEPLOY_HEADER: [&str; 7] = [
     "deployment_id",
     "service",
@@ -115,24 +132,8 @@ fn devlake_incident_to_deployment_attribution() {
     // 1. The attribution itself, exactly, through pulse's library on the same rows the CLI reads.
     let t = CliTest::new();
     t.workspace();
-    let ms = |s: &str| {
-        let d = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
-            .or_else(|_| chrono::NaiveDateTime::parse_from_str(&s[..19], "%Y-%m-%dT%H:%M:%S"))
-            .unwrap();
-        d.and_utc().timestamp_millis()
-    };
-    let rows: Vec<DeployRow> = deployment_rows(&commits, &scopes, "cicd_deployment_id")
-        .into_iter()
-        .map(|r| DeployRow {
-            id: r[0].clone(),
-            service: r[1].clone(),
-            environment: r[2].clone(),
-            commit_sha: r[3].clone(),
-            finished: ms(&r[5]),
-            result: r[6].to_lowercase(),
-            ..DeployRow::default()
-        })
-        .collect();
+    let ms = |s: &str| pulse::ingest::telemetry::parse_time(s).unwrap();
+    let rows = lib_rows(deployment_rows(&commits, &scopes, "cicd_deployment_id"));
     let incs: Vec<Incident> = incidents
         .iter()
         .map(|r| Incident {
@@ -255,16 +256,7 @@ fn devlake_change_lead_time() {
     // Each PR's cycle time, exactly (the median alone cannot tell the component-wise rounding
     // from a single rounded span: both give 4478 here).
     let time = |s: &str| pulse::ingest::telemetry::parse_time(s).unwrap();
-    let rows: Vec<DeployRow> = deployment_rows(&commits, &scopes, "id")
-        .into_iter()
-        .map(|r| DeployRow {
-            id: r[0].clone(),
-            environment: r[2].clone(),
-            finished: time(&r[5]),
-            result: r[6].to_lowercase(),
-            ..DeployRow::default()
-        })
-        .collect();
+    let rows = lib_rows(deployment_rows(&commits, &scopes, "id"));
     let changes: Vec<Change> = change_rows
         .iter()
         .map(|c| Change {
