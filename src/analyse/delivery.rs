@@ -129,8 +129,8 @@ pub fn pair_hash(service: &str, pipeline: &str, commit: &str) -> u64 {
     h
 }
 
-/// p50 and p90 by selection (O(n)), matching [`percentile`] on the sorted values.
-fn p50_p90(v: &mut [f64]) -> (Option<f64>, Option<f64>) {
+/// p50 and p90 by selection (O(n)), matching [`percentile`] on the sorted values; reorders `v`.
+pub fn p50_p90(v: &mut [f64]) -> (Option<f64>, Option<f64>) {
     let pick = |v: &mut [f64], q: f64| -> Option<f64> {
         if v.is_empty() {
             return None;

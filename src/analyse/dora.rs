@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::delivery::{Period, percentile, period_of};
+use super::delivery::{Period, p50_p90, period_of};
 
 const HOUR: f64 = 3_600_000.0;
 const DAY_MS: i64 = 86_400_000;
@@ -152,6 +152,13 @@ pub fn is_production(env: &str) -> bool {
     matches!(env.trim().to_ascii_lowercase().as_str(), "production" | "prod" | "prd" | "live")
 }
 
+impl DeployRow {
+    /// A successful row in production: the rows every definition counts as deployed.
+    pub fn is_production_success(&self) -> bool {
+        self.result == "success" && is_production(&self.environment)
+    }
+}
+
 /// A deployment as the metrics see it.
 #[derive(Debug, Clone)]
 pub struct Deployment {
@@ -172,7 +179,7 @@ pub struct Deployment {
 /// Groups successful production rows by deployment id (finish = the latest row's).
 pub fn deployments(rows: &[DeployRow]) -> Vec<Deployment> {
     let mut by_id: HashMap<&str, Deployment> = HashMap::new();
-    for r in rows.iter().filter(|r| r.result == "success" && is_production(&r.environment)) {
+    for r in rows.iter().filter(|r| r.is_production_success()) {
         let d = by_id.entry(r.id.as_str()).or_insert_with(|| Deployment {
             id: r.id.clone(),
             service: r.service.clone(),
@@ -196,11 +203,8 @@ pub fn deployments(rows: &[DeployRow]) -> Vec<Deployment> {
 /// Finish times of failed production attempts: deployment ids with a failed production row and
 /// no successful one (the latest failed row's finish).
 pub fn failed_attempts(rows: &[DeployRow]) -> Vec<i64> {
-    let ok: HashSet<&str> = rows
-        .iter()
-        .filter(|r| r.result == "success" && is_production(&r.environment))
-        .map(|r| r.id.as_str())
-        .collect();
+    let ok: HashSet<&str> =
+        rows.iter().filter(|r| r.is_production_success()).map(|r| r.id.as_str()).collect();
     let mut failed: HashMap<&str, i64> = HashMap::new();
     for r in rows.iter().filter(|r| r.result == "failure" && is_production(&r.environment)) {
         if !ok.contains(r.id.as_str()) {
@@ -242,7 +246,7 @@ pub fn attribute(
                 deps.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
             let mut prod: Vec<(&str, i64)> = rows
                 .iter()
-                .filter(|r| r.result == "success" && is_production(&r.environment))
+                .filter(|r| r.is_production_success())
                 .map(|r| (r.id.as_str(), r.finished))
                 .collect();
             prod.sort_by_key(|&(_, f)| f);
@@ -366,12 +370,6 @@ pub fn lower_median(v: &[f64]) -> Option<f64> {
     s.sort_by(f64::total_cmp);
     // percent_rank = (rank − 1)/(n − 1) ≤ 0.5 → index ≤ (n − 1)/2.
     Some(s[(s.len() - 1) / 2])
-}
-
-fn p50_p90(v: &[f64]) -> (Option<f64>, Option<f64>) {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    (percentile(&s, 50.0), percentile(&s, 90.0))
 }
 
 /// First and one-past-last day of a period label.
@@ -509,8 +507,8 @@ pub fn deploy_metrics(
         }
         match compat {
             Compat::Pulse => {
-                (m.lead_time_p50, m.lead_time_p90) = p50_p90(&m.lead_times);
-                (m.recovery_p50, m.recovery_p90) = p50_p90(&m.recoveries);
+                (m.lead_time_p50, m.lead_time_p90) = p50_p90(&mut m.lead_times);
+                (m.recovery_p50, m.recovery_p90) = p50_p90(&mut m.recoveries);
             }
             Compat::DevLake => {
                 m.lead_time_p50 = lower_median(&m.lead_times);
