@@ -133,6 +133,13 @@ pub const BUILTINS: &[(&str, bool, &str)] = &[
     ("usage.adoption:", true, "share"),
 ];
 
+/// The built-in entry of a source: an exact name, or a `prefix:` followed by a capability.
+pub fn builtin(s: &str) -> Option<&'static (&'static str, bool, &'static str)> {
+    BUILTINS.iter().find(|(b, _, _)| {
+        if b.ends_with(':') { s.starts_with(b) && s.len() > b.len() } else { s == *b }
+    })
+}
+
 /// A series to evaluate.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Series {
@@ -199,10 +206,7 @@ impl Ctx<'_> {
             }
             return Ok(Series::Survey { question: q.into(), stat: stat.into() });
         }
-        let known = BUILTINS.iter().any(|(b, _, _)| {
-            if b.ends_with(':') { s.starts_with(b) && s.len() > b.len() } else { s == *b }
-        });
-        if known {
+        if builtin(s).is_some() {
             return Ok(Series::Builtin(s.into()));
         }
         let names: Vec<&str> = BUILTINS.iter().map(|b| b.0).collect();
@@ -213,18 +217,14 @@ impl Ctx<'_> {
     }
 
     /// A reference in `counter` / `perception`: a metric id, a source, or a question id.
-    pub(super) fn resolve(&self, r: &str) -> Result<(String, Series, Option<&MetricDef>)> {
+    pub(super) fn resolve(&self, r: &str) -> Result<(String, Series)> {
         if let Some(m) = self.file.metrics.iter().find(|m| m.id == r) {
-            return Ok((m.id.clone(), self.series_of(m)?, Some(m)));
+            return Ok((m.id.clone(), self.series_of(m)?));
         }
         if self.questions.contains(r) {
-            return Ok((
-                r.into(),
-                Series::Survey { question: r.into(), stat: "top_box".into() },
-                None,
-            ));
+            return Ok((r.into(), Series::Survey { question: r.into(), stat: "top_box".into() }));
         }
-        self.parse_source(r).map(|s| (r.to_string(), s, None)).with_context(|| {
+        self.parse_source(r).map(|s| (r.to_string(), s)).with_context(|| {
             format!("{r:?} is not a metric id in metrics.toml, a survey question id, or a source")
         })
     }
@@ -239,10 +239,7 @@ impl Ctx<'_> {
 
     pub(super) fn natural_direction(&self, s: &Series) -> bool {
         match s {
-            Series::Builtin(b) => BUILTINS
-                .iter()
-                .find(|(n, _, _)| if n.ends_with(':') { b.starts_with(n) } else { b == n })
-                .is_none_or(|x| x.1),
+            Series::Builtin(b) => builtin(b).is_none_or(|x| x.1),
             Series::Survey { question, .. } => *self.question_higher.get(question).unwrap_or(&true),
             Series::Sql(_) => true,
         }

@@ -26,7 +26,7 @@ use crate::store::workspace::Workspace;
 
 mod config;
 
-use config::{BUILTINS, Ctx, MetricDef, Series};
+use config::{Ctx, MetricDef, Series, builtin};
 pub use config::{Defaults, MetricsFile, Slo, load};
 
 /// A series' values in the two periods, its test and verdict.
@@ -168,7 +168,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
     for m in &file.metrics {
         series.insert(m.id.clone(), ctx.series_of(m)?);
         for r in m.counter.iter().chain(&m.perception) {
-            let (name, s, _) = ctx.resolve(r).with_context(|| format!("metric {:?}", m.id))?;
+            let (name, s) = ctx.resolve(r).with_context(|| format!("metric {:?}", m.id))?;
             series.insert(name, s);
         }
     }
@@ -425,10 +425,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
     for m in &file.metrics {
         let e = &evals[&m.id];
         let unit = match &series[&m.id] {
-            Series::Builtin(b) => BUILTINS
-                .iter()
-                .find(|(n, _, _)| if n.ends_with(':') { b.starts_with(n) } else { b == n })
-                .map_or("", |x| x.2),
+            Series::Builtin(b) => builtin(b).map_or("", |x| x.2),
             _ => "",
         };
         // 1. SLO breach. A limit on the change is tested against noise; a limit on the level
