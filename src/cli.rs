@@ -99,6 +99,19 @@ pub enum Command {
         Exit status: 0 no alert, 1 at least one alert, 2 error (so a CI job can gate on it).\n\
         metrics.toml lives in the workspace; the README's \"Guardrails\" section documents it.")]
     Check(CheckArgs),
+    /// Render the quarterly report: PDF, chart PNGs/SVGs, a self-contained HTML page, Markdown.
+    #[command(after_long_help = "Examples:\n  \
+        pulse report                                  # latest round, all formats, into reports/ROUND\n  \
+        pulse report --round 2026-Q3 --out q3 --formats pdf,md\n  \
+        pulse report --spec reports/board.toml --paper letter\n\n\
+        The sections, their order and titles come from the spec (reports/quarterly.toml in the\n\
+        workspace, else the built-in one); the page design is the Typst template the spec names.\n\
+        A `query` section runs a SQL file from queries/ and charts it as its header comment says\n\
+        (-- title: / -- chart: bar|line|table / -- x: / -- y: / -- unit:).\n\
+        Files: report.pdf, report.html, summary.md, charts/NAME.svg and charts/NAME.png (2x).\n\
+        The output folder is replaced only when everything rendered. The same data, spec and\n\
+        --date give byte-identical files.")]
+    Report(ReportArgs),
     /// Generate deterministic synthetic data: survey exports and builds (demo and benchmarks).
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
@@ -296,6 +309,32 @@ pub struct DemoArgs {
     /// Folder holding the demo exports (default: the bundled fixtures/demo).
     #[arg(long, hide = true)]
     pub fixtures: Option<PathBuf>,
+    /// Build the workspace only, without rendering the report (tests).
+    #[arg(long, hide = true)]
+    pub no_report: bool,
+}
+
+/// `pulse report`.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Round to report (default: the latest); it is compared with the round before it.
+    #[arg(long, value_name = "ID")]
+    pub round: Option<String>,
+    /// Output folder (default: reports/ROUND in the workspace); replaced as a whole.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Formats to write, comma-separated: pdf, png (every chart as PNG at 2x plus SVG), html, md.
+    #[arg(long, default_value = "pdf,png,html,md", value_name = "LIST")]
+    pub formats: String,
+    /// Report spec (default: reports/quarterly.toml in the workspace, else the built-in).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Paper size, overriding the spec's.
+    #[arg(long, value_parser = ["a4", "letter"])]
+    pub paper: Option<String>,
+    /// Document date, YYYY-MM-DD (default: the round's last response, so reruns are identical).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
 }
 
 /// `pulse summary`.

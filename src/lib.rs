@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod ingest;
 pub mod output;
+pub mod render;
 pub mod store;
 pub mod synth;
 
@@ -52,6 +53,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         Command::Maturity(a) => cmd::maturity::run(&cli.global, &a),
         Command::Metrics(a) => cmd::metrics::run(&cli.global, &a),
         Command::Check(a) => cmd::check::run(&cli.global, &a),
+        Command::Report(a) => cmd::report::run(&cli.global, &a),
         Command::Generate(a) => cmd::generate::run(&a),
         Command::Demo(a) => cmd::demo::run(&a),
         Command::BaselineCsv { file } => cmd::generate::baseline_csv(&file),

@@ -626,9 +626,50 @@ pub fn dora_level(year: DoraYear, m: DoraMetric, v: f64) -> &'static str {
     LEVELS[pick]
 }
 
+/// The level bands of a metric between `lo` and `hi`: `(from, to, level)`, found by evaluating
+/// [`dora_level`] on a fine geometric grid, so the bands are exactly where levels change.
+pub fn level_bands(
+    year: DoraYear,
+    m: DoraMetric,
+    lo: f64,
+    hi: f64,
+) -> Vec<(f64, f64, &'static str)> {
+    let (lo, hi) = (lo.max(1e-4), hi.max(lo * 1.001));
+    let steps = 2000;
+    let at = |i: usize| lo * (hi / lo).powf(i as f64 / steps as f64);
+    let mut out: Vec<(f64, f64, &'static str)> = Vec::new();
+    for i in 0..=steps {
+        let v = at(i);
+        let l = dora_level(year, m, v);
+        match out.last_mut() {
+            Some(last) if last.2 == l => last.1 = v,
+            _ => {
+                if let Some(last) = out.last_mut() {
+                    last.1 = v;
+                }
+                out.push((v, v, l));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn level_bands_split_where_levels_change() {
+        use DoraMetric::*;
+        let b = level_bands(DoraYear::Y2024, LeadTime, 1.0, 10_000.0);
+        let names: Vec<&str> = b.iter().map(|x| x.2).collect();
+        assert_eq!(names, ["elite", "high", "medium", "low"]);
+        // Elite is under a day: the first boundary is at 24 h (grid resolution 0.5 %).
+        assert!((b[0].1 / 24.0 - 1.0).abs() < 0.005, "{:?}", b[0]);
+        for w in b.windows(2) {
+            assert_eq!(w[0].1, w[1].0, "bands touch");
+        }
+    }
 
     const H: i64 = 3_600_000;
     // 2026-07-06T00:00:00Z, a Monday.

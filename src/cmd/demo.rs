@@ -134,6 +134,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     let out = &a.out;
     prepare(out)?;
     crate::store::workspace::init(out, "Acme Corp (demo)", super::STARTER_QUERIES)?;
+    super::write_report_files(out)?;
     std::fs::write(out.join(".pulse/demo"), "built by `pulse demo`; safe to delete\n")?;
     seed_catalog(out)?;
     let exports = out.join("exports");
@@ -227,6 +228,21 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         &g,
         &crate::cli::CheckArgs { period: None, metrics: None, format: Format::Table },
     )?;
+    if a.no_report {
+        println!("\ndemo workspace ready: {} (report not rendered)", out.display());
+        return Ok(ExitStatus::Success);
+    }
+    println!("\n$ pulse report --round 2026-Q3");
+    let ws = crate::store::workspace::Workspace::open(out)?; // reopened: check may have rewritten config
+    let args = crate::cli::ReportArgs {
+        round: Some("2026-Q3".into()),
+        out: None,
+        formats: "pdf,png,html,md".into(),
+        spec: None,
+        paper: None,
+        date: None,
+    };
+    let (dir, files) = super::report::report(&ws, &args, false)?;
     println!("\ndemo workspace ready: {}", out.display());
     println!("  try: pulse -w {} summary --segment team", out.display());
     println!("       pulse -w {} trend get_new_service_production", out.display());
@@ -236,6 +252,12 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     println!("       pulse -w {} check --format json", out.display());
     println!(
         "       pulse -w {} query \"SELECT team, count(*) AS n FROM respondents GROUP BY team\"",
+        out.display()
+    );
+    println!();
+    super::report::print_written(&dir, &files)?;
+    println!(
+        "  (the spec and the Typst template are in {}/reports/: edit them, then `pulse report`)",
         out.display()
     );
     Ok(ExitStatus::Success)

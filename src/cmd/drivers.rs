@@ -53,16 +53,14 @@ fn values(ws: &Workspace, round: &str) -> Result<(Values, Scores)> {
     Ok((vals, top))
 }
 
-/// Runs `pulse drivers`.
-pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
-    let ws = Workspace::open(&g.root())?;
-    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
-    let Some(outcome) = a.outcome.clone().or_else(|| ws.config.outcome.clone()) else {
+/// Drivers of `outcome` (default: pulse.toml's) in `round`.
+pub fn frame(ws: &Workspace, round: &str, outcome: Option<&str>) -> Result<DataFrame> {
+    let Some(outcome) = outcome.map(str::to_string).or_else(|| ws.config.outcome.clone()) else {
         bail!(
             "no outcome question\nhint: pass --outcome QUESTION_ID or set `outcome` in pulse.toml"
         );
     };
-    let (mut vals, top) = values(&ws, &round)?;
+    let (mut vals, top) = values(ws, round)?;
     let Some(out_vals) = vals.remove(&outcome) else {
         bail!(
             "{outcome:?} is not a rated question of round {round}\nhint: `pulse questions --round {round}`"
@@ -81,7 +79,7 @@ pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
     let df = DataFrame::new(
         len,
         vec![
-            Column::new("round".into(), vec![round.as_str(); len]),
+            Column::new("round".into(), vec![round; len]),
             Column::new("outcome".into(), vec![outcome.as_str(); len]),
             Column::new(
                 "question_id".into(),
@@ -105,6 +103,14 @@ pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
             ),
         ],
     )?;
+    Ok(df)
+}
+
+/// Runs `pulse drivers`.
+pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
+    let ws = Workspace::open(&g.root())?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
+    let df = frame(&ws, &round, a.outcome.as_deref())?;
     crate::output::print_frame(&df, a.format)?;
     Ok(ExitStatus::Success)
 }

@@ -14,6 +14,7 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
             .map_or_else(|| "my-organisation".into(), |n| n.to_string_lossy().to_string())
     });
     workspace::init(&args.dir, &org, super::STARTER_QUERIES)?;
+    super::write_report_files(&args.dir)?;
     println!("created workspace {} for {org}", args.dir.display());
     println!(
         "next: cd {} && pulse import survey EXPORT.csv --round 2026-Q1 --invited N",

@@ -84,15 +84,14 @@ fn evidence(ws: &Workspace, catalog: &crate::store::catalog::Catalog, upto: &str
     }
 }
 
-/// Runs `pulse maturity`.
-pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
-    let ws = Workspace::open(&g.root())?;
-    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
-    let catalog = super::questions::load_catalog(&ws)?;
-    let prev_round = ws.round_ids().into_iter().rfind(|r| r.as_str() < round.as_str());
-    let now = round_levels(&ws, &catalog, &round)?;
+/// Per aspect of `round`: level counts, median, agreement, change, next-level note; last, the
+/// evidence-based Measurement score.
+pub fn frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
+    let catalog = super::questions::load_catalog(ws)?;
+    let prev_round = ws.round_ids().into_iter().rfind(|r| r.as_str() < round);
+    let now = round_levels(ws, &catalog, round)?;
     let prev = match &prev_round {
-        Some(p) => round_levels(&ws, &catalog, p)?,
+        Some(p) => round_levels(ws, &catalog, p)?,
         None => BTreeMap::new(),
     };
     let min = ws.config.min_group_size;
@@ -124,7 +123,7 @@ pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
             Some(if hidden { "suppressed".into() } else { String::new() }),
         ]);
     }
-    let (level, why) = measurement_level(&evidence(&ws, &catalog, &round));
+    let (level, why) = measurement_level(&evidence(ws, &catalog, round));
     rows.push([
         Some("measurement".into()),
         Some("evidence".into()),
@@ -157,7 +156,7 @@ pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
     ];
     let numeric = ["n", "level_1", "level_2", "level_3", "level_4", "median_level"];
     let len = rows.len();
-    let mut cols = vec![Column::new("round".into(), vec![round.as_str(); len])];
+    let mut cols = vec![Column::new("round".into(), vec![round; len])];
     for (i, n) in names.iter().enumerate() {
         let vals: Vec<Option<String>> = rows.iter().map(|r| r[i].clone()).collect();
         let c = Column::new((*n).into(), vals);
@@ -171,7 +170,14 @@ pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
             c
         });
     }
-    let df = DataFrame::new(len, cols)?;
+    Ok(DataFrame::new(len, cols)?)
+}
+
+/// Runs `pulse maturity`.
+pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
+    let ws = Workspace::open(&g.root())?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
+    let df = frame(&ws, &round)?;
     crate::output::print_frame(&df, a.format)?;
     Ok(ExitStatus::Success)
 }

@@ -258,7 +258,7 @@ fn builds_frame(m: &BTreeMap<String, BuildMetrics>) -> Result<DataFrame> {
 }
 
 /// The level of a metric, or `n/a` below the minimum sample.
-fn level(year: DoraYear, m: DoraMetric, v: Option<f64>, n: usize) -> Option<String> {
+pub fn level(year: DoraYear, m: DoraMetric, v: Option<f64>, n: usize) -> Option<String> {
     let v = v?;
     Some(if n < MIN_FOR_LEVEL {
         format!("n/a (n<{MIN_FOR_LEVEL})")

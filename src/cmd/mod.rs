@@ -13,6 +13,7 @@ pub mod maturity;
 pub mod metrics;
 pub mod query;
 pub mod questions;
+pub mod report;
 pub mod rounds;
 pub mod summary;
 pub mod telemetry;
@@ -25,4 +26,25 @@ pub const STARTER_QUERIES: &[(&str, &str)] = &[
     ("response_rates.sql", include_str!("../../queries/response_rates.sql")),
     ("segment_sizes.sql", include_str!("../../queries/segment_sizes.sql")),
     ("quality_flags.sql", include_str!("../../queries/quality_flags.sql")),
+    ("golden_path_by_team.sql", include_str!("../../queries/golden_path_by_team.sql")),
 ];
+
+/// The report spec and template copied into every new workspace's `reports/` (restyle them there).
+pub const REPORT_FILES: &[(&str, &str)] = &[
+    ("quarterly.toml", crate::render::spec::BUILTIN),
+    ("quarterly.typ", crate::render::pdf::TEMPLATE),
+];
+
+/// Writes [`REPORT_FILES`] into `root/reports/` (existing files are kept).
+pub fn write_report_files(root: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = root.join("reports");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in REPORT_FILES {
+        let p = dir.join(name);
+        if !p.exists() {
+            std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
+        }
+    }
+    Ok(())
+}

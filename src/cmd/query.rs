@@ -136,6 +136,7 @@ pub fn statements(sql: &str) -> Vec<String> {
 /// Runs SQL text against a workspace and returns the last statement's result.
 pub fn execute(ws: &Workspace, sql: &str) -> Result<DataFrame> {
     let sql = sql.replace("{{min_group_size}}", &ws.config.min_group_size.to_string());
+    let sql = if sql.contains("{{period_") { fill_period(ws, &sql, None)? } else { sql };
     let stmts = statements(&sql);
     if stmts.is_empty() {
         bail!("the query is empty");
@@ -155,6 +156,32 @@ pub fn execute(ws: &Workspace, sql: &str) -> Result<DataFrame> {
         .map_err(anyhow::Error::from)
         .context("running the query")?;
     Ok(df)
+}
+
+/// Replaces `{{period_start}}` and `{{period_end}}` (YYYY-MM-DD, end exclusive) with the bounds
+/// of `period` (a label like 2026-Q3, 2026-07 or 2026-W27; default: the latest round).
+pub fn fill_period(ws: &Workspace, sql: &str, period: Option<&str>) -> Result<String> {
+    let p = match period {
+        Some(p) => p.to_string(),
+        None => ws.round_ids().last().cloned().context(
+            "{{period_start}} needs a period: import a round (its ID names the quarter) or use `pulse report`",
+        )?,
+    };
+    let kind = if p.contains("-Q") {
+        crate::analyse::delivery::Period::Quarter
+    } else if p.contains("-W") {
+        crate::analyse::delivery::Period::Week
+    } else {
+        crate::analyse::delivery::Period::Month
+    };
+    let (a, b) = crate::analyse::dora::period_bounds(&p, kind).with_context(|| {
+        format!(
+            "{{{{period_start}}}}: {p:?} is not a period label like 2026-Q3, 2026-07 or 2026-W27"
+        )
+    })?;
+    Ok(sql
+        .replace("{{period_start}}", &a.format("%Y-%m-%d").to_string())
+        .replace("{{period_end}}", &b.format("%Y-%m-%d").to_string()))
 }
 
 fn first_line(s: &str) -> String {

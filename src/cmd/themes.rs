@@ -48,17 +48,15 @@ fn comments(ws: &Workspace, round: &str) -> Result<Vec<(String, bool)>> {
         .collect())
 }
 
-/// Runs `pulse themes`.
-pub fn run(g: &Global, a: &ThemesArgs) -> Result<ExitStatus> {
-    let ws = Workspace::open(&g.root())?;
-    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
-    let catalog = super::questions::load_catalog(&ws)?;
+/// Themes of `round`: comments, share, change against the round before, sentiment, examples.
+pub fn frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
+    let catalog = super::questions::load_catalog(ws)?;
     let dict = if catalog.themes.is_empty() { default_themes() } else { catalog.themes.clone() };
-    let now = themes(&comments(&ws, &round)?, &dict);
-    let prev_round = ws.round_ids().into_iter().rfind(|r| r.as_str() < round.as_str());
+    let now = themes(&comments(ws, round)?, &dict);
+    let prev_round = ws.round_ids().into_iter().rfind(|r| r.as_str() < round);
     let prev: HashMap<String, ThemeRow> = match &prev_round {
         Some(p) => {
-            themes(&comments(&ws, p)?, &dict).into_iter().map(|r| (r.theme.clone(), r)).collect()
+            themes(&comments(ws, p)?, &dict).into_iter().map(|r| (r.theme.clone(), r)).collect()
         }
         None => HashMap::new(),
     };
@@ -70,7 +68,7 @@ pub fn run(g: &Global, a: &ThemesArgs) -> Result<ExitStatus> {
     let df = DataFrame::new(
         len,
         vec![
-            Column::new("round".into(), vec![round.as_str(); len]),
+            Column::new("round".into(), vec![round; len]),
             Column::new("theme".into(), now.iter().map(|r| r.theme.clone()).collect::<Vec<_>>()),
             Column::new(
                 "comments".into(),
@@ -92,6 +90,14 @@ pub fn run(g: &Global, a: &ThemesArgs) -> Result<ExitStatus> {
             ),
         ],
     )?;
+    Ok(df)
+}
+
+/// Runs `pulse themes`.
+pub fn run(g: &Global, a: &ThemesArgs) -> Result<ExitStatus> {
+    let ws = Workspace::open(&g.root())?;
+    let round = super::load::round_or_latest(&ws, a.round.as_ref())?;
+    let df = frame(&ws, &round)?;
     crate::output::print_frame(&df, a.format)?;
     Ok(ExitStatus::Success)
 }

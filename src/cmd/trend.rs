@@ -23,25 +23,30 @@ pub fn select_rounds(all: &[String], spec: Option<&str>) -> Result<Vec<String>> 
     Ok(out)
 }
 
-/// Runs `pulse trend`.
-pub fn run(g: &Global, a: &TrendArgs) -> Result<ExitStatus> {
-    let ws = Workspace::open(&g.root())?;
-    let catalog = super::questions::load_catalog(&ws)?;
-    let rounds = select_rounds(&ws.round_ids(), a.rounds.as_deref())?;
-    for q in &a.questions {
+/// Per question (all when `questions` is empty), group and round: the summary row plus
+/// `series` (a new number after each scale change), `break` and `wording_changed`.
+pub fn frame(
+    ws: &Workspace,
+    questions: &[String],
+    rounds: Option<&str>,
+    segment: Option<&str>,
+) -> Result<DataFrame> {
+    let catalog = super::questions::load_catalog(ws)?;
+    let rounds = select_rounds(&ws.round_ids(), rounds)?;
+    for q in questions {
         if catalog.get(q).is_none() {
             bail!("no question {q:?} in the catalog\nhint: `pulse questions` lists the IDs");
         }
     }
     let mut frames = Vec::new();
     for r in &rounds {
-        let rows = super::summary::rows(&ws, r, a.segment.as_deref())?;
+        let rows = super::summary::rows(ws, r, segment)?;
         let rows: Vec<_> = rows
             .into_iter()
-            .filter(|x| a.questions.is_empty() || a.questions.contains(&x.question_id))
+            .filter(|x| questions.is_empty() || questions.contains(&x.question_id))
             .filter(|x| x.kind != "single")
             .collect();
-        frames.push(super::summary::frame(&rows, r, a.segment.as_deref())?);
+        frames.push(super::summary::frame(&rows, r, segment)?);
     }
     let mut df = match frames.len() {
         0 => DataFrame::empty(),
@@ -79,10 +84,16 @@ pub fn run(g: &Global, a: &TrendArgs) -> Result<ExitStatus> {
     df.with_column(Column::new("series".into(), series))?;
     df.with_column(Column::new("break".into(), brk))?;
     df.with_column(Column::new("wording_changed".into(), reworded))?;
-    df = df.sort(
+    Ok(df.sort(
         ["question_id", "group", "option", "round"],
         SortMultipleOptions::default().with_maintain_order(true),
-    )?;
+    )?)
+}
+
+/// Runs `pulse trend`.
+pub fn run(g: &Global, a: &TrendArgs) -> Result<ExitStatus> {
+    let ws = Workspace::open(&g.root())?;
+    let mut df = frame(&ws, &a.questions, a.rounds.as_deref(), a.segment.as_deref())?;
     if a.format == crate::cli::Format::Table {
         let mut keep = vec!["question_id"];
         if a.segment.is_some() {

@@ -4,7 +4,7 @@
 use super::*;
 
 fn demo_ws(t: &CliTest) {
-    t.ok(&["demo", "--out", "ws"]);
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
 }
 
 #[test]

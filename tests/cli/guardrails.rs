@@ -24,7 +24,7 @@ fn kinds(alerts: &[serde_json::Value], metric: &str) -> Vec<String> {
 #[test]
 fn check_finds_the_planted_cases_and_spares_the_controls() {
     let t = CliTest::new();
-    t.ok(&["demo", "--out", "ws"]);
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
     let (code, alerts) = check(&t, &[]);
     assert_eq!(code, 1, "alerts fired: exit 1");
     for a in &alerts {
@@ -79,7 +79,7 @@ fn check_finds_the_planted_cases_and_spares_the_controls() {
 #[test]
 fn check_slo_lone_target_survey_health_saturation_and_exit_codes() {
     let t = CliTest::new();
-    t.ok(&["demo", "--out", "ws"]);
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
     let toml =
         |name: &str, body: &str| t.write(name, body.as_bytes()).to_str().unwrap().to_string();
     // SLO: the change failure rate more than doubled (beyond noise); an absolute limit on the

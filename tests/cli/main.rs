@@ -9,6 +9,7 @@ mod demo;
 mod guardrails;
 mod platforms;
 mod real_exports;
+mod report;
 mod stats;
 mod telemetry;
 

@@ -4,7 +4,7 @@
 use super::*;
 
 fn demo(t: &CliTest) {
-    t.ok(&["demo", "--out", "ws"]);
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
 }
 
 fn json(t: &CliTest, args: &[&str]) -> Vec<serde_json::Value> {

@@ -8,7 +8,7 @@
 //! tests and q-values. "Beyond noise" means q < alpha (default 0.05).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use polars::prelude::*;
@@ -64,6 +64,8 @@ pub struct Alert {
     pub evidence: serde_json::Value,
     /// What to do.
     pub action: String,
+    /// The period's values behind the alert (target bunching only: for its histogram).
+    pub sample: Vec<f64>,
 }
 
 fn period_kind(label: &str) -> Period {
@@ -148,12 +150,27 @@ fn fmt_p(p: Option<f64>) -> String {
     p.map_or("-".into(), |p| if p < 1e-4 { format!("{p:.1e}") } else { format!("{p:.4}") })
 }
 
-/// Runs `pulse check`.
-pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
-    let ws = Workspace::open(&g.root())?;
-    let path: PathBuf = a.metrics.clone().unwrap_or_else(|| ws.path("metrics.toml"));
+/// What `pulse check` found for one period.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Period checked.
+    pub period: String,
+    /// The period it was checked against.
+    pub previous: String,
+    /// Alerts, in the order they were raised.
+    pub alerts: Vec<Alert>,
+    /// Changes inside the noise that would otherwise have been alerts.
+    pub notes: Vec<String>,
+    /// Per series: its values in both periods, test, q-value and verdict.
+    pub series: DataFrame,
+}
+
+/// Evaluates the metrics file (default: the workspace's metrics.toml) for `period` (default:
+/// the latest with data) against the period before.
+pub fn evaluate(ws: &Workspace, period: Option<&str>, metrics: Option<&Path>) -> Result<Checked> {
+    let path: PathBuf = metrics.map_or_else(|| ws.path("metrics.toml"), Path::to_path_buf);
     let file = load(&path)?;
-    let catalog = super::questions::load_catalog(&ws)?;
+    let catalog = super::questions::load_catalog(ws)?;
     let ctx = Ctx {
         file: &file,
         questions: catalog.questions.iter().map(|q| q.id.clone()).collect(),
@@ -176,22 +193,22 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
         series.values().any(|s| matches!(s, Series::Builtin(b) if b.starts_with(prefix)))
     };
     // The period: given, else the latest with telemetry, else the latest round.
-    let probe = a.period.clone().map_or(Period::Quarter, |p| period_kind(&p));
+    let probe = period.map_or(Period::Quarter, period_kind);
     let data = Data {
         builds: if needs("builds.") {
-            super::metrics::builds(&ws, probe, true)?
+            super::metrics::builds(ws, probe, true)?
         } else {
             BTreeMap::new()
         },
         deploys: if needs("deployments.") {
-            super::metrics::deploys(&ws, probe, Compat::Pulse)?
+            super::metrics::deploys(ws, probe, Compat::Pulse)?
         } else {
             BTreeMap::new()
         },
-        usage: if needs("usage.") { super::metrics::usage(&ws, probe)? } else { BTreeMap::new() },
+        usage: if needs("usage.") { super::metrics::usage(ws, probe)? } else { BTreeMap::new() },
     };
-    let period = match &a.period {
-        Some(p) => p.clone(),
+    let period = match period {
+        Some(p) => p.to_string(),
         None => data
             .builds
             .keys()
@@ -224,11 +241,11 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
                 paired: false,
                 alpha: defaults.alpha,
             };
-            let rows = super::compare::rows(&ws, r0, r1, None, opts)?;
+            let rows = super::compare::rows(ws, r0, r1, None, opts)?;
             let need_nps =
                 series.values().any(|s| matches!(s, Series::Survey { stat, .. } if stat == "nps"));
             let sums = if need_nps {
-                Some((super::summary::rows(&ws, r0, None)?, super::summary::rows(&ws, r1, None)?))
+                Some((super::summary::rows(ws, r0, None)?, super::summary::rows(ws, r1, None)?))
             } else {
                 None
             };
@@ -245,6 +262,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
         message,
         evidence,
         action: action.to_string(),
+        sample: Vec::new(),
     };
 
     // Survey health: response rate and n, per round pair.
@@ -306,7 +324,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
                 }
             }
             Series::Sql(q) => {
-                let df = super::query::execute(&ws, q)
+                let df = super::query::execute(ws, q)
                     .with_context(|| format!("metric {name:?}: sql"))?;
                 let (pc, vc) = (df.column("period"), df.column("value"));
                 let (Ok(pc), Ok(vc)) = (pc, vc) else {
@@ -505,19 +523,27 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
                 && b.excess >= 1.25
             {
                 let side = if e.higher_is_better { "at or above" } else { "just under" };
-                alerts.push(alert(
+                let mut x = alert(
                     "target_bunching",
                     &m.id,
                     "high",
                     format!(
                         "{} of {} values fall {side} the target {} {unit} (bin {}) vs {} just past it; {:.2}× the expected share, binomial p = {}",
-                        b.inside[0], b.inside[0] + b.outside[0], fmt(Some(t)), fmt(Some(bin)), b.outside[0], b.excess, fmt_p(Some(b.p_value))
+                        b.inside[0],
+                        b.inside[0] + b.outside[0],
+                        fmt(Some(t)),
+                        fmt(Some(bin)),
+                        b.outside[0],
+                        b.excess,
+                        fmt_p(Some(b.p_value))
                     ),
                     json!({"target": t, "bin": bin, "inside_bins": b.inside, "outside_bins": b.outside,
                            "expected_inside_share": b.expected_share, "excess": b.excess,
                            "test": "binomial (one-sided, adjacent bins)", "p_value": b.p_value}),
                     "Values pile up just inside the target: look for work shaped to the number (timeouts, skipped steps, split work) and add a counter-metric.",
-                ));
+                );
+                x.sample = v.clone();
+                alerts.push(x);
             }
         }
         // 4. Divergence between the number and how it feels.
@@ -602,6 +628,27 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
         }
     }
 
+    let names: Vec<&String> = evals.keys().collect();
+    let e: Vec<&Eval> = names.iter().map(|n| &evals[*n]).collect();
+    let series = DataFrame::new(
+        names.len(),
+        vec![
+            Column::new("series".into(), names.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            Column::new(prev.as_str().into(), e.iter().map(|x| x.from).collect::<Vec<_>>()),
+            Column::new(period.as_str().into(), e.iter().map(|x| x.to).collect::<Vec<_>>()),
+            Column::new("test".into(), e.iter().map(|x| x.test.clone()).collect::<Vec<_>>()),
+            Column::new("q_value".into(), e.iter().map(|x| x.q).collect::<Vec<_>>()),
+            Column::new("verdict".into(), e.iter().map(|x| x.verdict.clone()).collect::<Vec<_>>()),
+        ],
+    )?;
+    Ok(Checked { period, previous: prev, alerts, notes, series })
+}
+
+/// Runs `pulse check`.
+pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
+    let ws = Workspace::open(&g.root())?;
+    let Checked { period, previous: prev, alerts, notes, series: df } =
+        evaluate(&ws, a.period.as_deref(), a.metrics.as_deref())?;
     // Output.
     match a.format {
         Format::Json => {
@@ -616,34 +663,6 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<ExitStatus> {
         }
         f => {
             if f == Format::Table {
-                let names: Vec<&String> = evals.keys().collect();
-                let e: Vec<&Eval> = names.iter().map(|n| &evals[*n]).collect();
-                let df = DataFrame::new(
-                    names.len(),
-                    vec![
-                        Column::new(
-                            "series".into(),
-                            names.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                        ),
-                        Column::new(
-                            prev.as_str().into(),
-                            e.iter().map(|x| x.from).collect::<Vec<_>>(),
-                        ),
-                        Column::new(
-                            period.as_str().into(),
-                            e.iter().map(|x| x.to).collect::<Vec<_>>(),
-                        ),
-                        Column::new(
-                            "test".into(),
-                            e.iter().map(|x| x.test.clone()).collect::<Vec<_>>(),
-                        ),
-                        Column::new("q_value".into(), e.iter().map(|x| x.q).collect::<Vec<_>>()),
-                        Column::new(
-                            "verdict".into(),
-                            e.iter().map(|x| x.verdict.clone()).collect::<Vec<_>>(),
-                        ),
-                    ],
-                )?;
                 crate::output::print_line(&format!("{period} against {prev}:"))?;
                 crate::output::print_frame(&df, Format::Table)?;
                 crate::output::print_line("")?;

@@ -1,0 +1,59 @@
+//! The PDF: Typst used as a library. The page design is a Typst template (`reports/quarterly.typ`
+//! by default, or the one a spec names) that receives the [`Doc`] as JSON in
+//! `sys.inputs.data` and every chart as the virtual file `charts/<name>.svg`, so charts stay
+//! vector and text stays selectable. Fonts are the bundled ones only.
+
+use anyhow::{Result, anyhow, bail};
+use typst::foundations::{Dict, IntoValue};
+use typst_as_lib::TypstEngine;
+use typst_layout::PagedDocument;
+
+use super::Doc;
+
+/// The built-in template (the repo's `reports/quarterly.typ`).
+pub const TEMPLATE: &str = include_str!("../../reports/quarterly.typ");
+
+/// A typeset report.
+pub struct Typeset {
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+    /// Pages.
+    pub pages: usize,
+}
+
+/// Typesets `doc` with `template`. Typst warnings (a missing font, say) are errors: they mean
+/// the output is not what the template asked for.
+pub fn render(doc: &Doc, template: &str) -> Result<Typeset> {
+    let files: Vec<(String, Vec<u8>)> = doc
+        .charts
+        .iter()
+        .map(|c| (format!("charts/{}.svg", c.name), c.svg.as_bytes().to_vec()))
+        .collect();
+    let engine = TypstEngine::builder()
+        .main_file(template.to_string())
+        .fonts(super::fonts::ALL)
+        .with_static_file_resolver(files.iter().map(|(n, b)| (n.as_str(), b.clone())))
+        .build();
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), serde_json::to_string(doc)?.into_value());
+    let warned = engine.compile_with_input::<_, PagedDocument>(inputs);
+    let document = warned.output.map_err(|e| anyhow!("typesetting the report: {e}"))?;
+    if let Some(w) = warned.warnings.first() {
+        bail!("typesetting the report: {} ({} warning(s))", w.message, warned.warnings.len());
+    }
+    let options = typst_pdf::PdfOptions {
+        ident: typst::foundations::Smart::Custom(format!(
+            "pulse {} {}",
+            doc.meta.org, doc.meta.round
+        )),
+        creator: typst::foundations::Smart::Custom(Some(doc.meta.generator.clone())),
+        ..Default::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| {
+        anyhow!(
+            "writing the PDF: {}",
+            e.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
+        )
+    })?;
+    Ok(Typeset { pdf, pages: document.pages().len() })
+}

@@ -1,0 +1,226 @@
+//! The report as code: `reports/quarterly.toml` says which sections, in which order, with which
+//! titles, and which template typesets them. A `query` section runs a SQL file from the
+//! workspace's `queries/` and charts it as its header comment says:
+//!
+//! ```sql
+//! -- title: Golden-path adoption by team
+//! -- chart: bar            (bar | line | table)
+//! -- x: team               (label column; default: the first)
+//! -- y: users              (value column; default: the first numeric one)
+//! -- unit: developers      (axis description)
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// The built-in spec (the repo's `reports/quarterly.toml`).
+pub const BUILTIN: &str = include_str!("../../reports/quarterly.toml");
+
+/// Section kinds, in the order the built-in spec uses them.
+pub const KINDS: [&str; 13] = [
+    "cover",
+    "summary",
+    "maturity",
+    "likert",
+    "trends",
+    "heatmap",
+    "drivers",
+    "nps",
+    "delivery",
+    "guardrails",
+    "themes",
+    "query",
+    "methods",
+];
+
+/// A report spec.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Report title.
+    #[serde(default = "title")]
+    pub title: String,
+    /// Typst template, relative to the spec file (default: the built-in one).
+    pub template: Option<PathBuf>,
+    /// `a4` or `letter`.
+    #[serde(default = "paper")]
+    pub paper: String,
+    /// Sections in order.
+    #[serde(rename = "section", default)]
+    pub sections: Vec<SectionSpec>,
+}
+
+fn title() -> String {
+    "Developer platform report".into()
+}
+fn paper() -> String {
+    "a4".into()
+}
+
+/// One section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    /// One of [`KINDS`].
+    pub kind: String,
+    /// Heading (default: the kind's own).
+    pub title: Option<String>,
+    /// `query`: the SQL file (in the workspace, or its `queries/`).
+    pub query: Option<String>,
+    /// `heatmap`: the segment column (default: the first configured segment).
+    pub segment: Option<String>,
+    /// `likert`, `trends`: only these questions (default: every rated question).
+    #[serde(default)]
+    pub questions: Vec<String>,
+}
+
+/// A loaded spec with its template text.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The spec.
+    pub spec: Spec,
+    /// The Typst template's source.
+    pub template: String,
+    /// Where the spec came from (for messages).
+    pub origin: String,
+}
+
+/// Parses a spec's text; `origin` names it in errors.
+pub fn parse(text: &str, origin: &str) -> Result<Spec> {
+    let spec: Spec =
+        toml::from_str(text).with_context(|| format!("reading the report spec {origin}"))?;
+    for (i, s) in spec.sections.iter().enumerate() {
+        if !KINDS.contains(&s.kind.as_str()) {
+            bail!(
+                "{origin}: section {} has kind {:?}\nhint: kinds are {}",
+                i + 1,
+                s.kind,
+                KINDS.join(", ")
+            );
+        }
+        if s.kind == "query" && s.query.is_none() {
+            bail!("{origin}: section {} (kind \"query\") needs `query = \"file.sql\"`", i + 1);
+        }
+    }
+    if !["a4", "letter", "us-letter"].contains(&spec.paper.as_str()) {
+        bail!("{origin}: paper {:?}\nhint: a4 or letter", spec.paper);
+    }
+    if spec.sections.is_empty() {
+        bail!("{origin}: no [[section]]\nhint: start from the built-in reports/quarterly.toml");
+    }
+    Ok(spec)
+}
+
+/// Loads `path`, or the built-in spec and template when `path` is `None`.
+pub fn load(path: Option<&Path>) -> Result<Loaded> {
+    let Some(path) = path else {
+        return Ok(Loaded {
+            spec: parse(BUILTIN, "(built-in reports/quarterly.toml)")?,
+            template: super::pdf::TEMPLATE.to_string(),
+            origin: "built-in".into(),
+        });
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the report spec {}", path.display()))?;
+    let spec = parse(&text, &path.display().to_string())?;
+    let template = match &spec.template {
+        Some(t) => {
+            let p = path.parent().unwrap_or(Path::new(".")).join(t);
+            std::fs::read_to_string(&p)
+                .with_context(|| format!("reading the report template {}", p.display()))?
+        }
+        None => super::pdf::TEMPLATE.to_string(),
+    };
+    Ok(Loaded { spec, template, origin: path.display().to_string() })
+}
+
+/// A query section's header comment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryHeader {
+    /// `-- title:`.
+    pub title: Option<String>,
+    /// `-- chart:` bar, line or table (default: table).
+    pub chart: String,
+    /// `-- x:`.
+    pub x: Option<String>,
+    /// `-- y:`.
+    pub y: Option<String>,
+    /// `-- unit:`.
+    pub unit: Option<String>,
+    /// Other leading comment lines: the description.
+    pub description: String,
+}
+
+/// Reads the leading `-- key: value` comment lines of a SQL file.
+pub fn query_header(sql: &str) -> Result<QueryHeader> {
+    let mut h = QueryHeader { chart: "table".into(), ..QueryHeader::default() };
+    let mut desc = Vec::new();
+    for line in sql.lines() {
+        let Some(c) = line.trim().strip_prefix("--") else {
+            if line.trim().is_empty() {
+                continue;
+            }
+            break;
+        };
+        let c = c.trim();
+        match c.split_once(':') {
+            Some((k, v)) if ["title", "chart", "x", "y", "unit"].contains(&k.trim()) => {
+                let v = v.trim().to_string();
+                match k.trim() {
+                    "title" => h.title = Some(v),
+                    "chart" => {
+                        if !["bar", "line", "table"].contains(&v.as_str()) {
+                            bail!("chart: {v:?}\nhint: bar, line or table");
+                        }
+                        h.chart = v;
+                    }
+                    "x" => h.x = Some(v),
+                    "y" => h.y = Some(v),
+                    _ => h.unit = Some(v),
+                }
+            }
+            _ => desc.push(c.to_string()),
+        }
+    }
+    h.description = desc.join(" ");
+    Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_spec_parses_and_has_every_section() {
+        let s = parse(BUILTIN, "builtin").unwrap();
+        for k in KINDS.iter().filter(|k| **k != "query") {
+            assert!(s.sections.iter().any(|x| x.kind == *k), "{k} missing");
+        }
+    }
+
+    #[test]
+    fn unknown_kind_is_named() {
+        let e = parse("[[section]]\nkind = \"pie\"\n", "x.toml").unwrap_err().to_string();
+        assert!(e.contains("section 1") && e.contains("pie"), "{e}");
+        let e = format!(
+            "{:#}",
+            parse("[[section]]\nkind = \"cover\"\ncolour = 1\n", "x.toml").unwrap_err()
+        );
+        assert!(e.contains("colour") && e.contains("line 3"), "{e}");
+    }
+
+    #[test]
+    fn query_header_reads_keys_and_description() {
+        let h = query_header(
+            "-- title: Adoption\n-- chart: bar\n-- x: team\n-- Users per team.\nSELECT 1",
+        )
+        .unwrap();
+        assert_eq!(h.title.as_deref(), Some("Adoption"));
+        assert_eq!(h.chart, "bar");
+        assert_eq!(h.x.as_deref(), Some("team"));
+        assert_eq!(h.description, "Users per team.");
+        assert!(query_header("-- chart: pie\nSELECT 1").is_err());
+    }
+}
