@@ -13,6 +13,23 @@ use super::Doc;
 /// The built-in template (the repo's `reports/quarterly.typ`).
 pub const TEMPLATE: &str = include_str!("../../reports/quarterly.typ");
 
+/// `line:column` of a diagnostic in the template (or `?` when it points elsewhere).
+fn locate(template: &str, d: &typst::diag::SourceDiagnostic) -> String {
+    use typst::syntax::{DiagSpanKind, Source};
+    let start = match d.span.get() {
+        DiagSpanKind::Number { id, num, sub_range } => {
+            Source::new(id, template.to_string()).range(num, sub_range).map(|r| r.start)
+        }
+        DiagSpanKind::Range { range, .. } => Some(range.start),
+        DiagSpanKind::Detached => None,
+    };
+    let Some(start) = start.filter(|s| *s <= template.len()) else { return "?".into() };
+    let before = &template[..start];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{line}:{col}")
+}
+
 /// A typeset report.
 pub struct Typeset {
     /// The PDF bytes.
@@ -23,7 +40,7 @@ pub struct Typeset {
 
 /// Typesets `doc` with `template`. Typst warnings (a missing font, say) are errors: they mean
 /// the output is not what the template asked for.
-pub fn render(doc: &Doc, template: &str) -> Result<Typeset> {
+pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Typeset> {
     let files: Vec<(String, Vec<u8>)> = doc
         .charts
         .iter()
@@ -37,9 +54,24 @@ pub fn render(doc: &Doc, template: &str) -> Result<Typeset> {
     let mut inputs = Dict::new();
     inputs.insert("data".into(), serde_json::to_string(doc)?.into_value());
     let warned = engine.compile_with_input::<_, PagedDocument>(inputs);
-    let document = warned.output.map_err(|e| anyhow!("typesetting the report: {e}"))?;
+    let document = warned.output.map_err(|e| match e {
+        typst_as_lib::TypstAsLibError::TypstSource(diags) => anyhow!(
+            "typesetting the report failed:\n{}",
+            diags
+                .iter()
+                .map(|d| format!("{template_name}:{}: {}", locate(template, d), d.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        e => anyhow!("typesetting the report: {e}"),
+    })?;
     if let Some(w) = warned.warnings.first() {
-        bail!("typesetting the report: {} ({} warning(s))", w.message, warned.warnings.len());
+        bail!(
+            "typesetting the report: {template_name}:{}: {} ({} warning(s))",
+            locate(template, w),
+            w.message,
+            warned.warnings.len()
+        );
     }
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(format!(

@@ -83,6 +83,8 @@ pub struct Loaded {
     pub spec: Spec,
     /// The Typst template's source.
     pub template: String,
+    /// Where the template came from (for messages).
+    pub template_name: String,
     /// Where the spec came from (for messages).
     pub origin: String,
 }
@@ -119,21 +121,23 @@ pub fn load(path: Option<&Path>) -> Result<Loaded> {
         return Ok(Loaded {
             spec: parse(BUILTIN, "(built-in reports/quarterly.toml)")?,
             template: super::pdf::TEMPLATE.to_string(),
+            template_name: "(built-in reports/quarterly.typ)".into(),
             origin: "built-in".into(),
         });
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the report spec {}", path.display()))?;
     let spec = parse(&text, &path.display().to_string())?;
-    let template = match &spec.template {
+    let (template, template_name) = match &spec.template {
         Some(t) => {
             let p = path.parent().unwrap_or(Path::new(".")).join(t);
-            std::fs::read_to_string(&p)
-                .with_context(|| format!("reading the report template {}", p.display()))?
+            let text = std::fs::read_to_string(&p)
+                .with_context(|| format!("reading the report template {}", p.display()))?;
+            (text, p.display().to_string())
         }
-        None => super::pdf::TEMPLATE.to_string(),
+        None => (super::pdf::TEMPLATE.to_string(), "(built-in reports/quarterly.typ)".into()),
     };
-    Ok(Loaded { spec, template, origin: path.display().to_string() })
+    Ok(Loaded { spec, template, template_name, origin: path.display().to_string() })
 }
 
 /// A query section's header comment.

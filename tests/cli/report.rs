@@ -369,3 +369,26 @@ fn html_renders_in_headless_chromium() {
         }
     }
 }
+
+#[test]
+fn template_error_names_file_line_and_column() {
+    let (t, _) = demo();
+    std::fs::create_dir_all(t.path("broken")).unwrap();
+    t.write("broken/spec.toml", b"template = \"t.typ\"\n[[section]]\nkind = \"cover\"\n");
+    t.write("broken/t.typ", b"#let data = json(bytes(sys.inputs.data))\n#let x = (\n");
+    let o = t.run(&[
+        "-w",
+        "ws",
+        "report",
+        "--spec",
+        "broken/spec.toml",
+        "--formats",
+        "pdf",
+        "--out",
+        "broken-out",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(e.contains("t.typ:2:") && e.contains("unclosed delimiter"), "{e}");
+    assert!(!t.path("broken-out").exists());
+}

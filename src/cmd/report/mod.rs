@@ -238,12 +238,12 @@ pub fn build(ws: &Workspace, round: &str, loaded: &Loaded, date: Option<&str>) -
 /// Files of a rendered report: relative path and bytes.
 pub fn render_files(
     doc: &Doc,
-    template: &str,
+    loaded: &Loaded,
     formats: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     if formats.iter().any(|f| f == "pdf") {
-        let t = render::pdf::render(doc, template)?;
+        let t = render::pdf::render(doc, &loaded.template, &loaded.template_name)?;
         files.push(("report.pdf".to_string(), t.pdf));
     }
     if formats.iter().any(|f| f == "png") {
@@ -339,7 +339,7 @@ pub fn report(
     }
     let doc = build(ws, &round, &loaded, a.date.as_deref())?;
     let t1 = Instant::now();
-    let files = render_files(&doc, &loaded.template, &formats)?;
+    let files = render_files(&doc, &loaded, &formats)?;
     let out = a.out.clone().unwrap_or_else(|| ws.path(&format!("reports/{round}")));
     write_dir(&out, &files)?;
     if !quiet {
