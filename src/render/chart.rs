@@ -120,7 +120,11 @@ fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
     anyhow!("drawing a chart: {e}")
 }
 
-/// Draws into a fresh SVG of `WIDTH × height` and returns the chart.
+/// Height of the title strip above every chart.
+const TITLE_H: u32 = 30;
+
+/// Draws into a fresh SVG of `WIDTH × (height + title strip)` and returns the chart. The title
+/// is part of the image, so a PNG pasted into a slide still says what it shows.
 fn draw(
     name: &str,
     title: &str,
@@ -128,13 +132,20 @@ fn draw(
     f: impl FnOnce(&Area<'_>) -> Result<()>,
 ) -> Result<Chart> {
     let mut svg = String::new();
+    let full = height + TITLE_H;
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, full)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        f(&root)?;
+        let style = (FONT, 15.0, FontStyle::Bold)
+            .into_font()
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        label(&root, &clip(title, 90), (16, (TITLE_H / 2 + 2) as i32), &style)?;
+        let body = root.margin(TITLE_H, 0, 0, 0);
+        f(&body)?;
         root.present().map_err(err)?;
     }
-    Ok(Chart { name: name.into(), title: title.into(), svg, width: WIDTH, height })
+    Ok(Chart { name: name.into(), title: title.into(), svg, width: WIDTH, height: full })
 }
 
 fn text(size: u32, colour: RGBColor) -> TextStyle<'static> {
@@ -143,6 +154,12 @@ fn text(size: u32, colour: RGBColor) -> TextStyle<'static> {
 
 fn anchored(size: u32, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
     text(size, colour).pos(Pos::new(h, v))
+}
+
+/// Chart (backend) coordinates to coordinates inside `area`, for drawing labels on the area.
+fn rel(area: &Area<'_>, p: (i32, i32)) -> (i32, i32) {
+    let o = area.get_base_pixel();
+    (p.0 - o.0, p.1 - o.1)
 }
 
 fn label(area: &Area<'_>, s: &str, at: (i32, i32), style: &TextStyle<'_>) -> Result<()> {
@@ -229,7 +246,7 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
                     )))
                     .map_err(err)?;
                 if *s >= 0.06 {
-                    let (px, py) = chart.backend_coord(&(x + s / 2.0, (y0 + y1) / 2.0));
+                    let (px, py) = rel(root, chart.backend_coord(&(x + s / 2.0, (y0 + y1) / 2.0)));
                     let ink = if k == 0 || k + 1 == points { WHITE } else { INK };
                     label(
                         root,
@@ -240,7 +257,7 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
                 }
                 x += s;
             }
-            let (px, py) = chart.backend_coord(&(-1.0, (y0 + y1) / 2.0));
+            let (px, py) = rel(root, chart.backend_coord(&(-1.0, (y0 + y1) / 2.0)));
             label(
                 root,
                 &clip(&r.label, 44),
@@ -255,12 +272,12 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
             )?;
         }
         // Zero line and ticks.
-        let (zx, top) = chart.backend_coord(&(0.0, rows.len() as f64));
-        let (_, bottom) = chart.backend_coord(&(0.0, 0.0));
+        let (zx, top) = rel(root, chart.backend_coord(&(0.0, rows.len() as f64)));
+        let (_, bottom) = rel(root, chart.backend_coord(&(0.0, 0.0)));
         root.draw(&PathElement::new(vec![(zx, top), (zx, bottom)], INK.stroke_width(1)))
             .map_err(err)?;
         for t in [-1.0, -0.5, 0.5, 1.0] {
-            let (tx, _) = chart.backend_coord(&(t, 0.0));
+            let (tx, _) = rel(root, chart.backend_coord(&(t, 0.0)));
             label(
                 root,
                 &pct(f64::abs(t)),
@@ -327,7 +344,7 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
         )?;
         label(
             root,
-            "◆ wording changed   | scale changed (line breaks)",
+            "◆ wording changed   | scale changed (line breaks)   ▼ lower is better",
             (330, 14),
             &anchored(11, MUTED, HPos::Left, VPos::Center),
         )?;
@@ -335,7 +352,7 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
         let areas = body.split_evenly((prow, cols));
         for (p, area) in panels.iter().zip(areas.iter()) {
             let mut chart = ChartBuilder::on(area)
-                .caption(clip(&p.title, 34), text(12, INK))
+                .caption(clip(&p.title, 40), text(11, INK))
                 .margin(6)
                 .x_label_area_size(22)
                 .y_label_area_size(34)
@@ -398,7 +415,7 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
             }
             for pt in &p.points {
                 if pt.reworded {
-                    let (x, y) = chart.backend_coord(&(pt.x as f64, pt.hi));
+                    let (x, y) = rel(area, chart.backend_coord(&(pt.x as f64, pt.hi)));
                     label(
                         area,
                         "◆",
@@ -445,7 +462,7 @@ pub fn heatmap(
 ) -> Result<Chart> {
     let cw = ((WIDTH as i32 - 170) / cols.len().max(1) as i32).clamp(30, 120);
     let rh = 26;
-    let head = 150;
+    let head = 190;
     let height = (head + rh * rows.len() as i32 + 40) as u32;
     draw(name, title, height, |root| {
         let x0 = 160;
@@ -454,7 +471,7 @@ pub fn heatmap(
             let style = text(11, INK)
                 .transform(FontTransform::Rotate270)
                 .pos(Pos::new(HPos::Left, VPos::Center));
-            label(root, &clip(c, 26), (x, head - 6), &style)?;
+            label(root, &clip(c, 40), (x, head - 6), &style)?;
         }
         for (i, r) in rows.iter().enumerate() {
             let y = head + i as i32 * rh;
@@ -492,7 +509,7 @@ pub fn heatmap(
                         }
                         label(
                             root,
-                            &format!("n<{min_group}"),
+                            "hidden",
                             (x + cw / 2, y + rh / 2),
                             &anchored(9, MUTED, HPos::Center, VPos::Center),
                         )?;
@@ -525,7 +542,9 @@ pub fn heatmap(
             .map_err(err)?;
         label(
             root,
-            &format!("hatched: fewer than {min_group} answers, not shown"),
+            &format!(
+                "hatched: hidden (fewer than {min_group} answers, or protecting a smaller group)"
+            ),
             (x + 36, y),
             &anchored(10, MUTED, HPos::Left, VPos::Center),
         )?;
@@ -588,26 +607,41 @@ pub fn quadrant(name: &str, title: &str, points: &[Driver]) -> Result<Chart> {
                 .map_err(err)?;
         }
         let corner = |x: f64, y: f64, s: &str, h: HPos| -> Result<()> {
-            let (px, py) = chart.backend_coord(&(x, y));
+            let (px, py) = rel(root, chart.backend_coord(&(x, y)));
             label(root, s, (px, py), &anchored(12, MUTED, h, VPos::Center))
         };
         corner(0.02, ymax * 0.97, "fix first: important, low score", HPos::Left)?;
         corner(0.98, ymax * 0.97, "keep: important, high score", HPos::Right)?;
         corner(0.02, ymin + (ymax - ymin) * 0.03, "monitor", HPos::Left)?;
         corner(0.98, ymin + (ymax - ymin) * 0.03, "maintain", HPos::Right)?;
+        // Labels go right of their point, nudged up or down (with a leader) when they would
+        // overlap one already placed; widths are estimated at 6 px per character.
+        let mut placed: Vec<(i32, i32, i32)> = Vec::new();
         for p in points {
             let fix = p.score < mx && p.importance >= my;
             let c = if fix { palette::ALERT } else { palette::NOW };
             chart
                 .draw_series(std::iter::once(Circle::new((p.score, p.importance), 5, c.filled())))
                 .map_err(err)?;
-            let (px, py) = chart.backend_coord(&(p.score, p.importance));
-            label(
-                root,
-                &clip(&p.label, 28),
-                (px + 8, py),
-                &anchored(10, INK, HPos::Left, VPos::Center),
-            )?;
+            let (px, py) = rel(root, chart.backend_coord(&(p.score, p.importance)));
+            let text = clip(&p.label, 28);
+            let (x0, x1) = (px + 8, px + 8 + 6 * text.chars().count() as i32);
+            let free =
+                |y: i32| placed.iter().all(|&(a, b, yy)| (yy - y).abs() >= 12 || b < x0 || a > x1);
+            let y = [0, 12, -12, 24, -24, 36, -36]
+                .iter()
+                .map(|d| py + d)
+                .find(|y| free(*y))
+                .unwrap_or(py);
+            if y != py {
+                root.draw(&PathElement::new(
+                    vec![(px + 4, py), (x0 - 2, y)],
+                    MUTED.stroke_width(1),
+                ))
+                .map_err(err)?;
+            }
+            placed.push((x0, x1, y));
+            label(root, &text, (x0, y), &anchored(10, INK, HPos::Left, VPos::Center))?;
         }
         Ok(())
     })
@@ -768,14 +802,17 @@ pub fn line(spec: &Line, colours: &Colours) -> Result<Chart> {
                             shade.mix(0.10).filled(),
                         )))
                         .map_err(err)?;
-                    let (px, py) = chart.backend_coord(&(
-                        xmax,
-                        $to((blo * bhi).sqrt().max((blo + bhi) / 2.0).min(bhi)),
-                    ));
+                    let (px, py) = rel(
+                        root,
+                        chart.backend_coord(&(
+                            xmax,
+                            $to((blo * bhi).sqrt().max((blo + bhi) / 2.0).min(bhi)),
+                        )),
+                    );
                     let py = if spec.log {
                         py
                     } else {
-                        chart.backend_coord(&(xmax, $to((blo + bhi) / 2.0))).1
+                        rel(root, chart.backend_coord(&(xmax, $to((blo + bhi) / 2.0)))).1
                     };
                     label(
                         root,
@@ -791,7 +828,7 @@ pub fn line(spec: &Line, colours: &Colours) -> Result<Chart> {
                             palette::ALERT.stroke_width(2),
                         )))
                         .map_err(err)?;
-                    let (px, py) = chart.backend_coord(&(-0.35, $to(*r)));
+                    let (px, py) = rel(root, chart.backend_coord(&(-0.35, $to(*r))));
                     label(
                         root,
                         l,
@@ -838,7 +875,8 @@ pub fn line(spec: &Line, colours: &Colours) -> Result<Chart> {
                         .map_err(err)?;
                     if !multi {
                         for p in pts {
-                            let (px, py) = chart.backend_coord(&(idx(&p.label), $to(p.value)));
+                            let (px, py) =
+                                rel(root, chart.backend_coord(&(idx(&p.label), $to(p.value))));
                             label(
                                 root,
                                 &format!("{:.dec$}", p.value),
@@ -925,9 +963,9 @@ pub fn bars(
                     )))
                     .map_err(err)?;
             }
-            let (px, py) = chart.backend_coord(&(0.0, (y0 + y1) / 2.0));
+            let (px, py) = rel(root, chart.backend_coord(&(0.0, (y0 + y1) / 2.0)));
             label(root, &clip(l, 34), (px - 8, py), &anchored(12, INK, HPos::Right, VPos::Center))?;
-            let (vx, vy) = chart.backend_coord(&(*v, (y0 + y1) / 2.0));
+            let (vx, vy) = rel(root, chart.backend_coord(&(*v, (y0 + y1) / 2.0)));
             label(root, &fmt(*v), (vx + 5, vy), &anchored(10, INK, HPos::Left, VPos::Center))?;
         }
         if any_before {
@@ -999,7 +1037,7 @@ pub fn bunching(
                 INK.stroke_width(2),
             )))
             .map_err(err)?;
-        let (px, py) = chart.backend_coord(&(target, ymax * 0.96));
+        let (px, py) = rel(root, chart.backend_coord(&(target, ymax * 0.96)));
         label(
             root,
             &format!("target {target:.0} {unit}"),
@@ -1068,7 +1106,7 @@ pub fn dots(
                     .draw_series(std::iter::once(Circle::new((*n, y), 6, palette::NOW.filled())))
                     .map_err(err)?;
             }
-            let (px, py) = chart.backend_coord(&(0.6, y));
+            let (px, py) = rel(root, chart.backend_coord(&(0.6, y)));
             label(
                 root,
                 &clip(l, 28),
@@ -1202,7 +1240,10 @@ mod snapshots {
         let cells =
             vec![vec![Cell::Value(0.52), Cell::Suppressed], vec![Cell::Value(0.18), Cell::Missing]];
         let c = heatmap("snap-heatmap", "Heatmap", &rows, &cols, &cells, 5).unwrap();
-        assert!(c.svg.contains("n&lt;5") || c.svg.contains("n<5"), "suppressed cells say why");
+        assert!(
+            c.svg.contains("hidden") && c.svg.contains("fewer than 5 answers"),
+            "suppressed cells say why"
+        );
         assert!(!c.svg.contains(">52%<") || c.svg.contains("52%"));
         check(&c);
     }

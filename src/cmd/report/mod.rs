@@ -337,9 +337,23 @@ pub fn report(
     if let Some(p) = &a.paper {
         loaded.spec.paper = p.clone();
     }
+    let progress = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if progress {
+        eprint!("report {round}: analysing…");
+    }
     let doc = build(ws, &round, &loaded, a.date.as_deref())?;
     let t1 = Instant::now();
+    if progress {
+        eprint!(
+            "\rreport {round}: rendering {} charts and {}…",
+            doc.charts.len(),
+            formats.join(", ")
+        );
+    }
     let files = render_files(&doc, &loaded, &formats)?;
+    if progress {
+        eprint!("\r\x1b[K");
+    }
     let out = a.out.clone().unwrap_or_else(|| ws.path(&format!("reports/{round}")));
     write_dir(&out, &files)?;
     if !quiet {

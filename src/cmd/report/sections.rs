@@ -225,7 +225,12 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         let declined: Vec<_> = tested.iter().filter(|r| r.verdict == "declined").collect();
         let flat = tested.iter().filter(|r| r.verdict == "no detectable change").count();
         let nc = tested.iter().filter(|r| r.verdict == "not comparable").count();
-        health.push_str(&format!(
+        if tested.is_empty() {
+            health.push_str(&format!(
+                " No question was asked in both {prev} and {round}, so nothing is compared."
+            ));
+        } else {
+            health.push_str(&format!(
             " Against {prev}, {} of {} compared questions improved and {} declined beyond noise \
              (Benjamini–Hochberg q < 0.05); {flat} showed no detectable change{}.",
             improved.len(),
@@ -237,6 +242,7 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
                 String::new()
             }
         ));
+        }
         blocks.push(para(health));
         let line = |r: &&&crate::analyse::compare::CompareRow| -> String {
             let tb = match (r.top_box_from, r.top_box_to) {
@@ -306,21 +312,19 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
     let deploys = ctx.deploys()?.clone();
     if let Some(d) = deploys.get(&round) {
         let y = DoraYear::Y2024;
-        let lv = |m, v: Option<f64>, n| {
-            super::super::metrics::level(y, m, v, n).unwrap_or_else(|| "n/a".into())
-        };
+        let [f, l, c, r] = dora_cells(d, y);
         blocks.push(para(format!(
-            "Delivery in {round} (DORA {} clusters): deployment frequency {} ({}/day), lead time {} (median {} h), \
-             change failure rate {} ({}), failed deployment recovery {} (median {} h).",
+            "Delivery in {round} (DORA {} clusters): deployment frequency {}/day ({}), lead time {} h ({}), \
+             change failure rate {} ({}), failed deployment recovery {} h ({}); times are medians.",
             y.label(),
-            lv(DoraMetric::Frequency, d.per_day, d.deployments),
-            opt(d.per_day, num),
-            lv(DoraMetric::LeadTime, d.lead_time_p50, d.lead_times.len()),
-            opt(d.lead_time_p50, num),
-            lv(DoraMetric::ChangeFailureRate, d.change_failure_rate, d.deployments),
-            opt(d.change_failure_rate, pct1),
-            lv(DoraMetric::RecoveryTime, d.recovery_p50, d.recoveries.len()),
-            opt(d.recovery_p50, num),
+            f.0,
+            f.1,
+            l.0,
+            l.1,
+            c.0,
+            c.1,
+            r.0,
+            r.1
         )));
     }
     Ok(Section::new("summary", title, blocks))
@@ -603,7 +607,7 @@ fn trends(ctx: &mut Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         .map(|(q, points)| {
             let mut t = ctx.label(&q);
             if !favourable(ctx, &q) {
-                t.push_str(" (lower is better)");
+                t.insert_str(0, "▼ ");
             }
             TrendPanel { title: t, points }
         })
@@ -725,7 +729,7 @@ fn heatmap(ctx: &mut Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
     let mut blocks = vec![figure(
         name,
         format!(
-            "Favourable (top-box; bottom-box for lower-is-better items) share per {seg}. Hatched cells had fewer than {min} answers."
+            "Favourable (top-box; bottom-box for lower-is-better items) share per {seg}. Hatched cells are hidden: fewer than {min} answers, or a whole row withheld so that a smaller group cannot be worked out from the totals."
         ),
     )];
     let mut n = format!("{} {seg} groups shown.", shown.len());
@@ -858,6 +862,26 @@ fn nps(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
     Ok(Section::new("nps", title, blocks))
 }
 
+/// The four DORA metrics of a period as (value, level) text: frequency per day, median lead
+/// time (h), change failure rate, median recovery time (h).
+fn dora_cells(d: &crate::analyse::dora::DeployMetrics, y: DoraYear) -> [(String, String); 4] {
+    let lv = |m, v: Option<f64>, n| {
+        super::super::metrics::level(y, m, v, n).unwrap_or_else(|| "n/a".into())
+    };
+    [
+        (opt(d.per_day, num), lv(DoraMetric::Frequency, d.per_day, d.deployments)),
+        (opt(d.lead_time_p50, num), lv(DoraMetric::LeadTime, d.lead_time_p50, d.lead_times.len())),
+        (
+            opt(d.change_failure_rate, pct1),
+            lv(DoraMetric::ChangeFailureRate, d.change_failure_rate, d.deployments),
+        ),
+        (
+            opt(d.recovery_p50, num),
+            lv(DoraMetric::RecoveryTime, d.recovery_p50, d.recoveries.len()),
+        ),
+    ]
+}
+
 fn bands(year: DoraYear, m: DoraMetric, lo: f64, hi: f64) -> Vec<Band> {
     crate::analyse::dora::level_bands(year, m, lo, hi)
         .into_iter()
@@ -973,34 +997,10 @@ fn delivery(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         }
         let mut trows = Vec::new();
         for (k, d) in deploys.iter().filter(|(k, _)| upto(k)) {
-            let lv = |m, v: Option<f64>, n| {
-                super::super::metrics::level(year, m, v, n).unwrap_or_else(|| "n/a".into())
-            };
-            trows.push(vec![
-                k.clone(),
-                d.deployments.to_string(),
-                format!(
-                    "{} ({})",
-                    opt(d.per_day, num),
-                    lv(DoraMetric::Frequency, d.per_day, d.deployments)
-                ),
-                format!(
-                    "{} ({})",
-                    opt(d.lead_time_p50, num),
-                    lv(DoraMetric::LeadTime, d.lead_time_p50, d.lead_times.len())
-                ),
-                format!(
-                    "{} ({})",
-                    opt(d.change_failure_rate, pct1),
-                    lv(DoraMetric::ChangeFailureRate, d.change_failure_rate, d.deployments)
-                ),
-                format!(
-                    "{} ({})",
-                    opt(d.recovery_p50, num),
-                    lv(DoraMetric::RecoveryTime, d.recovery_p50, d.recoveries.len())
-                ),
-                opt(d.rework_rate, pct1),
-            ]);
+            let mut row = vec![k.clone(), d.deployments.to_string()];
+            row.extend(dora_cells(d, year).map(|(v, l)| format!("{v} ({l})")));
+            row.push(opt(d.rework_rate, pct1));
+            trows.push(row);
         }
         blocks.push(table(
             &[
