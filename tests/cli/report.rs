@@ -392,3 +392,80 @@ fn template_error_names_file_line_and_column() {
     assert!(e.contains("t.typ:2:") && e.contains("unclosed delimiter"), "{e}");
     assert!(!t.path("broken-out").exists());
 }
+
+/// The workspace's own template is used: a restyle needs no Rust.
+#[test]
+fn workspace_template_restyles_the_pdf() {
+    let (t, _) = demo();
+    let spec = std::fs::read_to_string(t.path("ws/reports/quarterly.toml")).unwrap();
+    assert!(spec.contains("template = \"quarterly.typ\""));
+    let typ = std::fs::read_to_string(t.path("ws/reports/quarterly.typ")).unwrap();
+    std::fs::create_dir_all(t.path("styled")).unwrap();
+    t.write(
+        "styled/quarterly.toml",
+        spec.replace("title = \"Developer platform report\"", "title = \"Board pack\"").as_bytes(),
+    );
+    t.write(
+        "styled/quarterly.typ",
+        typ.replace(
+            "#let accent = rgb(\"#0072B2\")",
+            "#let accent = rgb(\"#7B3294\")\n#place(top + right)[CONFIDENTIAL DRAFT]",
+        )
+        .as_bytes(),
+    );
+    t.ok(&[
+        "-w",
+        "ws",
+        "report",
+        "--spec",
+        "styled/quarterly.toml",
+        "--formats",
+        "pdf",
+        "--out",
+        "styled-out",
+    ]);
+    let Some(text) = pdf_text(&t.path("styled-out/report.pdf")) else { return };
+    assert!(text.contains("CONFIDENTIAL DRAFT"), "the edited template typeset the PDF");
+    assert!(text.contains("Board pack"), "the spec's title");
+}
+
+/// A user query that forgets the anonymity threshold still cannot put a small group in the
+/// report: rows whose count column is under min_group_size are dropped.
+#[test]
+fn query_section_drops_rows_under_the_minimum() {
+    let (t, _) = demo();
+    t.write(
+        "ws/queries/teams_raw.sql",
+        b"-- title: Respondents per team\n-- chart: bar\nSELECT team, count(*) AS n FROM respondents WHERE round = '2026-Q3' GROUP BY team ORDER BY team\n",
+    );
+    t.write("q.toml", b"[[section]]\nkind = \"query\"\nquery = \"teams_raw.sql\"\n");
+    t.ok(&["-w", "ws", "report", "--spec", "q.toml", "--formats", "html,png", "--out", "q-out"]);
+    let html = std::fs::read_to_string(t.path("q-out/report.html")).unwrap();
+    assert!(html.contains("payments"), "large teams are shown");
+    assert!(!html.contains("infra-tools"), "the one-person team is not");
+    assert!(
+        html.contains("under the minimum group size of 5 were left out"),
+        "and the drop is said"
+    );
+    let svg = std::fs::read_to_string(t.path("q-out/charts/query-teams_raw.svg")).unwrap();
+    assert!(!svg.contains("infra-tools"));
+}
+
+#[test]
+fn spec_question_filter_and_order() {
+    let (t, _) = demo();
+    t.write(
+        "f.toml",
+        b"title = \"Docs only\"\n[[section]]\nkind = \"methods\"\n[[section]]\nkind = \"likert\"\ntitle = \"Docs\"\nquestions = [\"satisfied_part_documentation\"]\n",
+    );
+    t.ok(&["-w", "ws", "report", "--spec", "f.toml", "--formats", "png,html", "--out", "f-out"]);
+    let html = std::fs::read_to_string(t.path("f-out/report.html")).unwrap();
+    let (m, d) =
+        (html.find("<h2>Methods and data</h2>").unwrap(), html.find("<h2>Docs</h2>").unwrap());
+    assert!(m < d, "sections in spec order");
+    let svg = std::fs::read_to_string(t.path("f-out/charts/likert-1.svg")).unwrap();
+    assert!(
+        svg.contains("Documentation") && !svg.contains("CI build speed"),
+        "only the listed question"
+    );
+}
