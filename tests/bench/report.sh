@@ -27,6 +27,9 @@ rm -f "$TMP/r1.csv" "$TMP/r2.csv"
 "$BIN" generate builds --out "$TMP/builds.parquet" --respondents "$B" > /dev/null
 "$BIN" -w "$TMP/ws" import telemetry "$TMP/builds.parquet" --kind builds > /dev/null
 rm -f "$TMP/builds.parquet"
+# An outcome question, so the drivers section runs too (the first rated statement).
+OUTCOME=$("$BIN" -w "$TMP/ws" questions --format csv | awk -F, 'NR > 1 && $2 == "likert" {print $1; exit}')
+sed -i "s/^# outcome = .*/outcome = \"$OUTCOME\"/" "$TMP/ws/pulse.toml"
 cat > "$TMP/ws/metrics.toml" <<'TOML'
 [[metric]]
 id = "build_p50"
@@ -40,5 +43,6 @@ id = "build_failure_rate"
 source = "builds.failure_rate"
 TOML
 measure "report ($N x $Q x 2 rounds + $B builds)" "$BIN" -w "$TMP/ws" report --round 2026-Q3 --out "$TMP/big-out"
-grep '^report' "$TMP/out" || true
+grep -E '^(report|  skipped)' "$TMP/out" || true
+PULSE_TIMING=1 "$BIN" -w "$TMP/ws" report --round 2026-Q3 --out "$TMP/big-timed" 2>&1 | grep '  section' || true
 measure "  of which: pdf only" "$BIN" -w "$TMP/ws" report --round 2026-Q3 --out "$TMP/big-pdf" --formats pdf

@@ -226,10 +226,15 @@ pub fn build(ws: &Workspace, round: &str, loaded: &Loaded, date: Option<&str>) -
         generator: format!("pulse {}", env!("CARGO_PKG_VERSION")),
     };
     let mut out = Vec::new();
+    let timing = std::env::var_os("PULSE_TIMING").is_some();
     for s in &loaded.spec.sections {
+        let t = Instant::now();
         let sec = sections::build(&mut ctx, s).with_context(|| {
             format!("report section {:?}", s.title.as_deref().unwrap_or(&s.kind))
         })?;
+        if timing {
+            eprintln!("  section {:<10} {:6.2} s", s.kind, t.elapsed().as_secs_f64());
+        }
         out.push(sec);
     }
     Ok(Doc { meta, sections: out, charts: ctx.charts })
@@ -366,6 +371,11 @@ pub fn report(
             t1.elapsed().as_secs_f64(),
             loaded.origin
         );
+    }
+    if !quiet {
+        for s in doc.sections.iter().filter(|s| s.skipped.is_some()) {
+            eprintln!("  skipped {}: {}", s.title, s.skipped.as_deref().unwrap_or(""));
+        }
     }
     let sizes = files.iter().map(|(n, b)| (n.clone(), b.len())).collect();
     Ok((out, sizes))
