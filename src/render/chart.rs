@@ -214,6 +214,14 @@ pub struct LikertRow {
     pub shares: Vec<f64>,
 }
 
+/// Where a diverging bar starts: its unfavourable answers left of zero and, on an odd scale,
+/// half the neutral answer too, so the neutral segment is centred on zero.
+pub fn left_edge(shares: &[f64]) -> f64 {
+    let half = shares.len() / 2;
+    let neutral = if shares.len() % 2 == 1 { shares[half] } else { 0.0 };
+    -shares.iter().take(half).sum::<f64>() - neutral / 2.0
+}
+
 /// Diverging stacked bars: negative answers left of zero, positive right, neutral centred on
 /// zero; rows in the given order (sort them by top box first).
 pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) -> Result<Chart> {
@@ -232,11 +240,10 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
         for (i, r) in rows.iter().enumerate() {
             let y0 = rows.len() as f64 - i as f64 - 0.85;
             let y1 = y0 + 0.7;
-            let half = points / 2;
-            let neutral =
-                if points % 2 == 1 { r.shares.get(half).copied().unwrap_or(0.0) } else { 0.0 };
-            let neg: f64 = r.shares.iter().take(half).sum();
-            let mut x = -neg - neutral / 2.0;
+            // Each row centres and colours by its own scale (a construct can mix 5 and 7 points).
+            let points = r.shares.len();
+            let colours = palette::scale(points);
+            let mut x = left_edge(&r.shares);
             for (k, s) in r.shares.iter().enumerate() {
                 let c = colours.get(k).copied().unwrap_or(GRID);
                 chart
@@ -1139,6 +1146,16 @@ mod tests {
         let five = palette::scale(5);
         assert_eq!(five[2], RGBColor(205, 205, 205), "odd scales have a grey neutral");
         assert_ne!(five[0], five[4]);
+    }
+
+    #[test]
+    fn diverging_bars_centre_the_neutral_answer_of_each_scale() {
+        // 5 points: 10 % + 20 % unfavourable, 30 % neutral -> starts at -(0.3 + 0.15).
+        assert!((left_edge(&[0.1, 0.2, 0.3, 0.25, 0.15]) + 0.45).abs() < 1e-12);
+        // 7 points in the same chart: three unfavourable answers, the fourth is neutral.
+        assert!((left_edge(&[0.1, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1]) + 0.5).abs() < 1e-12);
+        // Even scales have no neutral: the bar starts at minus the unfavourable half.
+        assert!((left_edge(&[0.2, 0.3, 0.3, 0.2]) + 0.5).abs() < 1e-12);
     }
 
     #[test]

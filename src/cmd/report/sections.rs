@@ -468,7 +468,7 @@ fn likert(ctx: &mut Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
             sh.reverse();
         }
         let construct = if q.construct.is_empty() {
-            "other items".to_string()
+            "other rated".to_string()
         } else {
             q.construct.replace('_', " ")
         };
