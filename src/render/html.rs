@@ -30,7 +30,7 @@ header.cover{border-bottom:1px solid var(--rule);padding-bottom:16px;margin-bott
 h1{font-size:2rem;margin:.2em 0 .1em}
 .sub{color:var(--muted);font-size:1.1rem;margin:0}
 nav ol{columns:2;font-size:.9rem;padding-left:1.2em}
-@media (max-width:600px){nav ol{columns:1}h1{font-size:1.5rem}body{font-size:15px}}
+@media (max-width:600px){nav ol{columns:1}h1{font-size:1.5rem}body{font-size:15px}figure{overflow-x:auto}figure svg{min-width:640px}}
 h2{color:var(--accent);font-size:1.35rem;margin:1.8em 0 .5em;border-top:1px solid var(--rule);padding-top:.8em}
 figure{margin:1em 0}
 figure svg{width:100%;height:auto;display:block}
