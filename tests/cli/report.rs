@@ -239,6 +239,14 @@ fn markdown_has_summary_and_tables() {
     assert!(md.contains("## Executive summary"));
     assert!(md.contains("| Quarter | Deploys |"), "DORA table");
     assert!(md.contains("](charts/"), "charts linked as PNGs");
+    // Survey health: the quality-flag counts are the starter query's (an independent SQL path).
+    let (t, _) = demo();
+    let q = t.query("SELECT * FROM (SELECT round, sum(CASE WHEN quality_flags LIKE '%speeder%' THEN 1 ELSE 0 END) AS speeders, sum(CASE WHEN quality_flags LIKE '%duplicate%' THEN 1 ELSE 0 END) AS duplicates FROM respondents GROUP BY round) WHERE round = '2026-Q3'");
+    let (sp, du) = (q[0]["speeders"].as_i64().unwrap(), q[0]["duplicates"].as_i64().unwrap());
+    assert!(
+        md.contains(&format!("{du} duplicates, {sp} speeders")),
+        "quality flags in the summary"
+    );
 }
 
 /// The same data, spec and date give the same bytes, in every format.

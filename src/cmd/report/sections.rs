@@ -215,6 +215,13 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         health.push(')');
     }
     health.push('.');
+    let flags = quality_counts(ctx, &round)?;
+    if flags.iter().any(|(_, n)| *n > 0) {
+        health.push_str(&format!(
+            " Quality flags (kept in the data, counted here): {}.",
+            flags.iter().map(|(f, n)| format!("{n} {f}")).collect::<Vec<_>>().join(", ")
+        ));
+    }
     let compare = ctx.compare()?.clone();
     let tested: Vec<&crate::analyse::compare::CompareRow> = compare
         .iter()
@@ -328,6 +335,24 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         )));
     }
     Ok(Section::new("summary", title, blocks))
+}
+
+/// Respondents of `round` per quality flag (duplicate, speeder, straightliner, incomplete).
+fn quality_counts(ctx: &Ctx<'_>, round: &str) -> Result<Vec<(&'static str, usize)>> {
+    let df = crate::store::frames::table(ctx.ws, "respondents", Some(&[round.to_string()]))?
+        .select([col("quality_flags")])
+        .collect()
+        .map_err(anyhow::Error::from)?;
+    let flags = col_str(&df, "quality_flags")?;
+    Ok([
+        ("duplicates", "duplicate"),
+        ("speeders", "speeder"),
+        ("straightliners", "straightliner"),
+        ("incomplete", "incomplete"),
+    ]
+    .into_iter()
+    .map(|(name, f)| (name, flags.iter().filter(|x| x.split(',').any(|y| y.trim() == f)).count()))
+    .collect())
 }
 
 fn maturity(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
@@ -1421,6 +1446,7 @@ fn methods(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
             count("duplicate"),
             count("speeder"),
             count("straightliner"),
+            count("incomplete"),
         ]);
     }
     let mut changes = Vec::new();
@@ -1441,8 +1467,8 @@ fn methods(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
     }
     let mut blocks = vec![
         table(
-            &["Round", "Platform", "Invited", "Responses", "Rate", "Duplicates", "Speeders", "Straightliners"],
-            &[L, L, R, R, R, R, R, R],
+            &["Round", "Platform", "Invited", "Responses", "Rate", "Duplicates", "Speeders", "Straightliners", "Incomplete"],
+            &[L, L, R, R, R, R, R, R, R],
             rows,
             "Rounds and response quality (flagged responses are kept in the store, counted here)",
         ),
