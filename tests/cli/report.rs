@@ -477,3 +477,23 @@ fn spec_question_filter_and_order() {
         "only the listed question"
     );
 }
+
+/// A round ID that is not a period label still reports: the telemetry-aligned sections say why
+/// they skip instead of failing the report.
+#[test]
+fn non_period_round_skips_telemetry_sections() {
+    let t = CliTest::new();
+    t.workspace();
+    t.write("ws/metrics.toml", include_bytes!("../../fixtures/demo/metrics.toml"));
+    t.write(
+        "r.csv",
+        b"Timestamp,How satisfied are you with CI?\n2026-07-01 10:00:00,Satisfied\n\
+2026-07-01 10:01:00,Very satisfied\n2026-07-01 10:02:00,Neutral\n2026-07-01 10:03:00,Dissatisfied\n\
+2026-07-01 10:04:00,Satisfied\n",
+    );
+    t.ok(&["-w", "ws", "import", "survey", "r.csv", "--round", "spring-pulse"]);
+    let o = t.run(&["-w", "ws", "report", "--formats", "md", "--out", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let md = std::fs::read_to_string(t.path("out/summary.md")).unwrap();
+    assert!(md.contains("round spring-pulse is not a period label"), "{md}");
+}

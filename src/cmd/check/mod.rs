@@ -168,6 +168,28 @@ pub struct Checked {
 /// Evaluates the metrics file (default: the workspace's metrics.toml) for `period` (default:
 /// the latest with data) against the period before.
 pub fn evaluate(ws: &Workspace, period: Option<&str>, metrics: Option<&Path>) -> Result<Checked> {
+    evaluate_with(ws, period, metrics, &Computed::default())
+}
+
+/// Metrics a caller already computed (per calendar quarter, pulse definitions, build samples
+/// kept), so [`evaluate_with`] does not compute them again.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Computed<'a> {
+    /// `metrics::builds(ws, Period::Quarter, true)`.
+    pub builds: Option<&'a BTreeMap<String, BuildMetrics>>,
+    /// `metrics::deploys(ws, Period::Quarter, Compat::Pulse)`.
+    pub deploys: Option<&'a BTreeMap<String, DeployMetrics>>,
+    /// `metrics::usage(ws, Period::Quarter)`.
+    pub usage: Option<&'a BTreeMap<(String, String), UsageMetrics>>,
+}
+
+/// [`evaluate`], reusing quarterly metrics the caller has (used only for quarter periods).
+pub fn evaluate_with(
+    ws: &Workspace,
+    period: Option<&str>,
+    metrics: Option<&Path>,
+    pre: &Computed<'_>,
+) -> Result<Checked> {
     let path: PathBuf = metrics.map_or_else(|| ws.path("metrics.toml"), Path::to_path_buf);
     let file = load(&path)?;
     let catalog = super::questions::load_catalog(ws)?;
@@ -194,18 +216,23 @@ pub fn evaluate(ws: &Workspace, period: Option<&str>, metrics: Option<&Path>) ->
     };
     // The period: given, else the latest with telemetry, else the latest round.
     let probe = period.map_or(Period::Quarter, period_kind);
+    let quarter = probe == Period::Quarter;
     let data = Data {
-        builds: if needs("builds.") {
-            super::metrics::builds(ws, probe, true)?
-        } else {
-            BTreeMap::new()
+        builds: match (needs("builds."), pre.builds.filter(|_| quarter)) {
+            (false, _) => BTreeMap::new(),
+            (true, Some(b)) => b.clone(),
+            (true, None) => super::metrics::builds(ws, probe, true)?,
         },
-        deploys: if needs("deployments.") {
-            super::metrics::deploys(ws, probe, Compat::Pulse)?
-        } else {
-            BTreeMap::new()
+        deploys: match (needs("deployments."), pre.deploys.filter(|_| quarter)) {
+            (false, _) => BTreeMap::new(),
+            (true, Some(d)) => d.clone(),
+            (true, None) => super::metrics::deploys(ws, probe, Compat::Pulse)?,
         },
-        usage: if needs("usage.") { super::metrics::usage(ws, probe)? } else { BTreeMap::new() },
+        usage: match (needs("usage."), pre.usage.filter(|_| quarter)) {
+            (false, _) => BTreeMap::new(),
+            (true, Some(u)) => u.clone(),
+            (true, None) => super::metrics::usage(ws, probe)?,
+        },
     };
     let period = match period {
         Some(p) => p.to_string(),

@@ -142,13 +142,32 @@ impl<'a> Ctx<'a> {
     /// `pulse check` for the round's period, when the workspace has a metrics.toml.
     pub fn checked(&self) -> Result<Option<&crate::cmd::check::Checked>> {
         let c: Result<&Option<_>> = once!(self, checked, {
-            if self.ws.path("metrics.toml").is_file() {
-                Some(super::check::evaluate(self.ws, Some(&self.round), None)?)
+            if self.ws.path("metrics.toml").is_file() && self.round_is_period() {
+                // The report's quarterly metrics are reused (a round is a quarter's period).
+                let pre = super::check::Computed {
+                    builds: Some(self.builds()?),
+                    deploys: Some(self.deploys()?),
+                    usage: Some(self.usage()?),
+                };
+                Some(super::check::evaluate_with(self.ws, Some(&self.round), None, &pre)?)
             } else {
                 None
             }
         });
         Ok(c?.as_ref())
+    }
+
+    /// True when the round ID is a calendar period label (2026-Q3, 2026-07, 2026-W27), so
+    /// telemetry periods line up with it.
+    pub fn round_is_period(&self) -> bool {
+        let kind = if self.round.contains("-Q") {
+            Period::Quarter
+        } else if self.round.contains("-W") {
+            Period::Week
+        } else {
+            Period::Month
+        };
+        crate::analyse::dora::period_bounds(&self.round, kind).is_some()
     }
 
     /// Registers a chart and returns its name for a figure block.

@@ -1123,6 +1123,16 @@ fn build_target(ctx: &Ctx<'_>) -> Option<f64> {
 }
 
 fn guardrails(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
+    if !ctx.round_is_period() {
+        return Ok(Section::skip(
+            "guardrails",
+            title,
+            format!(
+                "round {} is not a period label (like 2026-Q3, 2026-07 or 2026-W27), so telemetry periods cannot be lined up with it",
+                ctx.round
+            ),
+        ));
+    }
     let Some(c) = ctx.checked()?.cloned() else {
         return Ok(Section::skip(
             "guardrails",
@@ -1317,7 +1327,17 @@ fn query(ctx: &mut Ctx<'_>, title: &str, file: &str) -> Result<Section> {
     let sql = std::fs::read_to_string(&path)?;
     let h = crate::render::spec::query_header(&sql)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let sql = super::super::query::fill_period(ctx.ws, &sql, Some(&ctx.round)).unwrap_or(sql);
+    if sql.contains("{{period_") && !ctx.round_is_period() {
+        return Ok(Section::skip(
+            "query",
+            &title,
+            format!(
+                "{file} uses {{{{period_start}}}}, but round {} is not a period label like 2026-Q3",
+                ctx.round
+            ),
+        ));
+    }
+    let sql = super::super::query::fill_period(ctx.ws, &sql, Some(&ctx.round))?;
     let title = h.title.clone().unwrap_or_else(|| title.to_string());
     let mut df = super::super::query::execute(ctx.ws, &sql)
         .map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))?;
