@@ -1330,7 +1330,7 @@ fn query(ctx: &mut Ctx<'_>, title: &str, file: &str) -> Result<Section> {
     if sql.contains("{{period_") && !ctx.round_is_period() {
         return Ok(Section::skip(
             "query",
-            &title,
+            title,
             format!(
                 "{file} uses {{{{period_start}}}}, but round {} is not a period label like 2026-Q3",
                 ctx.round
