@@ -177,6 +177,28 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// 1-2-5 ticks inside `[lo, hi]` for a log axis (at most about eight).
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo) {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    let mut decade = 10f64.powf(lo.log10().floor());
+    while decade <= hi {
+        for m in [1.0, 2.0, 5.0] {
+            let v = decade * m;
+            if v >= lo && v <= hi {
+                out.push(v);
+            }
+        }
+        decade *= 10.0;
+    }
+    if out.len() > 8 {
+        out.retain(|v| (v.log10().fract()).abs() < 1e-9 || (v.log10().fract() - 1.0).abs() < 1e-9);
+    }
+    out
+}
+
 /// A log-axis tick: no trailing zeros.
 fn trim_num(v: f64) -> String {
     if v >= 10.0 {
@@ -788,8 +810,9 @@ pub fn line(spec: &Line, colours: &Colours) -> Result<Chart> {
                     .x_labels(labels.len().min(16))
                     .x_label_formatter(&xfmt)
                     .y_labels(if spec.log { 4 } else { 6 })
+                    // Log axes get their own 1-2-5 ticks below (plotters' are too sparse).
                     .y_label_formatter(&|v: &f64| {
-                        if spec.log { trim_num(*v) } else { format!("{v:.dec$}") }
+                        if spec.log { String::new() } else { format!("{v:.dec$}") }
                     })
                     .y_desc(spec.y_desc.as_str())
                     .label_style(text(11, MUTED))
@@ -797,6 +820,23 @@ pub fn line(spec: &Line, colours: &Colours) -> Result<Chart> {
                     .draw()
                     .map_err(err)?;
                 let xmax = labels.len() as f64 - 0.6;
+                if spec.log {
+                    for t in log_ticks(lo, hi) {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(-0.4, $to(t)), (xmax, $to(t))],
+                                GRID.stroke_width(1),
+                            )))
+                            .map_err(err)?;
+                        let (px, py) = rel(root, chart.backend_coord(&(-0.4, $to(t))));
+                        label(
+                            root,
+                            &trim_num(t),
+                            (px - 6, py),
+                            &anchored(11, MUTED, HPos::Right, VPos::Center),
+                        )?;
+                    }
+                }
                 for (k, b) in spec.bands.iter().enumerate() {
                     let (blo, bhi) = (b.lo.max(lo), b.hi.min(hi));
                     if bhi <= blo {
@@ -1166,6 +1206,13 @@ mod tests {
             assert_eq!(a.of(n), b.of(n), "{n}");
         }
         assert_ne!(a.of("payments"), a.of("identity"));
+    }
+
+    #[test]
+    fn log_ticks_are_one_two_five() {
+        assert_eq!(log_ticks(0.8, 30.0), vec![1.0, 2.0, 5.0, 10.0, 20.0]);
+        assert_eq!(log_ticks(1.0, 100_000.0), vec![1.0, 10.0, 100.0, 1000.0, 10_000.0, 100_000.0]);
+        assert!(log_ticks(0.0, 1.0).is_empty());
     }
 
     #[test]
