@@ -497,3 +497,26 @@ fn non_period_round_skips_telemetry_sections() {
     let md = std::fs::read_to_string(t.path("out/summary.md")).unwrap();
     assert!(md.contains("round spring-pulse is not a period label"), "{md}");
 }
+
+/// `--out` never replaces a folder pulse did not write.
+#[test]
+fn out_refuses_a_foreign_folder() {
+    let (t, _) = demo();
+    std::fs::create_dir_all(t.path("mine")).unwrap();
+    t.write("mine/thesis.txt", b"do not delete");
+    let o = t.run(&["-w", "ws", "report", "--formats", "md", "--out", "mine"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("was not written by pulse report"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(t.path("mine/thesis.txt")).unwrap(), b"do not delete");
+    // Its own folder is replaced whole (stale files go).
+    // (in a folder of its own: other tests stage their reports beside the workspace meanwhile)
+    t.ok(&["-w", "ws", "report", "--formats", "md,html", "--out", "sub/own"]);
+    t.ok(&["-w", "ws", "report", "--formats", "md", "--out", "sub/own"]);
+    assert!(t.path("sub/own/summary.md").is_file() && !t.path("sub/own/report.html").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(t.path("sub"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".pulse-report"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folders left behind");
+}

@@ -23,6 +23,9 @@ use crate::store::{frames, workspace::Workspace};
 
 mod sections;
 
+/// The file that marks a folder as a pulse report (so it may be replaced).
+pub const MARKER: &str = ".pulse-report";
+
 /// Output formats.
 pub const FORMATS: [&str; 4] = ["pdf", "png", "html", "md"];
 
@@ -300,10 +303,25 @@ pub fn write_dir(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         }
         std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
     }
+    std::fs::write(
+        stage.path().join(MARKER),
+        "written by `pulse report`; the folder is replaced on the next run\n",
+    )?;
     let staged = stage.keep();
     if out.exists() {
         if !out.is_dir() {
+            let _ = std::fs::remove_dir_all(&staged);
             bail!("{} exists and is not a folder", out.display());
+        }
+        // Only a folder pulse wrote (or an empty one) is replaced: `--out .` must never wipe a
+        // workspace or someone's documents.
+        let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty && !out.join(MARKER).is_file() {
+            let _ = std::fs::remove_dir_all(&staged);
+            bail!(
+                "{} already exists and was not written by pulse report\nhint: choose another --out, or empty the folder first",
+                out.display()
+            );
         }
         let old = parent.join(format!(
             ".pulse-report-old-{}",
