@@ -34,9 +34,8 @@ pub fn drivers(
     outcome: &HashMap<String, f64>,
     items: &[(String, HashMap<String, f64>, Option<f64>)],
 ) -> Vec<Driver> {
-    let mut out: Vec<Driver> = items
-        .iter()
-        .map(|(q, values, top)| {
+    let one = |(q, values, top): &(String, HashMap<String, f64>, Option<f64>)| -> Driver {
+        {
             let mut pairs: Vec<(f64, f64)> =
                 values.iter().filter_map(|(r, v)| outcome.get(r).map(|o| (*v, *o))).collect();
             pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
@@ -56,8 +55,19 @@ pub fn drivers(
                 None => d.quadrant = "no variation".into(),
             }
             d
-        })
-        .collect();
+        }
+    };
+    // Items are independent: one chunk per core, results in item order.
+    let threads =
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    let chunk = items.len().div_ceil(threads.max(1)).max(1);
+    let mut out: Vec<Driver> = std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("driver thread")).collect()
+    });
     let median = |mut v: Vec<f64>| -> Option<f64> {
         if v.is_empty() {
             return None;
