@@ -345,7 +345,7 @@ fn html_renders_in_headless_chromium() {
     for (w, h) in [(390, 1400), (1280, 1400)] {
         let shot = t.path(&format!("shot-{w}.png"));
         let profile = tempfile::tempdir().unwrap();
-        let o = Command::new(bin)
+        let child = Command::new(bin)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -361,9 +361,22 @@ fn html_renders_in_headless_chromium() {
             .arg(format!("--window-size={w},{h}"))
             .arg(format!("--screenshot={}", shot.display()))
             .arg(&url)
-            .output()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(t.path(&format!("chromium-{w}.log"))).unwrap())
+            .spawn()
             .unwrap();
-        assert!(shot.is_file(), "no screenshot at {w}px: {}", text(&o.stderr));
+        // A browser that hangs must not hang CI: give it a minute.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut child = child;
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("chromium did not finish a screenshot within 60 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let log = std::fs::read_to_string(t.path(&format!("chromium-{w}.log"))).unwrap_or_default();
+        assert!(shot.is_file(), "no screenshot at {w}px: {log}");
         let bytes = std::fs::read(&shot).unwrap();
         assert_eq!(png_size(&bytes).0, w, "screenshot width");
         let pix = resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap();
