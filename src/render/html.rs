@@ -31,6 +31,7 @@ h1{font-size:2rem;margin:.2em 0 .1em}
 .sub{color:var(--muted);font-size:1.1rem;margin:0}
 nav ol{columns:2;font-size:.9rem;padding-left:1.2em}
 @media (max-width:600px){nav ol{columns:1}h1{font-size:1.5rem}body{font-size:15px}figure{overflow-x:auto}figure svg{min-width:640px}}
+h3{font-size:1rem;margin:1.2em 0 .3em}
 h2{color:var(--accent);font-size:1.35rem;margin:1.8em 0 .5em;border-top:1px solid var(--rule);padding-top:.8em}
 figure{margin:1em 0}
 figure svg{width:100%;height:auto;display:block}
@@ -104,6 +105,9 @@ fn blocks(h: &mut String, doc: &Doc, blocks: &[Block]) {
         match b {
             Block::Para { text } => {
                 let _ = writeln!(h, "<p>{}</p>", esc(text));
+            }
+            Block::Subhead { text } => {
+                let _ = writeln!(h, "<h3>{}</h3>", esc(text));
             }
             Block::List { items } => {
                 h.push_str("<ul>");

@@ -30,6 +30,9 @@ pub fn render(doc: &Doc) -> String {
                 Block::Para { text } => {
                     let _ = writeln!(o, "{text}\n");
                 }
+                Block::Subhead { text } => {
+                    let _ = writeln!(o, "**{text}**\n");
+                }
                 Block::List { items } => {
                     for i in items {
                         let _ = writeln!(o, "- {i}");

@@ -101,6 +101,11 @@ pub enum Block {
         /// The text.
         text: String,
     },
+    /// A run-in subheading (bold; not a bookmark).
+    Subhead {
+        /// The text.
+        text: String,
+    },
     /// A bulleted list.
     List {
         /// One string per bullet.

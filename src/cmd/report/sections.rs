@@ -269,11 +269,11 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
             )
         };
         if !improved.is_empty() {
-            blocks.push(para("Improved:"));
+            blocks.push(Block::Subhead { text: "Improved beyond noise".into() });
             blocks.push(Block::List { items: improved.iter().map(line).collect() });
         }
         if !declined.is_empty() {
-            blocks.push(para("Declined:"));
+            blocks.push(Block::Subhead { text: "Declined beyond noise".into() });
             blocks.push(Block::List { items: declined.iter().map(line).collect() });
         }
     } else {
@@ -1156,13 +1156,15 @@ fn guardrails(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
     let qv = col_f64(series, "q_value")?;
     let verdict = col_str(series, "verdict")?;
     for (i, a) in c.alerts.iter().enumerate() {
-        blocks.push(para(format!(
-            "{} · {} · {}: {}",
-            a.severity.to_uppercase(),
-            a.kind.replace('_', " "),
-            a.metric,
-            a.message
-        )));
+        blocks.push(Block::Subhead {
+            text: format!(
+                "{} · {} · {}",
+                a.severity.to_uppercase(),
+                a.kind.replace('_', " "),
+                a.metric
+            ),
+        });
+        blocks.push(para(a.message.clone()));
         if a.kind == "target_bunching" && !a.sample.is_empty() {
             let t = a.evidence["target"].as_f64().unwrap_or(0.0);
             let bin = a.evidence["bin"].as_f64().unwrap_or(t * 0.05);
@@ -1249,7 +1251,7 @@ fn guardrails(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         blocks.push(note(format!("What to do: {}", a.action)));
     }
     if !c.notes.is_empty() {
-        blocks.push(para("Within noise, so not alerts:"));
+        blocks.push(Block::Subhead { text: "Within noise, so not alerts".into() });
         blocks.push(Block::List { items: c.notes.clone() });
     }
     Ok(Section::new("guardrails", title, blocks))
