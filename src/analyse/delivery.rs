@@ -25,6 +25,20 @@ pub enum Period {
     Week,
 }
 
+impl Period {
+    /// The kind of a period label: `2026-Q3` a quarter, `2026-W27` a week, anything else a
+    /// month (whether it really is one, `dora::label_bounds` tells).
+    pub fn of_label(label: &str) -> Period {
+        if label.contains("-Q") {
+            Period::Quarter
+        } else if label.contains("-W") {
+            Period::Week
+        } else {
+            Period::Month
+        }
+    }
+}
+
 /// The period label of a UTC timestamp in milliseconds.
 pub fn period_of(ms: i64, p: Period) -> String {
     let d = chrono::DateTime::from_timestamp_millis(ms)

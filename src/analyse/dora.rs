@@ -372,6 +372,12 @@ pub fn lower_median(v: &[f64]) -> Option<f64> {
     Some(s[(s.len() - 1) / 2])
 }
 
+/// First day and the day after the last of a period label of any kind (2026-Q3, 2026-07,
+/// 2026-W27); `None` when the label is not one.
+pub fn label_bounds(label: &str) -> Option<(NaiveDate, NaiveDate)> {
+    period_bounds(label, Period::of_label(label))
+}
+
 /// First and one-past-last day of a period label.
 pub fn period_bounds(label: &str, p: Period) -> Option<(NaiveDate, NaiveDate)> {
     match p {

@@ -167,14 +167,7 @@ pub fn fill_period(ws: &Workspace, sql: &str, period: Option<&str>) -> Result<St
             "{{period_start}} needs a period: import a round (its ID names the quarter) or use `pulse report`",
         )?,
     };
-    let kind = if p.contains("-Q") {
-        crate::analyse::delivery::Period::Quarter
-    } else if p.contains("-W") {
-        crate::analyse::delivery::Period::Week
-    } else {
-        crate::analyse::delivery::Period::Month
-    };
-    let (a, b) = crate::analyse::dora::period_bounds(&p, kind).with_context(|| {
+    let (a, b) = crate::analyse::dora::label_bounds(&p).with_context(|| {
         format!(
             "{{{{period_start}}}}: {p:?} is not a period label like 2026-Q3, 2026-07 or 2026-W27"
         )

@@ -68,16 +68,6 @@ pub struct Alert {
     pub sample: Vec<f64>,
 }
 
-fn period_kind(label: &str) -> Period {
-    if label.contains("-Q") {
-        Period::Quarter
-    } else if label.contains("-W") {
-        Period::Week
-    } else {
-        Period::Month
-    }
-}
-
 struct Data {
     builds: BTreeMap<String, BuildMetrics>,
     deploys: BTreeMap<String, DeployMetrics>,
@@ -133,8 +123,7 @@ fn reading(d: &Data, b: &str, p: &str, org: Option<u64>) -> (Option<f64>, Sample
 }
 
 fn days(label: &str) -> f64 {
-    crate::analyse::dora::period_bounds(label, period_kind(label))
-        .map_or(1.0, |(s, e)| (e - s).num_days() as f64)
+    crate::analyse::dora::label_bounds(label).map_or(1.0, |(s, e)| (e - s).num_days() as f64)
 }
 
 fn fmt(v: Option<f64>) -> String {
@@ -215,7 +204,7 @@ pub fn evaluate_with(
         series.values().any(|s| matches!(s, Series::Builtin(b) if b.starts_with(prefix)))
     };
     // The period: given, else the latest with telemetry, else the latest round.
-    let probe = period.map_or(Period::Quarter, period_kind);
+    let probe = period.map_or(Period::Quarter, Period::of_label);
     let quarter = probe == Period::Quarter;
     let data = Data {
         builds: match (needs("builds."), pre.builds.filter(|_| quarter)) {
@@ -246,7 +235,7 @@ pub fn evaluate_with(
             .or_else(|| ws.round_ids().last().cloned())
             .context("nothing to check: no telemetry and no survey rounds imported")?,
     };
-    let prev = previous_period(&period, period_kind(&period)).with_context(|| {
+    let prev = previous_period(&period, Period::of_label(&period)).with_context(|| {
         format!("{period:?} is not a period label like 2026-Q3, 2026-07 or 2026-W27")
     })?;
     let defaults = &file.defaults;

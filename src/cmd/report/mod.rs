@@ -163,14 +163,7 @@ impl<'a> Ctx<'a> {
     /// True when the round ID is a calendar period label (2026-Q3, 2026-07, 2026-W27), so
     /// telemetry periods line up with it.
     pub fn round_is_period(&self) -> bool {
-        let kind = if self.round.contains("-Q") {
-            Period::Quarter
-        } else if self.round.contains("-W") {
-            Period::Week
-        } else {
-            Period::Month
-        };
-        crate::analyse::dora::period_bounds(&self.round, kind).is_some()
+        crate::analyse::dora::label_bounds(&self.round).is_some()
     }
 
     /// Registers a chart and returns its name for a figure block.
