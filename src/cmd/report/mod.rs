@@ -50,8 +50,6 @@ pub struct Ctx<'a> {
     checked: OnceCell<Option<crate::cmd::check::Checked>>,
     /// Charts made so far.
     pub charts: Vec<Chart>,
-    /// Stable colours for segment groups and capabilities.
-    pub colours: render::chart::Colours,
 }
 
 macro_rules! once {
@@ -84,7 +82,6 @@ impl<'a> Ctx<'a> {
             usage: OnceCell::new(),
             checked: OnceCell::new(),
             charts: Vec::new(),
-            colours: render::chart::Colours::default(),
         })
     }
 
@@ -214,14 +211,6 @@ fn ymd(date: &str) -> Result<(i32, u32, u32)> {
 /// Builds the document for `round` from the spec.
 pub fn build(ws: &Workspace, round: &str, loaded: &Loaded, date: Option<&str>) -> Result<Doc> {
     let mut ctx = Ctx::new(ws, round)?;
-    // Colours are assigned over every name that can appear, so they never shift between charts.
-    let mut names: Vec<String> = Vec::new();
-    for s in ws.config.segments.keys() {
-        if let Ok(sizes) = super::load::group_sizes(ws, round, s) {
-            names.extend(sizes.into_keys());
-        }
-    }
-    ctx.colours = render::chart::Colours::new(names.iter().map(String::as_str));
     let range = date_range(ws, round)?;
     let date = match date {
         Some(d) => d.to_string(),

@@ -869,7 +869,7 @@ fn nps(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         decimals: 1,
         ..Line::default()
     };
-    let name = ctx.chart(chart::line(&spec, &ctx.colours)?);
+    let name = ctx.chart(chart::line(&spec, &chart::Colours::default())?);
     let mut blocks = vec![figure(
         name,
         format!(
@@ -1011,7 +1011,7 @@ fn delivery(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
                 log,
                 ..Line::default()
             };
-            let n = ctx.chart(chart::line(&spec, &ctx.colours)?);
+            let n = ctx.chart(chart::line(&spec, &chart::Colours::default())?);
             blocks.push(figure(
                 n,
                 format!(
@@ -1409,7 +1409,7 @@ fn query(ctx: &mut Ctx<'_>, title: &str, file: &str) -> Result<Section> {
                     decimals: 2,
                     ..Line::default()
                 },
-                &ctx.colours,
+                &chart::Colours::default(),
             )?
         };
         let n = ctx.chart(name);
