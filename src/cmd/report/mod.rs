@@ -26,6 +26,14 @@ mod sections;
 /// The file that marks a folder as a pulse report (so it may be replaced).
 pub const MARKER: &str = ".pulse-report";
 
+/// The respondent quality flags, as (plural for text, flag as stored).
+pub const QUALITY_FLAGS: [(&str, &str); 4] = [
+    ("duplicates", "duplicate"),
+    ("speeders", "speeder"),
+    ("straightliners", "straightliner"),
+    ("incomplete", "incomplete"),
+];
+
 /// Output formats.
 pub const FORMATS: [&str; 4] = ["pdf", "png", "html", "md"];
 
@@ -48,6 +56,7 @@ pub struct Ctx<'a> {
     deploys: OnceCell<BTreeMap<String, DeployMetrics>>,
     usage: OnceCell<BTreeMap<(String, String), UsageMetrics>>,
     checked: OnceCell<Option<crate::cmd::check::Checked>>,
+    quality: OnceCell<BTreeMap<String, [usize; 4]>>,
     /// Charts made so far.
     pub charts: Vec<Chart>,
 }
@@ -81,6 +90,7 @@ impl<'a> Ctx<'a> {
             deploys: OnceCell::new(),
             usage: OnceCell::new(),
             checked: OnceCell::new(),
+            quality: OnceCell::new(),
             charts: Vec::new(),
         })
     }
@@ -161,6 +171,27 @@ impl<'a> Ctx<'a> {
     /// telemetry periods line up with it.
     pub fn round_is_period(&self) -> bool {
         crate::analyse::dora::label_bounds(&self.round).is_some()
+    }
+
+    /// Respondents per round carrying each of [`QUALITY_FLAGS`] (one scan of every round).
+    pub fn quality(&self) -> Result<&BTreeMap<String, [usize; 4]>> {
+        once!(self, quality, {
+            let df = frames::table(self.ws, "respondents", None)?
+                .select([col("round"), col("quality_flags")])
+                .collect()
+                .map_err(anyhow::Error::from)?;
+            let mut out: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+            let (rounds, flags) = (df.column("round")?.str()?, df.column("quality_flags")?.str()?);
+            for (r, f) in rounds.iter().zip(flags.iter()) {
+                let counts = out.entry(r.unwrap_or("").to_string()).or_default();
+                for token in f.unwrap_or("").split(',').map(str::trim) {
+                    if let Some(k) = QUALITY_FLAGS.iter().position(|(_, q)| *q == token) {
+                        counts[k] += 1;
+                    }
+                }
+            }
+            out
+        })
     }
 
     /// Registers a chart and returns its name for a figure block.

@@ -215,11 +215,16 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         health.push(')');
     }
     health.push('.');
-    let flags = quality_counts(ctx, &round)?;
-    if flags.iter().any(|(_, n)| *n > 0) {
+    let flags = ctx.quality()?.get(&round).copied().unwrap_or_default();
+    if flags.iter().any(|n| *n > 0) {
         health.push_str(&format!(
             " Quality flags (kept in the data, counted here): {}.",
-            flags.iter().map(|(f, n)| format!("{n} {f}")).collect::<Vec<_>>().join(", ")
+            super::QUALITY_FLAGS
+                .iter()
+                .zip(flags)
+                .map(|((f, _), n)| format!("{n} {f}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let compare = ctx.compare()?.clone();
@@ -335,24 +340,6 @@ fn summary(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
         )));
     }
     Ok(Section::new("summary", title, blocks))
-}
-
-/// Respondents of `round` per quality flag (duplicate, speeder, straightliner, incomplete).
-fn quality_counts(ctx: &Ctx<'_>, round: &str) -> Result<Vec<(&'static str, usize)>> {
-    let df = crate::store::frames::table(ctx.ws, "respondents", Some(&[round.to_string()]))?
-        .select([col("quality_flags")])
-        .collect()
-        .map_err(anyhow::Error::from)?;
-    let flags = col_str(&df, "quality_flags")?;
-    Ok([
-        ("duplicates", "duplicate"),
-        ("speeders", "speeder"),
-        ("straightliners", "straightliner"),
-        ("incomplete", "incomplete"),
-    ]
-    .into_iter()
-    .map(|(name, f)| (name, flags.iter().filter(|x| x.split(',').any(|y| y.trim() == f)).count()))
-    .collect())
 }
 
 fn maturity(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
@@ -1449,27 +1436,18 @@ fn query(ctx: &mut Ctx<'_>, title: &str, file: &str) -> Result<Section> {
 
 fn methods(ctx: &mut Ctx<'_>, title: &str) -> Result<Section> {
     let mut rows = Vec::new();
-    let flags = crate::store::frames::table(ctx.ws, "respondents", None)?
-        .select([col("round"), col("quality_flags")])
-        .collect()
-        .map_err(anyhow::Error::from)?;
-    let (fr, ff) = (col_str(&flags, "round")?, col_str(&flags, "quality_flags")?);
     for r in &ctx.rounds {
         let m = ctx.ws.config.rounds.get(r).cloned().unwrap_or_default();
-        let count = |f: &str| {
-            fr.iter().zip(&ff).filter(|(a, b)| *a == r && b.contains(f)).count().to_string()
-        };
-        rows.push(vec![
+        let mut row = vec![
             r.clone(),
             m.platform.clone(),
             m.invited.map_or("–".into(), |i| i.to_string()),
             m.responses.to_string(),
             opt(m.response_rate(), pct1),
-            count("duplicate"),
-            count("speeder"),
-            count("straightliner"),
-            count("incomplete"),
-        ]);
+        ];
+        let flags = ctx.quality()?.get(r).copied().unwrap_or_default();
+        row.extend(flags.iter().map(|n| n.to_string()));
+        rows.push(row);
     }
     let mut changes = Vec::new();
     for q in &ctx.catalog.questions {
