@@ -30,26 +30,16 @@ fn locate(template: &str, d: &typst::diag::SourceDiagnostic) -> String {
     format!("{line}:{col}")
 }
 
-/// A typeset report.
-pub struct Typeset {
-    /// The PDF bytes.
-    pub pdf: Vec<u8>,
-    /// Pages.
-    pub pages: usize,
-}
-
 /// Typesets `doc` with `template`. Typst warnings (a missing font, say) are errors: they mean
 /// the output is not what the template asked for.
-pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Typeset> {
-    let files: Vec<(String, Vec<u8>)> = doc
-        .charts
-        .iter()
-        .map(|c| (format!("charts/{}.svg", c.name), c.svg.as_bytes().to_vec()))
-        .collect();
+pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Vec<u8>> {
+    let names: Vec<String> = doc.charts.iter().map(|c| format!("charts/{}.svg", c.name)).collect();
     let engine = TypstEngine::builder()
         .main_file(template.to_string())
         .fonts(super::fonts::ALL)
-        .with_static_file_resolver(files.iter().map(|(n, b)| (n.as_str(), b.clone())))
+        .with_static_file_resolver(
+            names.iter().zip(&doc.charts).map(|(n, c)| (n.as_str(), c.svg.as_bytes())),
+        )
         .build();
     let mut inputs = Dict::new();
     inputs.insert("data".into(), serde_json::to_string(doc)?.into_value());
@@ -87,5 +77,5 @@ pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Typeset>
             e.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
         )
     })?;
-    Ok(Typeset { pdf, pages: document.pages().len() })
+    Ok(pdf)
 }

@@ -283,8 +283,8 @@ pub fn render_files(
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     if formats.iter().any(|f| f == "pdf") {
-        let t = render::pdf::render(doc, &loaded.template, &loaded.template_name)?;
-        files.push(("report.pdf".to_string(), t.pdf));
+        let pdf = render::pdf::render(doc, &loaded.template, &loaded.template_name)?;
+        files.push(("report.pdf".to_string(), pdf));
     }
     if formats.iter().any(|f| f == "png") {
         for c in &doc.charts {

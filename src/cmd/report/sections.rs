@@ -586,7 +586,7 @@ fn trends(ctx: &mut Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
     let reworded = col_str(&df, "wording_changed")?;
     let brk = col_str(&df, "break")?;
     let mut panels: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
-    let mut changes = Vec::new();
+    let mut changes = 0;
     for i in 0..q.len() {
         if !g[i].is_empty() || !o[i].is_empty() || k[i] != "likert" {
             continue;
@@ -594,12 +594,7 @@ fn trends(ctx: &mut Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         if !only.is_empty() && !only.contains(&q[i]) {
             continue;
         }
-        if reworded[i] == "true" {
-            changes.push(vec![ctx.label(&q[i]), r[i].clone(), "wording changed".into()]);
-        }
-        if !brk[i].is_empty() {
-            changes.push(vec![ctx.label(&q[i]), r[i].clone(), brk[i].clone()]);
-        }
+        changes += usize::from(reworded[i] == "true") + usize::from(!brk[i].is_empty());
         let (Some(y), Some(l), Some(h)) = (tb[i], lo[i], hi[i]) else { continue };
         let x = ctx.rounds.iter().position(|x| *x == r[i]).unwrap_or(0);
         panels.entry(q[i].clone()).or_default().push(TrendPoint {
@@ -642,10 +637,10 @@ fn trends(ctx: &mut Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
             "Top-box share (%) per round. A vertical line and a new series mark a scale change (not comparable across it); ◆ marks a reworded question.",
         ),
     ];
-    if !changes.is_empty() {
+    if changes > 0 {
         blocks.push(note(format!(
             "{} wording or scale change(s) in these rounds; the methods appendix lists them.",
-            changes.len()
+            changes
         )));
     }
     Ok(Section::new("trends", title, blocks))
