@@ -116,12 +116,6 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Build the demo workspace from the bundled fixtures and import every round.
     Demo(DemoArgs),
-    /// Benchmark baseline: read a CSV with plain polars and print the time (no pulse logic).
-    #[command(hide = true)]
-    BaselineCsv {
-        /// The CSV file.
-        file: PathBuf,
-    },
 }
 
 /// `pulse init`.

@@ -56,7 +56,6 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         Command::Report(a) => cmd::report::run(&cli.global, &a),
         Command::Generate(a) => cmd::generate::run(&a),
         Command::Demo(a) => cmd::demo::run(&a),
-        Command::BaselineCsv { file } => cmd::generate::baseline_csv(&file),
     }
 }
 

@@ -35,11 +35,7 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
             if parquet {
                 crate::store::frames::write_parquet(&a.out, &mut df)?;
             } else {
-                let f = std::fs::File::create(&a.out)
-                    .with_context(|| format!("creating {}", a.out.display()))?;
-                CsvWriter::new(BufWriter::with_capacity(1 << 20, f))
-                    .finish(&mut df)
-                    .map_err(anyhow::Error::from)?;
+                write_csv(&a.out, &df)?;
             }
             let len = std::fs::metadata(&a.out)?.len();
             println!(
@@ -68,22 +64,28 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// Reads a CSV with plain polars (the benchmark baseline for `import survey`).
-pub fn baseline_csv(file: &std::path::Path) -> Result<ExitStatus> {
+/// Writes a frame as CSV with the `csv` crate (every column cast to text; nulls empty), so
+/// the product needs no polars CSV feature.
+fn write_csv(path: &std::path::Path, df: &polars::prelude::DataFrame) -> Result<()> {
     use polars::prelude::*;
-    let t = std::time::Instant::now();
-    let path = file.to_string_lossy().to_string();
-    let df = LazyCsvReader::new(PlRefPath::from(path.as_str()))
-        .with_has_header(true)
-        .finish()
-        .and_then(LazyFrame::collect)
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("reading {}", file.display()))?;
-    println!(
-        "polars CSV read: {} rows x {} columns in {:.2} s",
-        df.height(),
-        df.width(),
-        t.elapsed().as_secs_f64()
-    );
-    Ok(ExitStatus::Success)
+    let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, f));
+    let cols: Vec<Column> = df
+        .columns()
+        .iter()
+        .map(|c| c.cast(&DataType::String))
+        .collect::<PolarsResult<_>>()
+        .map_err(anyhow::Error::from)?;
+    let text: Vec<&StringChunked> =
+        cols.iter().map(Column::str).collect::<PolarsResult<_>>().map_err(anyhow::Error::from)?;
+    w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
+    let mut iters: Vec<_> = text.iter().map(|c| c.iter()).collect();
+    for _ in 0..df.height() {
+        for it in &mut iters {
+            w.write_field(it.next().flatten().unwrap_or(""))?;
+        }
+        w.write_record(None::<&[u8]>)?;
+    }
+    w.flush().with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
