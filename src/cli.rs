@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive). Doc comments here are the `--help` text.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -25,15 +25,22 @@ pub struct Cli {
 /// Options shared by every command.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// Workspace folder (default: the current folder).
+    /// Workspace folder (default: the current folder or the nearest parent folder holding a
+    /// pulse.toml, the way git finds its repository).
     #[arg(long, short = 'w', global = true, env = "PULSE_WORKSPACE", value_name = "DIR")]
     pub workspace: Option<PathBuf>,
 }
 
 impl Global {
-    /// The workspace folder to use.
+    /// The workspace folder to use: `--workspace`, else the nearest folder from here upwards
+    /// that holds a `pulse.toml`, else the current folder (whose error then says how to make
+    /// one).
     pub fn root(&self) -> PathBuf {
-        self.workspace.clone().unwrap_or_else(|| PathBuf::from("."))
+        match &self.workspace {
+            Some(w) => w.clone(),
+            None => crate::store::workspace::discover(Path::new("."))
+                .unwrap_or_else(|| PathBuf::from(".")),
+        }
     }
 }
 
@@ -114,7 +121,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Generate deterministic synthetic data: survey exports and builds (demo and benchmarks).
     Generate(GenerateArgs),
-    /// Build the demo workspace from the bundled fixtures and import every round.
+    /// Build the demo workspace: generate the demo organisation's exports and telemetry (seed
+    /// 42, the files in fixtures/demo), import every round, check and render the report.
     Demo(DemoArgs),
 }
 

@@ -150,7 +150,6 @@ pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> Resul
     Ok(())
 }
 
-/// Writes a frame to standard output.
 /// Prints one line to standard output; a closed pipe (`pulse check | head`) comes back as an
 /// error, which `main` turns into exit 0, instead of `println!`'s panic.
 pub fn print_line(text: &str) -> Result<()> {
@@ -168,4 +167,16 @@ pub fn print_frame(df: &DataFrame, format: Format) -> Result<()> {
     write_frame(&mut lock, df, format)?;
     lock.flush()?;
     Ok(())
+}
+
+/// `println!` that returns a closed pipe as an error (`?` it) instead of panicking; `main`
+/// turns that error into exit 0. Every command prints through this or [`print_frame`].
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::output::print_line("")
+    };
+    ($($arg:tt)*) => {
+        $crate::output::print_line(&format!($($arg)*))
+    };
 }

@@ -11,50 +11,13 @@ use crate::cli::{
 };
 use crate::synth::DEMO_ROUNDS;
 
-/// The demo exports, compiled in so `pulse demo` works from any folder.
-const FIXTURES: [&[u8]; 4] = [
-    include_bytes!(
-        "../../fixtures/demo/2025-Q4 Developer Platform Survey (Responses) - Form Responses 1.csv"
-    ),
-    include_bytes!("../../fixtures/demo/2026-Q1 developer platform survey - SurveyMonkey.csv"),
-    include_bytes!("../../fixtures/demo/2026-Q2_Developer+Platform+Pulse_June+30,+2026_10.15.csv"),
-    include_bytes!(
-        "../../fixtures/demo/2026-Q3_Developer+Platform+Pulse_September+30,+2026_09.02.csv"
-    ),
-];
-
-/// The demo telemetry (kind, file name, bytes), compiled in like the exports.
-const TELEMETRY: [(&str, &str, &[u8]); 5] = [
-    (
-        "builds",
-        "github-actions-runs.csv",
-        include_bytes!("../../fixtures/demo/telemetry/github-actions-runs.csv"),
-    ),
-    (
-        "deployments",
-        "deployments.csv",
-        include_bytes!("../../fixtures/demo/telemetry/deployments.csv"),
-    ),
-    ("changes", "changes.csv", include_bytes!("../../fixtures/demo/telemetry/changes.csv")),
-    (
-        "incidents",
-        "pagerduty-incidents.csv",
-        include_bytes!("../../fixtures/demo/telemetry/pagerduty-incidents.csv"),
-    ),
-    (
-        "usage",
-        "capability-usage.csv",
-        include_bytes!("../../fixtures/demo/telemetry/capability-usage.csv"),
-    ),
-];
+/// Seed of the demo data: the files in fixtures/demo are `pulse generate demo` with this seed
+/// (the test `demo_fixtures_match_the_generator` keeps them equal), so the binary generates
+/// them at run time instead of carrying 4.3 MB of CSV.
+pub const SEED: u64 = 42;
 
 /// The demo's guardrails.
 const METRICS_TOML: &str = include_str!("../../fixtures/demo/metrics.toml");
-
-/// The bundled bytes of demo round `i`.
-pub fn fixture(i: usize) -> &'static [u8] {
-    FIXTURES[i]
-}
 
 fn prepare(out: &Path) -> Result<()> {
     if out.exists() {
@@ -125,7 +88,9 @@ fn tag_catalog(out: &Path) -> Result<()> {
         )
         .replacen("# organisation_size = 1200", "organisation_size = 1320", 1);
     std::fs::write(&cfg, text).with_context(|| format!("writing {}", cfg.display()))?;
-    println!("\n(tagged the catalog as the demo team would: direction, construct, capability)");
+    crate::outln!(
+        "\n(tagged the catalog as the demo team would: direction, construct, capability)"
+    )?;
     Ok(())
 }
 
@@ -140,18 +105,21 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     let exports = out.join("exports");
     std::fs::create_dir_all(&exports)?;
     let g = Global { workspace: Some(out.clone()) };
+    let generated = if a.fixtures.is_none() { crate::synth::demo(SEED) } else { Vec::new() };
     for (i, r) in DEMO_ROUNDS.iter().enumerate() {
         let file = exports.join(r.file);
         let bytes: Vec<u8> = match &a.fixtures {
             Some(dir) => std::fs::read(dir.join(r.file))
                 .with_context(|| format!("reading {}", dir.join(r.file).display()))?,
-            None => FIXTURES[i].to_vec(),
+            None => generated[i].1.clone(),
         };
         std::fs::write(&file, bytes).with_context(|| format!("writing {}", file.display()))?;
-        println!(
+        crate::outln!(
             "\n$ pulse import survey \"exports/{}\" --round {} --invited {}",
-            r.file, r.id, r.invited
-        );
+            r.file,
+            r.id,
+            r.invited
+        )?;
         let args = ImportSurveyArgs {
             file,
             round: r.id.to_string(),
@@ -168,16 +136,16 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     tag_catalog(out)?;
     let tdir = exports.join("telemetry");
     std::fs::create_dir_all(&tdir)?;
-    for (kind, name, bytes) in TELEMETRY {
+    for (kind, name, bytes) in crate::synth::demo_telemetry(SEED) {
         let file = tdir.join(name);
         let bytes: Vec<u8> = match &a.fixtures {
             Some(dir) => std::fs::read(dir.join("telemetry").join(name)).with_context(|| {
                 format!("reading {}", dir.join("telemetry").join(name).display())
             })?,
-            None => bytes.to_vec(),
+            None => bytes,
         };
         std::fs::write(&file, bytes).with_context(|| format!("writing {}", file.display()))?;
-        println!("\n$ pulse import telemetry exports/telemetry/{name} --kind {kind}");
+        crate::outln!("\n$ pulse import telemetry exports/telemetry/{name} --kind {kind}")?;
         let args = crate::cli::ImportTelemetryArgs {
             file,
             kind: kind.into(),
@@ -191,14 +159,16 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     }
     std::fs::write(out.join("metrics.toml"), METRICS_TOML)
         .with_context(|| format!("writing {}", out.join("metrics.toml").display()))?;
-    println!("\n(wrote metrics.toml: the demo team's target metrics, counters and perceptions)");
-    println!("\n$ pulse rounds");
+    crate::outln!(
+        "\n(wrote metrics.toml: the demo team's target metrics, counters and perceptions)"
+    )?;
+    crate::outln!("\n$ pulse rounds")?;
     super::rounds::run(&g, &TableArgs { format: Format::Table })?;
-    println!("\n$ pulse query queries/top_box.sql   (first rows)");
+    crate::outln!("\n$ pulse query queries/top_box.sql   (first rows)")?;
     let ws = crate::store::workspace::Workspace::open(out)?;
     let df = super::query::execute(&ws, crate::cmd::STARTER_QUERIES[0].1)?;
     crate::output::print_frame(&df.head(Some(12)), Format::Table)?;
-    println!("\n$ pulse compare 2026-Q2 2026-Q3");
+    crate::outln!("\n$ pulse compare 2026-Q2 2026-Q3")?;
     super::compare::run(
         &g,
         &crate::cli::CompareArgs {
@@ -210,9 +180,9 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             format: Format::Table,
         },
     )?;
-    println!("\n$ pulse maturity");
+    crate::outln!("\n$ pulse maturity")?;
     super::maturity::run(&g, &crate::cli::MaturityArgs { round: None, format: Format::Table })?;
-    println!("\n$ pulse metrics --kind deployments");
+    crate::outln!("\n$ pulse metrics --kind deployments")?;
     let m = |kind| crate::cli::MetricsArgs {
         kind,
         period: crate::cli::PeriodArg::Quarter,
@@ -221,18 +191,18 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         format: Format::Table,
     };
     super::metrics::run(&g, &m(crate::cli::MetricsKind::Deployments))?;
-    println!("\n$ pulse metrics --kind builds");
+    crate::outln!("\n$ pulse metrics --kind builds")?;
     super::metrics::run(&g, &m(crate::cli::MetricsKind::Builds))?;
-    println!("\n$ pulse check   (exit status 1 when an alert fires)");
+    crate::outln!("\n$ pulse check   (exit status 1 when an alert fires)")?;
     super::check::run(
         &g,
         &crate::cli::CheckArgs { period: None, metrics: None, format: Format::Table },
     )?;
     if a.no_report {
-        println!("\ndemo workspace ready: {} (report not rendered)", out.display());
+        crate::outln!("\ndemo workspace ready: {} (report not rendered)", out.display())?;
         return Ok(ExitStatus::Success);
     }
-    println!("\n$ pulse report --round 2026-Q3");
+    crate::outln!("\n$ pulse report --round 2026-Q3")?;
     let ws = crate::store::workspace::Workspace::open(out)?; // reopened: check may have rewritten config
     let args = crate::cli::ReportArgs {
         round: Some("2026-Q3".into()),
@@ -243,22 +213,22 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         date: None,
     };
     let (dir, files) = super::report::report(&ws, &args, false)?;
-    println!("\ndemo workspace ready: {}", out.display());
-    println!("  try: pulse -w {} summary --segment team", out.display());
-    println!("       pulse -w {} trend get_new_service_production", out.display());
-    println!("       pulse -w {} drivers", out.display());
-    println!("       pulse -w {} themes", out.display());
-    println!("       pulse -w {} metrics --kind usage", out.display());
-    println!("       pulse -w {} check --format json", out.display());
-    println!(
+    crate::outln!("\ndemo workspace ready: {}", out.display())?;
+    crate::outln!("  try: pulse -w {} summary --segment team", out.display())?;
+    crate::outln!("       pulse -w {} trend get_new_service_production", out.display())?;
+    crate::outln!("       pulse -w {} drivers", out.display())?;
+    crate::outln!("       pulse -w {} themes", out.display())?;
+    crate::outln!("       pulse -w {} metrics --kind usage", out.display())?;
+    crate::outln!("       pulse -w {} check --format json", out.display())?;
+    crate::outln!(
         "       pulse -w {} query \"SELECT team, count(*) AS n FROM respondents GROUP BY team\"",
         out.display()
-    );
-    println!();
+    )?;
+    crate::outln!()?;
     super::report::print_written(&dir, &files)?;
-    println!(
+    crate::outln!(
         "  (the spec and the Typst template are in {}/reports/: edit them, then `pulse report`)",
         out.display()
-    );
+    )?;
     Ok(ExitStatus::Success)
 }

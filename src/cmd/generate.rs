@@ -17,18 +17,23 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
             for (r, bytes) in synth::demo(a.seed) {
                 let p = a.out.join(r.file);
                 std::fs::write(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
-                println!("{}  {:>8} bytes  {}  {}", r.id, bytes.len(), r.platform, p.display());
+                crate::outln!(
+                    "{}  {:>8} bytes  {}  {}",
+                    r.id,
+                    bytes.len(),
+                    r.platform,
+                    p.display()
+                )?;
             }
             let dir = a.out.join("telemetry");
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             for (kind, file, bytes) in synth::demo_telemetry(a.seed) {
                 let p = dir.join(file);
                 std::fs::write(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
-                println!("{kind:<11}  {:>8} bytes  {}", bytes.len(), p.display());
+                crate::outln!("{kind:<11}  {:>8} bytes  {}", bytes.len(), p.display())?;
             }
         }
         GenerateWhat::Builds => {
-            use polars::prelude::*;
             let parquet = a.out.extension().is_some_and(|e| e == "parquet");
             let mut df =
                 synth::builds(a.respondents, a.seed, !parquet).map_err(anyhow::Error::from)?;
@@ -38,12 +43,12 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
                 write_csv(&a.out, &df)?;
             }
             let len = std::fs::metadata(&a.out)?.len();
-            println!(
+            crate::outln!(
                 "wrote {} ({} builds, {:.1} MB)",
                 a.out.display(),
                 a.respondents,
                 len as f64 / 1e6
-            );
+            )?;
         }
         GenerateWhat::Bench => {
             let f = std::fs::File::create(&a.out)
@@ -52,13 +57,13 @@ pub fn run(a: &GenerateArgs) -> Result<ExitStatus> {
             synth::bench(&mut w, a.respondents, a.questions, a.seed)?;
             w.flush()?;
             let len = std::fs::metadata(&a.out)?.len();
-            println!(
+            crate::outln!(
                 "wrote {} ({} respondents x {} questions, {:.1} MB)",
                 a.out.display(),
                 a.respondents,
                 a.questions,
                 len as f64 / 1e6
-            );
+            )?;
         }
     }
     Ok(ExitStatus::Success)

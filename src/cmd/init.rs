@@ -15,10 +15,10 @@ pub fn run(args: &InitArgs) -> Result<ExitStatus> {
     });
     workspace::init(&args.dir, &org, super::STARTER_QUERIES)?;
     super::write_report_files(&args.dir)?;
-    println!("created workspace {} for {org}", args.dir.display());
-    println!(
+    crate::outln!("created workspace {} for {org}", args.dir.display())?;
+    crate::outln!(
         "next: cd {} && pulse import survey EXPORT.csv --round 2026-Q1 --invited N",
         args.dir.display()
-    );
+    )?;
     Ok(ExitStatus::Success)
 }

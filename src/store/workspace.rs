@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-/// Settings in `pulse.toml` that a user edits.
+/// Settings in `pulse.toml` that a user edits. Unknown keys are errors (a misspelt
+/// `min_group_sise` must not silently leave the default threshold in force).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// Organisation name, shown on reports.
     pub organisation: String,
@@ -42,6 +44,7 @@ fn default_min_group() -> usize {
 
 /// What pulse records about an imported round.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct RoundMeta {
     /// Developers invited to answer (for the response rate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,6 +189,16 @@ impl Workspace {
     }
 }
 
+/// The nearest folder from `start` upwards that holds a `pulse.toml`, if any: `start` itself
+/// as given when it is one (so printed paths stay as the user wrote them), else absolute.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    if start.join(CONFIG).is_file() {
+        return Some(start.to_path_buf());
+    }
+    let abs = std::path::absolute(start).ok()?;
+    abs.ancestors().find(|d| d.join(CONFIG).is_file()).map(Path::to_path_buf)
+}
+
 fn check_is_workspace(root: &Path) -> Result<()> {
     if !root.join(CONFIG).exists() {
         bail!(
@@ -210,6 +223,17 @@ pub fn init(root: &Path, org: &str, starter_queries: &[(&str, &str)]) -> Result<
         bail!(
             "{} is already a pulse workspace\nhint: pick another folder, or keep using this one",
             root.display()
+        );
+    }
+    // A workspace inside another one would be found by discovery from its subfolders in
+    // place of the outer one, and its store would sit inside the outer workspace's tree.
+    let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Some(outer) = discover(parent) {
+        bail!(
+            "{} is inside the pulse workspace {}\nhint: create the workspace outside it, or keep using {}",
+            root.display(),
+            outer.display(),
+            outer.display()
         );
     }
     fs::create_dir_all(root.join(".pulse"))

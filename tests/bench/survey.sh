@@ -15,7 +15,7 @@ Q=${2:-60}
 
 "$BIN" generate bench --out "$TMP/bench.csv" --respondents "$N" --questions "$Q"
 "$BIN" init "$TMP/ws" > /dev/null
-measure "polars CSV read (baseline)" "$BIN" baseline-csv "$TMP/bench.csv"
+measure "polars CSV read (baseline, python polars)" python3 -c "import polars as pl, sys; pl.read_csv(sys.argv[1])" "$TMP/bench.csv"
 measure "pulse import survey ($N x $Q)" "$BIN" -w "$TMP/ws" import survey "$TMP/bench.csv" --round 2026-Q3
 measure "query: avg(value) by question" "$BIN" -w "$TMP/ws" query "SELECT question_id, avg(value) AS mean FROM responses GROUP BY 1"
 measure "query: queries/top_box.sql" "$BIN" -w "$TMP/ws" query queries/top_box.sql

@@ -1,5 +1,5 @@
 //! Delivery metrics against the reference fixtures in ../shared/real-telemetry (skipped with a
-//! message when absent): Apache DevLake's DORA e2e sets and Thoughtworks Metrik's calculator
+//! message when absent, failing in CI): Apache DevLake's DORA e2e sets and Thoughtworks Metrik's calculator
 //! cases. Each test turns the reference inputs into pulse's telemetry schema (the column mapping
 //! a user would do), runs pulse on them, and compares with the reference's expected output.
 //! Where pulse's default definition differs from the reference, the test says how and why.
@@ -14,15 +14,8 @@ use pulse::analyse::dora::{
 use super::*;
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = repo().join("../shared/real-telemetry").join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: ../shared/real-telemetry/{rel} is not here");
-        None
-    }
+    shared_dir(&format!("real-telemetry/{rel}"))
 }
-
 type Row = BTreeMap<String, String>;
 
 fn read_csv(path: &Path) -> Vec<Row> {

@@ -10,6 +10,7 @@ mod guardrails;
 mod platforms;
 mod real_exports;
 mod report;
+mod robust;
 mod stats;
 mod telemetry;
 
@@ -83,6 +84,23 @@ impl CliTest {
 
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_string()
+}
+
+/// A path under `../shared` (the real exports and telemetry fixtures beside the clone), or
+/// `None` with a "skipped:" line when it is absent. In CI (`CI` set, as `.ci/run` runs) or with
+/// `PULSE_REQUIRE_SHARED=1` a missing `../shared` fails the test instead: a green CI must mean
+/// the real files were read.
+pub fn shared_dir(rel: &str) -> Option<PathBuf> {
+    let p = repo().join("../shared").join(rel);
+    if p.exists() {
+        return Some(p);
+    }
+    let required = ["CI", "PULSE_REQUIRE_SHARED"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|x| !x.is_empty() && x != "0" && x != "false"));
+    assert!(!required, "../shared/{rel} is missing, and CI / PULSE_REQUIRE_SHARED requires it");
+    eprintln!("skipped: ../shared/{rel} is not here");
+    None
 }
 
 /// The repository root (fixtures live there).

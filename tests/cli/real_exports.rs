@@ -1,17 +1,11 @@
-//! The real platform exports in ../shared/real-exports (skipped with a message when absent).
+//! The real platform exports in ../shared/real-exports (skipped with a message when absent,
+//! failing in CI).
 
 use super::*;
 
 fn shared() -> Option<PathBuf> {
-    let p = repo().join("../shared/real-exports");
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: ../shared/real-exports is not here");
-        None
-    }
+    shared_dir("real-exports")
 }
-
 fn import(t: &CliTest, file: &Path, round: &str) -> serde_json::Value {
     let out = t.ok(&[
         "-w",
