@@ -59,11 +59,17 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// True when the error comes from writing to a closed pipe (`pulse query … | head`).
+/// True when the error comes from writing to a closed pipe (`pulse query … | head`), whichever
+/// writer (plain, csv, serde_json) met it.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
 }
 
