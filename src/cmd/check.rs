@@ -50,38 +50,21 @@ pub struct Alert {
     pub sample: Vec<f64>,
 }
 
-/// What `pulse check` found for one period (alerts as [`Alert`]).
-#[derive(Debug, Clone)]
-pub struct Checked {
-    /// Period checked.
-    pub period: String,
-    /// The period it was checked against.
-    pub previous: String,
-    /// Alerts, in the order they were raised.
-    pub alerts: Vec<Alert>,
-    /// Changes inside the noise that would otherwise have been alerts.
-    pub notes: Vec<String>,
-    /// Per series: its values in both periods, test, q-value and verdict.
-    pub series: DataFrame,
-}
+/// What `pulse check` found for one period, alerts as [`Alert`] (string kind and severity).
+pub type Checked = g::Checked<Alert>;
 
-impl From<g::Checked> for Checked {
-    fn from(c: g::Checked) -> Checked {
-        let alerts = c
-            .alerts
-            .into_iter()
-            .map(|a| Alert {
-                kind: a.kind.as_str(),
-                metric: a.metric,
-                period: a.period,
-                severity: a.severity.as_str(),
-                message: a.message,
-                evidence: a.evidence,
-                action: a.action,
-                sample: a.sample,
-            })
-            .collect();
-        Checked { period: c.period, previous: c.previous, alerts, notes: c.notes, series: c.series }
+impl From<g::Alert> for Alert {
+    fn from(a: g::Alert) -> Alert {
+        Alert {
+            kind: a.kind.as_str(),
+            metric: a.metric,
+            period: a.period,
+            severity: a.severity.as_str(),
+            message: a.message,
+            evidence: a.evidence,
+            action: a.action,
+            sample: a.sample,
+        }
     }
 }
 
@@ -110,7 +93,7 @@ pub fn evaluate_with(
     metrics: Option<&Path>,
     pre: &Computed<'_>,
 ) -> Result<Checked> {
-    evaluate_typed(ws, period, metrics, pre).map(Checked::from)
+    Ok(evaluate_typed(ws, period, metrics, pre)?.map_alerts(Alert::from))
 }
 
 /// [`evaluate_with`], with typed alerts.
@@ -238,7 +221,7 @@ pub fn evaluate_typed(
 }
 
 /// Runs the SQL series: (period label, value) rows per series name.
-fn sql_rows(ws: &Workspace, plan: &Plan) -> Result<BTreeMap<String, Vec<(String, Option<f64>)>>> {
+fn sql_rows(ws: &Workspace, plan: &Plan) -> Result<g::SqlRows> {
     let mut out = BTreeMap::new();
     for (name, s) in &plan.series {
         let Series::Sql(q) = s else { continue };

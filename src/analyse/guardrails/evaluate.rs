@@ -28,6 +28,9 @@ pub struct Survey<'a> {
     pub summaries: Option<(&'a [SummaryRow], &'a [SummaryRow])>,
 }
 
+/// Rows (period label, value) of each SQL series, by series name.
+pub type SqlRows = BTreeMap<String, Vec<(String, Option<f64>)>>;
+
 /// Everything `evaluate` reads.
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs<'a> {
@@ -40,18 +43,18 @@ pub struct Inputs<'a> {
     /// The survey pair, when the period is a round and has one before it.
     pub survey: Option<Survey<'a>>,
     /// Rows (period label, value) of each SQL series, by series name.
-    pub sql: &'a BTreeMap<String, Vec<(String, Option<f64>)>>,
+    pub sql: &'a SqlRows,
 }
 
-/// What `pulse check` found for one period.
+/// What `pulse check` found for one period (`A`: the alert type, typed by default).
 #[derive(Debug, Clone)]
-pub struct Checked {
+pub struct Checked<A = Alert> {
     /// Period checked.
     pub period: String,
     /// The period it was checked against.
     pub previous: String,
     /// Alerts, in the order they were raised.
-    pub alerts: Vec<Alert>,
+    pub alerts: Vec<A>,
     /// Changes inside the noise that would otherwise have been alerts.
     pub notes: Vec<String>,
     /// Per series: its values in both periods, test, q-value and verdict.
@@ -122,6 +125,19 @@ fn read(plan: &Plan, name: &str, s: &Series, x: &Inputs<'_>, alpha: f64) -> Eval
     e
 }
 
+impl<A> Checked<A> {
+    /// The same result with each alert mapped by `f`.
+    pub fn map_alerts<B>(self, f: impl FnMut(A) -> B) -> Checked<B> {
+        Checked {
+            period: self.period,
+            previous: self.previous,
+            alerts: self.alerts.into_iter().map(f).collect(),
+            notes: self.notes,
+            series: self.series,
+        }
+    }
+}
+
 /// Evaluates a metrics file's plan over the inputs.
 pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Checked> {
     let defaults = &file.defaults;
@@ -137,7 +153,7 @@ pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Check
     let survey_metrics: Vec<&MetricDef> = file
         .metrics
         .iter()
-        .filter(|m| refs(*m).iter().any(|r| matches!(series.get(r), Some(Series::Survey { .. }))))
+        .filter(|m| refs(m).iter().any(|r| matches!(series.get(r), Some(Series::Survey { .. }))))
         .collect();
     if let Some(sv) = &x.survey
         && let (Some(x0), Some(x1)) = sv.response_rates
@@ -188,7 +204,7 @@ pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Check
 
     // Survey health: low n.
     for m in &survey_metrics {
-        for r in refs(*m) {
+        for r in refs(m) {
             if let (Some(Series::Survey { question, .. }), Some(e)) =
                 (series.get(&r), evals.get(&r))
             {

@@ -12,6 +12,6 @@ mod stats;
 
 pub use alert::{Alert, AlertKind, Direction, Severity, Verdict, fails};
 pub use config::{BUILTINS, Defaults, MetricDef, MetricsFile, Slo, builtin, load, parse};
-pub use evaluate::{Checked, Inputs, Survey, evaluate};
+pub use evaluate::{Checked, Inputs, SqlRows, Survey, evaluate};
 pub use series::{Eval, Plan, Questions, Series, Telemetry};
 pub use stats::{Bunching, Sample, bunching, change_test, relative_iqr};
