@@ -204,3 +204,15 @@ fn metrics_toml_errors_name_the_line_and_the_fix() {
     let out = t.run(&["-w", "ws", "check", "--format", "json"]);
     assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
+
+#[test]
+fn check_period_2026_q0_is_an_error_not_a_panic() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
+    for p in ["2026-Q0", "2026-Q5", "2026-13", "2026-W54"] {
+        let out = t.run(&["-w", "ws", "check", "--period", p]);
+        assert_eq!(out.status.code(), Some(2), "{p}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.contains("is not a period label") && err.contains("hint:"), "{err}");
+    }
+}
