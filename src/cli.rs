@@ -528,4 +528,21 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Least alert severity that makes the run fail (exit 1): `info` fails on any alert,
+    /// `warning` on low, medium or high ones, `high` on high ones only. Info alerts (a target
+    /// without a counter-metric) are advice: by default they print and exit 0.
+    #[arg(long, value_enum, default_value_t, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+}
+
+/// Which alerts fail `pulse check` (exit 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Any alert, info included.
+    Info,
+    /// Alerts of severity low, medium or high.
+    #[default]
+    Warning,
+    /// High-severity alerts only.
+    High,
 }

@@ -12,56 +12,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Datelike;
+use anyhow::Result;
+use polars::prelude::*;
+use rayon::prelude::*;
 
-/// Calendar period for grouping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    /// `2026-Q3` (aligned with survey rounds named the same).
-    Quarter,
-    /// `2026-07`.
-    Month,
-    /// ISO week `2026-W27`.
-    Week,
-}
-
-impl Period {
-    /// The kind of a period label: `2026-Q3` a quarter, `2026-W27` a week, anything else a
-    /// month (whether it really is one, `dora::label_bounds` tells).
-    pub fn of_label(label: &str) -> Period {
-        if label.contains("-Q") {
-            Period::Quarter
-        } else if label.contains("-W") {
-            Period::Week
-        } else {
-            Period::Month
-        }
-    }
-}
-
-/// The period label of a UTC timestamp in milliseconds.
-pub fn period_of(ms: i64, p: Period) -> String {
-    let d = chrono::DateTime::from_timestamp_millis(ms)
-        .map_or_else(|| chrono::DateTime::UNIX_EPOCH.date_naive(), |d| d.date_naive());
-    match p {
-        Period::Quarter => format!("{}-Q{}", d.year(), d.month0() / 3 + 1),
-        Period::Month => format!("{}-{:02}", d.year(), d.month()),
-        Period::Week => {
-            let w = d.iso_week();
-            format!("{}-W{:02}", w.year(), w.week())
-        }
-    }
-}
-
-/// Linear-interpolation percentile of sorted values (`numpy.percentile`, method "linear").
-pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let pos = q / 100.0 * (sorted.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64))
-}
+pub use super::period::{Period, period_of};
+pub use super::quantile::{p50_p90, percentile};
 
 /// One build run.
 #[derive(Debug, Clone, Copy)]
@@ -143,22 +99,6 @@ pub fn pair_hash(service: &str, pipeline: &str, commit: &str) -> u64 {
     h
 }
 
-/// p50 and p90 by selection (O(n)), matching [`percentile`] on the sorted values; reorders `v`.
-pub fn p50_p90(v: &mut [f64]) -> (Option<f64>, Option<f64>) {
-    let pick = |v: &mut [f64], q: f64| -> Option<f64> {
-        if v.is_empty() {
-            return None;
-        }
-        let pos = q / 100.0 * (v.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        let (_, a, rest) = v.select_nth_unstable_by(lo, f64::total_cmp);
-        let a = *a;
-        let b = if hi > lo { rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a) } else { a };
-        Some(a + (b - a) * (pos - lo as f64))
-    };
-    (pick(v, 50.0), pick(v, 90.0))
-}
-
 /// Build totals by period label, for one slice of the runs; slices merge.
 #[derive(Default)]
 pub struct BuildAcc {
@@ -182,8 +122,9 @@ impl BuildAcc {
                         acc.push(Acc::default());
                         acc.len() - 1
                     });
-                    let day = b.started.div_euclid(86_400_000) * 86_400_000;
-                    cur = Some((day, day + 86_400_000, ix));
+                    // Saturating: a timestamp at the ends of i64 must not overflow.
+                    let day = b.started.div_euclid(86_400_000).saturating_mul(86_400_000);
+                    cur = Some((day, day.saturating_add(86_400_000), ix));
                     ix
                 }
             };
@@ -192,16 +133,24 @@ impl BuildAcc {
             if b.attempt.is_some_and(|x| x > 1.0) {
                 a.reruns += 1;
             }
-            if let Some(q) =
-                b.queued_s.or_else(|| b.queued.map(|q| (b.started - q) as f64 / 1000.0))
+            // Non-finite times are not values: they never reach a percentile.
+            if let Some(q) = b
+                .queued_s
+                .or_else(|| {
+                    b.queued.and_then(|q| b.started.checked_sub(q)).map(|d| d as f64 / 1000.0)
+                })
+                .filter(|q| q.is_finite())
             {
                 a.queues.push(q);
             }
             let bit = match b.result {
                 "success" => {
                     a.success += 1;
-                    if let Some(d) =
-                        b.finished.map(|f| (f - b.started) as f64 / 1000.0).or(b.duration_s)
+                    if let Some(d) = b
+                        .finished
+                        .map(|f| f.checked_sub(b.started).map(|d| d as f64 / 1000.0))
+                        .unwrap_or(b.duration_s)
+                        .filter(|d| d.is_finite())
                     {
                         a.durations.push(d);
                     }
@@ -287,6 +236,90 @@ pub fn build_metrics<'a>(
     acc.finish(keep_samples)
 }
 
+/// Definition of the build metrics (printed with every row).
+pub const BUILD_DEFINITION: &str = "pulse-default: successful-run wall clock p50/p90, failure/(success+failure), flaky = (pipeline, commit) with both outcomes";
+
+/// Build metrics per period from the builds frame of `store::telemetry::builds` (columns
+/// service, pipeline, commit_sha, result: str; attempt, duration_s, queued_s: f64; queued_at,
+/// started_at, finished_at: i64 ms). One slice per rayon task; the partial totals merge.
+pub fn build_metrics_of_frame(
+    df: &DataFrame,
+    period: Period,
+    keep_samples: bool,
+) -> Result<BTreeMap<String, BuildMetrics>> {
+    let n = df.height();
+    let step = n.div_ceil(rayon::current_num_threads().clamp(1, 8)).max(1);
+    let offsets: Vec<usize> = (0..n).step_by(step).collect();
+    let acc = offsets
+        .into_par_iter()
+        .map(|off| build_slice(&df.slice(off as i64, step.min(n - off)), period))
+        .try_reduce(BuildAcc::default, |mut a, b| {
+            a.merge(b);
+            Ok(a)
+        })?;
+    Ok(acc.finish(keep_samples))
+}
+
+/// Totals of one slice of the builds frame.
+fn build_slice(df: &DataFrame, period: Period) -> Result<BuildAcc> {
+    let s = |n: &str| -> Result<StringChunked> { Ok(df.column(n)?.str()?.clone()) };
+    let f = |n: &str| -> Result<Float64Chunked> { Ok(df.column(n)?.f64()?.clone()) };
+    let t = |n: &str| -> Result<Int64Chunked> { Ok(df.column(n)?.i64()?.clone()) };
+    let (service, pipeline, sha, result) =
+        (s("service")?, s("pipeline")?, s("commit_sha")?, s("result")?);
+    let (attempt, dur, qs) = (f("attempt")?, f("duration_s")?, f("queued_s")?);
+    let (queued, started, finished) = (t("queued_at")?, t("started_at")?, t("finished_at")?);
+    // Column iterators in step (no per-row lookups).
+    let mut it_service = service.iter();
+    let mut it_pipe = pipeline.iter();
+    let mut it_sha = sha.iter();
+    let mut it_result = result.iter();
+    let mut it_attempt = attempt.iter();
+    let mut it_dur = dur.iter();
+    let mut it_qs = qs.iter();
+    let mut it_queued = queued.iter();
+    let mut it_finished = finished.iter();
+    let rows = started.iter().filter_map(move |st| {
+        let (sv, pl, sh, re) =
+            (it_service.next()?, it_pipe.next()?, it_sha.next()?, it_result.next()?);
+        let (at, du, q) = (it_attempt.next()?, it_dur.next()?, it_qs.next()?);
+        let (qa, fi) = (it_queued.next()?, it_finished.next()?);
+        Some(Build {
+            pair: pair_hash(sv.unwrap_or(""), pl.unwrap_or(""), sh.unwrap_or("")),
+            attempt: at,
+            queued: qa,
+            started: st?,
+            finished: fi,
+            result: re.unwrap_or(""),
+            duration_s: du,
+            queued_s: q,
+        })
+    });
+    let mut acc = BuildAcc::default();
+    acc.add(rows, period);
+    Ok(acc)
+}
+
+/// The build metrics as a frame (one row per period).
+pub fn builds_frame(m: &BTreeMap<String, BuildMetrics>) -> Result<DataFrame> {
+    let len = m.len();
+    let o = |f: &dyn Fn(&BuildMetrics) -> Option<f64>| m.values().map(f).collect::<Vec<_>>();
+    Ok(DataFrame::new(
+        len,
+        vec![
+            Column::new("period".into(), m.keys().cloned().collect::<Vec<_>>()),
+            Column::new("builds".into(), m.values().map(|x| x.builds as u64).collect::<Vec<_>>()),
+            Column::new("duration_p50_s".into(), o(&|x| x.duration_p50)),
+            Column::new("duration_p90_s".into(), o(&|x| x.duration_p90)),
+            Column::new("failure_rate".into(), o(&|x| x.failure_rate)),
+            Column::new("queue_p50_s".into(), o(&|x| x.queue_p50)),
+            Column::new("flaky_rate".into(), o(&|x| x.flaky_rate)),
+            Column::new("rerun_rate".into(), o(&|x| x.rerun_rate)),
+            Column::new("definition".into(), vec![BUILD_DEFINITION; len]),
+        ],
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +345,45 @@ mod tests {
         assert_eq!(period_of(ms, Period::Quarter), "2026-Q3");
         assert_eq!(period_of(ms, Period::Month), "2026-07");
         assert_eq!(period_of(ms, Period::Week), "2026-W27");
+    }
+
+    fn run(started: i64, finished: Option<i64>, duration_s: Option<f64>) -> Build<'static> {
+        Build {
+            pair: 1,
+            attempt: None,
+            queued: None,
+            started,
+            finished,
+            result: "success",
+            duration_s,
+            queued_s: Some(f64::NAN),
+        }
+    }
+
+    #[test]
+    fn non_finite_durations_never_reach_a_percentile() {
+        let t = 1_782_907_200_000;
+        let runs = [
+            run(t, Some(t + 10_000), None),
+            run(t, None, Some(f64::NAN)),
+            run(t, None, Some(f64::INFINITY)),
+            run(t, None, Some(30.0)),
+        ];
+        let m = build_metrics(runs.into_iter(), Period::Quarter, true);
+        let q = &m["2026-Q3"];
+        assert_eq!(q.durations, vec![10.0, 30.0]);
+        assert_eq!(q.duration_p50, Some(20.0));
+        assert_eq!(q.queue_p50, None, "NaN queue times are not values");
+    }
+
+    #[test]
+    fn extreme_timestamps_do_not_panic() {
+        let runs = [
+            run(i64::MIN, Some(i64::MAX), None),
+            run(i64::MAX, Some(i64::MIN), None),
+            run(i64::MAX, Some(i64::MAX), Some(1.0)),
+        ];
+        let m = build_metrics(runs.into_iter(), Period::Week, true);
+        assert_eq!(m.values().map(|x| x.builds).sum::<usize>(), 3);
     }
 }

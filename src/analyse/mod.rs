@@ -13,6 +13,7 @@ pub mod estimate;
 pub mod guardrails;
 pub mod hypothesis;
 pub mod maturity;
+pub mod period;
 pub mod quantile;
 pub mod summary;
 pub mod themes;

@@ -11,8 +11,13 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::delivery::{Period, period_of};
-use super::dora::previous_period;
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::period::{Period, period_of, previous_period};
+
+/// Definition of the usage metrics.
+pub const USAGE_DEFINITION: &str = "pulse-default: distinct actors and teams per capability; adoption = users / organisation_size; retention = previous period's users active again";
 
 /// One usage event.
 #[derive(Debug, Clone)]
@@ -86,6 +91,29 @@ pub fn usage_metrics<'a>(
         out.insert((p.clone(), cap.clone()), m);
     }
     out
+}
+
+/// The usage metrics as a frame (one row per period and capability; suppressed rows empty).
+pub fn usage_frame(m: &BTreeMap<(String, String), UsageMetrics>) -> Result<DataFrame> {
+    let len = m.len();
+    let o = |f: &dyn Fn(&UsageMetrics) -> Option<f64>| m.values().map(f).collect::<Vec<_>>();
+    let u = |f: &dyn Fn(&UsageMetrics) -> usize| {
+        m.values().map(|x| (!x.suppressed).then(|| f(x) as u64)).collect::<Vec<_>>()
+    };
+    Ok(DataFrame::new(
+        len,
+        vec![
+            Column::new("period".into(), m.keys().map(|k| k.0.clone()).collect::<Vec<_>>()),
+            Column::new("capability".into(), m.keys().map(|k| k.1.clone()).collect::<Vec<_>>()),
+            Column::new("events".into(), u(&|x| x.events)),
+            Column::new("active_users".into(), u(&|x| x.active_users)),
+            Column::new("active_teams".into(), u(&|x| x.active_teams)),
+            Column::new("adoption".into(), o(&|x| x.adoption)),
+            Column::new("retention".into(), o(&|x| x.retention)),
+            Column::new("suppressed".into(), m.values().map(|x| x.suppressed).collect::<Vec<_>>()),
+            Column::new("definition".into(), vec![USAGE_DEFINITION; len]),
+        ],
+    )?)
 }
 
 #[cfg(test)]

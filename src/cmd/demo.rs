@@ -196,7 +196,12 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     crate::outln!("\n$ pulse check   (exit status 1 when an alert fires)")?;
     super::check::run(
         &g,
-        &crate::cli::CheckArgs { period: None, metrics: None, format: Format::Table },
+        &crate::cli::CheckArgs {
+            period: None,
+            metrics: None,
+            format: Format::Table,
+            fail_on: crate::cli::FailOn::default(),
+        },
     )?;
     if a.no_report {
         crate::outln!("\ndemo workspace ready: {} (report not rendered)", out.display())?;

@@ -150,3 +150,69 @@ perception = "satisfied_part_observability"
         assert!(err.contains(want), "{err}");
     }
 }
+
+#[test]
+fn an_info_alert_does_not_fail_check_unless_fail_on_info() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
+    let f = t.write(
+        "lone.toml",
+        b"[[metric]]\nid = \"queue\"\nsource = \"builds.queue_p50\"\ntarget = 30\n",
+    );
+    let f = f.to_str().unwrap();
+    let (code, alerts) = check(&t, &["--metrics", f]);
+    assert_eq!(kinds(&alerts, "queue"), ["lone_target"]);
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(code, 0, "an info alert alone exits 0 by default");
+    assert_eq!(check(&t, &["--metrics", f, "--fail-on", "warning"]).0, 0);
+    assert_eq!(check(&t, &["--metrics", f, "--fail-on", "info"]).0, 1);
+    // High only: the demo's high alerts (bunching, counter regression) still fail.
+    assert_eq!(check(&t, &["--fail-on", "high"]).0, 1);
+    let help = text(&t.run(&["check", "--help"]).stdout);
+    assert!(help.contains("--fail-on") && help.contains("warning"), "{help}");
+}
+
+#[test]
+fn metrics_toml_errors_name_the_line_and_the_fix() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
+    let head =
+        "[defaults]\nmin_n = 30\n\n[[metric]]\nid = \"b\"\nsource = \"builds.duration_p50\"\n";
+    for (body, line, want) in [
+        (format!("{head}colour = \"red\"\n"), 7, "colour"),
+        ("[defaults]\nalpha = 7\n".to_string(), 2, "alpha"),
+        ("[defaults]\nalpha = nan\n".to_string(), 2, "alpha"),
+        (format!("{head}target = 600\nbunching_bin = 0\n"), 8, "bunching_bin"),
+        (format!("{head}counter = [\"b\"]\n"), 7, "its own counter"),
+    ] {
+        t.write("ws/metrics.toml", body.as_bytes());
+        let before = std::fs::read_dir(t.path("ws")).unwrap().count();
+        let out = t.run(&["-w", "ws", "check"]);
+        assert_eq!(out.status.code(), Some(2), "{body}");
+        let err = text(&out.stderr);
+        assert!(err.contains(&format!("metrics.toml:{line}:")), "{body}\n{err}");
+        assert!(err.contains(want) && err.contains("hint:"), "{err}");
+        assert!(text(&out.stdout).is_empty());
+        assert_eq!(std::fs::read(t.path("ws/metrics.toml")).unwrap(), body.as_bytes());
+        assert_eq!(std::fs::read_dir(t.path("ws")).unwrap().count(), before);
+    }
+    // A mutual pair is fine.
+    t.write(
+        "ws/metrics.toml",
+        b"[[metric]]\nid = \"f\"\nsource = \"deployments.frequency\"\ncounter = [\"c\"]\n\n[[metric]]\nid = \"c\"\nsource = \"deployments.change_failure_rate\"\ncounter = [\"f\"]\n",
+    );
+    let out = t.run(&["-w", "ws", "check", "--format", "json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_period_2026_q0_is_an_error_not_a_panic() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
+    for p in ["2026-Q0", "2026-Q5", "2026-13", "2026-W54"] {
+        let out = t.run(&["-w", "ws", "check", "--period", p]);
+        assert_eq!(out.status.code(), Some(2), "{p}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.contains("is not a period label") && err.contains("hint:"), "{err}");
+    }
+}

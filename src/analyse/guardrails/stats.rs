@@ -1,9 +1,8 @@
-//! Goodhart guardrails: the pure parts of `pulse check` — change tests between two periods,
-//! target bunching, and spread collapse. The command (`cmd/check.rs`) gathers the data and
-//! turns these into alerts.
+//! The statistics of the guardrails: change tests between two periods, target bunching, and
+//! spread collapse.
 
-use super::delivery::percentile;
-use super::hypothesis::{Alternative, binom_test, mann_whitney, two_proportion_z};
+use crate::analyse::hypothesis::{Alternative, binom_test, mann_whitney, two_proportion_z};
+use crate::analyse::quantile::{percentile, sorted};
 
 /// What a reading of a telemetry metric can be tested with.
 #[derive(Debug, Clone, Default)]
@@ -116,8 +115,7 @@ pub fn bunching(values: &[f64], target: f64, bin: f64, lower_is_better: bool) ->
 
 /// Relative interquartile range (p75 − p25) / p50, the spread measure for saturation.
 pub fn relative_iqr(values: &[f64]) -> Option<f64> {
-    let mut s = values.to_vec();
-    s.sort_by(f64::total_cmp);
+    let s = sorted(values.iter().copied());
     let (q1, q2, q3) = (percentile(&s, 25.0)?, percentile(&s, 50.0)?, percentile(&s, 75.0)?);
     (q2 != 0.0).then(|| (q3 - q1) / q2.abs())
 }

@@ -1,0 +1,17 @@
+//! Goodhart guardrails: the pure side of `pulse check`. A metrics file ([`config`]) names
+//! series ([`series`]); [`evaluate`] reads them from metrics already computed, tests each change
+//! between two periods ([`stats`]), and runs the rules ([`rules`]: one function per alert kind)
+//! into [`Alert`]s. The command gathers the inputs from the store and prints.
+
+pub mod alert;
+pub mod config;
+mod evaluate;
+pub mod rules;
+pub mod series;
+mod stats;
+
+pub use alert::{Alert, AlertKind, Direction, Severity, Verdict, fails};
+pub use config::{BUILTINS, Defaults, MetricDef, MetricsFile, Slo, builtin, load, parse};
+pub use evaluate::{Checked, Inputs, SqlRows, Survey, evaluate};
+pub use series::{Eval, Plan, Questions, Series, Telemetry};
+pub use stats::{Bunching, Sample, bunching, change_test, relative_iqr};
