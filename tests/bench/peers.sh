@@ -7,8 +7,8 @@
 #
 # Peers: the pandas pipeline for `import survey` (read -> melt -> map labels -> Parquet), a bare
 # polars CSV read, and a pandas + scipy + matplotlib script for `pulse report` (summaries,
-# Mann-Whitney + BH, one chart per question). Needs `cargo build --release` and
-# `pip install pandas pyarrow scipy matplotlib polars`.
+# Mann-Whitney + BH, one chart per question). Needs `cargo build --release`; the Python peers
+# are installed from tests/bench/peers/requirements.txt when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-100000}
@@ -17,6 +17,8 @@ RUNS=${3:-3}
 # shellcheck source=tests/bench/common.sh
 . tests/bench/common.sh
 PEERS=tests/bench/peers
+python3 -c "import pandas, pyarrow, scipy, matplotlib, polars" 2>/dev/null \
+  || python3 -m pip install -q -r "$PEERS/requirements.txt"
 
 "$BIN" generate bench --out "$TMP/r1.csv" --respondents "$N" --questions "$Q" > /dev/null
 "$BIN" generate bench --out "$TMP/r2.csv" --respondents "$N" --questions "$Q" --seed 7 > /dev/null
