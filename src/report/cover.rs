@@ -23,11 +23,7 @@ pub fn cover(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             label: "Response rate".into(),
             value: pct1(r),
             detail: prev.map_or("first round".into(), |p| {
-                format!(
-                    "{:+.1} points vs {}",
-                    (r - p) * 100.0,
-                    ctx.previous.as_deref().unwrap_or("")
-                )
+                format!("{} vs {}", points1(r - p), ctx.previous.as_deref().unwrap_or(""))
             }),
         });
     }

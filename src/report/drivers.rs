@@ -38,7 +38,7 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
                 vec![
                     ctx.label(&q[i]),
                     n[i].clone(),
-                    format!("{r:.2}"),
+                    dec2(r),
                     opt(p[i], pq),
                     pct1(t),
                     quad[i].clone(),

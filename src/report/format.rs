@@ -63,6 +63,16 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     format!("{v:.decimals$}")
 }
 
+/// A value with two decimals: `0.31`.
+pub fn dec2(v: f64) -> String {
+    fixed(v, 2)
+}
+
+/// A change in percentage points with one decimal, for a sentence: `+1.5 points`.
+pub fn points1(v: f64) -> String {
+    format!("{:+.1} points", v * 100.0)
+}
+
 /// A signed value with one decimal: `+3.2`.
 pub fn signed1(v: f64) -> String {
     format!("{v:+.1}")

@@ -77,9 +77,9 @@ pub fn maturity(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             aspect[i].clone(),
             n[i].clone(),
             lname[i].clone(),
-            agree[i].parse::<f64>().map_or("–".into(), |v| format!("{v:.2}")),
+            opt(agree[i].parse::<f64>().ok(), dec2),
             if change[i].is_empty() {
-                "–".into()
+                DASH.into()
             } else {
                 format!("{:+}", change[i].parse::<i64>().unwrap_or(0))
             },

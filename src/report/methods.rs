@@ -10,7 +10,7 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
         let mut row = vec![
             r.clone(),
             m.platform.clone(),
-            m.invited.map_or("–".into(), |i| i.to_string()),
+            m.invited.map_or(DASH.into(), |i| i.to_string()),
             m.responses.to_string(),
             opt(m.response_rate(), pct1),
         ];
@@ -24,10 +24,7 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             if ctx.rounds.contains(r) && (a.wording_changed || a.scale_changed) {
                 let what = match (a.wording_changed, a.scale_changed) {
                     (true, true) => format!("reworded; scale changed to {}", a.scale),
-                    (true, false) => format!(
-                        "reworded (similarity {})",
-                        a.similarity.map_or("–".into(), |s| format!("{s:.2}"))
-                    ),
+                    (true, false) => format!("reworded (similarity {})", opt(a.similarity, dec2)),
                     _ => format!("scale changed to {}", a.scale),
                 };
                 changes.push(vec![q.id.clone(), r.clone(), what]);

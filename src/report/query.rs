@@ -113,7 +113,7 @@ pub fn query(ctx: &Ctx<'_>, title: &str, file: &str) -> Result<Section> {
                         .ok()
                         .and_then(|s| s.get(i).ok())
                         .and_then(|v| crate::output::cell_text(&v))
-                        .map_or("–".into(), |s| match s.parse::<f64>() {
+                        .map_or(DASH.into(), |s| match s.parse::<f64>() {
                             Ok(f) if s.contains('.') => num(f),
                             _ => s,
                         })

@@ -37,8 +37,8 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
     {
         kpis.push(Kpi {
             label: "Net Promoter Score".into(),
-            value: format!("{v:+.1}"),
-            detail: format!("95 % CI {lo:+.1} to {hi:+.1}, n = {}", r.n),
+            value: signed1(v),
+            detail: format!("95 % CI {} to {}, n = {}", signed1(lo), signed1(hi), r.n),
         });
     }
     let checked = ctx.checked()?;
@@ -61,7 +61,7 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             ctx.previous.as_ref().and_then(|p| ctx.ws.config.rounds.get(p).map(|m| (p, m)))
             && let Some(pr) = p.1.response_rate()
         {
-            health.push_str(&format!(", {:+.1} points against {}", (r - pr) * 100.0, p.0));
+            health.push_str(&format!(", {} against {}", points1(r - pr), p.0));
         }
         health.push(')');
     }
@@ -111,7 +111,7 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             let tb = match (r.top_box_from, r.top_box_to) {
                 (Some(a), Some(b)) => format!("top box {} → {}", pct1(a), pct1(b)),
                 _ => match (r.mean_from, r.mean_to) {
-                    (Some(a), Some(b)) => format!("mean {a:.2} → {b:.2}"),
+                    (Some(a), Some(b)) => format!("mean {} → {}", dec2(a), dec2(b)),
                     _ => String::new(),
                 },
             };
@@ -119,9 +119,12 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
                 "{}: {tb} ({}, q {}{})",
                 ctx.label(&r.question_id),
                 test_name(&r.test),
-                r.q_value.map_or("–".into(), q_is),
-                r.effect_size
-                    .map_or(String::new(), |e| format!(", {} {e:+.2}", r.effect_size_kind))
+                opt(r.q_value, q_is),
+                r.effect_size.map_or(String::new(), |e| format!(
+                    ", {} {}",
+                    r.effect_size_kind,
+                    signed2(e)
+                ))
             )
         };
         if !improved.is_empty() {

@@ -36,8 +36,8 @@ pub fn themes(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
                 t[i].clone(),
                 n[i].clone(),
                 opt(sh[i], pct0),
-                ch[i].map_or("–".into(), |c| format!("{:+.0} pts", c * 100.0)),
-                opt(sent[i], |v| format!("{v:+.2}")),
+                opt(ch[i], pts0),
+                opt(sent[i], signed2),
             ]
         })
         .collect();

@@ -141,8 +141,8 @@ pub fn nps(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
     if let Some(p) = last {
         let (l, h) = p.ci.unwrap_or((p.value, p.value));
         blocks.insert(0, para(format!(
-            "NPS in {} is {:+.1} (95 % CI {:+.1} to {:+.1}, n = {}). An interval this wide means moves of a few points between rounds are noise.",
-            p.label, p.value, l, h, p.n.unwrap_or(0)
+            "NPS in {} is {} (95 % CI {} to {}, n = {}). An interval this wide means moves of a few points between rounds are noise.",
+            p.label, signed1(p.value), signed1(l), signed1(h), p.n.unwrap_or(0)
         )));
     }
     Ok(Section::new(SectionKind::Nps, title, blocks))

@@ -79,7 +79,7 @@ pub fn heatmap(
                     Cell::Missing => {
                         label(
                             root,
-                            "–",
+                            format::DASH,
                             (x + cw / 2, y + rh / 2),
                             &anchored(10, MUTED, HPos::Center, VPos::Center),
                         )?;
