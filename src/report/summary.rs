@@ -3,6 +3,7 @@
 
 use super::blocks::*;
 use super::delivery::dora_cells;
+use crate::analyse::compare::CompareRow;
 use crate::analyse::dora::DoraYear;
 
 /// A test's name for reading.
@@ -18,12 +19,35 @@ fn test_name(t: &str) -> String {
 /// The executive summary.
 pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
     let mut blocks = Vec::new();
-    let round = ctx.round.clone();
-    let meta = ctx.ws.config.rounds.get(&round).cloned().unwrap_or_default();
+    let checked = ctx.checked()?;
+    let kpis = headline(ctx, checked)?;
+    if !kpis.is_empty() {
+        blocks.push(Block::Kpis { items: kpis });
+    }
+    let mut health = survey_health(ctx)?;
+    match ctx.previous.as_deref() {
+        Some(prev) => changes(ctx, prev, health, &mut blocks)?,
+        None => {
+            health
+                .push_str(" This is the first round, so there is nothing to compare against yet.");
+            blocks.push(para(health));
+        }
+    }
+    if let Some(c) = checked {
+        blocks.extend(alerts(c));
+    }
+    if let Some(d) = ctx.deploys()?.get(&ctx.round) {
+        blocks.push(dora_levels(&ctx.round, d));
+    }
+    Ok(Section::new(SectionKind::Summary, title, blocks))
+}
+
+/// The headline numbers: the outcome's top box, the NPS and the guardrail alerts.
+fn headline(ctx: &Ctx<'_>, checked: Option<&inputs::Checked>) -> Result<Vec<Kpi>> {
     let mut kpis = Vec::new();
-    let outcome = ctx.ws.config.outcome.clone();
     let rows = ctx.summary()?;
-    if let Some(o) = outcome.as_deref().and_then(|o| whole(rows, o)).filter(|r| !r.suppressed)
+    if let Some(o) =
+        ctx.ws.config.outcome.as_deref().and_then(|o| whole(rows, o)).filter(|r| !r.suppressed)
         && let (Some(t), Some((lo, hi))) = (o.top_box, o.top_box_ci)
     {
         kpis.push(Kpi {
@@ -41,8 +65,7 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             detail: format!("95 % CI {} to {}, n = {}", signed1(lo), signed1(hi), r.n),
         });
     }
-    let checked = ctx.checked()?;
-    if let Some(c) = &checked {
+    if let Some(c) = checked {
         let high = c.alerts.iter().filter(|a| inputs::severity(a) == "high").count();
         kpis.push(Kpi {
             label: "Guardrail alerts".into(),
@@ -50,10 +73,13 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             detail: format!("{high} high severity, {} vs {}", c.period, c.previous),
         });
     }
-    if !kpis.is_empty() {
-        blocks.push(Block::Kpis { items: kpis });
-    }
-    // Survey health.
+    Ok(kpis)
+}
+
+/// Responses, response rate against the previous round, and the quality flags, as sentences.
+fn survey_health(ctx: &Ctx<'_>) -> Result<String> {
+    let round = &ctx.round;
+    let meta = ctx.ws.config.rounds.get(round).cloned().unwrap_or_default();
     let mut health = format!("{} developers answered the {round} survey", meta.responses);
     if let (Some(r), Some(i)) = (meta.response_rate(), meta.invited) {
         health.push_str(&format!(" ({} of {i} invited", pct1(r)));
@@ -66,7 +92,7 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
         health.push(')');
     }
     health.push('.');
-    let flags = ctx.quality()?.get(&round).copied().unwrap_or_default();
+    let flags = ctx.quality()?.get(round).copied().unwrap_or_default();
     if flags.iter().any(|n| *n > 0) {
         health.push_str(&format!(
             " Quality flags (kept in the data, counted here): {}.",
@@ -78,22 +104,29 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
                 .join(", ")
         ));
     }
-    let compare = ctx.compare()?;
-    let tested: Vec<&crate::analyse::compare::CompareRow> = compare
+    Ok(health)
+}
+
+/// What changed against `prev`: the counts (ending the health paragraph), then the questions
+/// that improved or declined beyond noise.
+fn changes(ctx: &Ctx<'_>, prev: &str, mut health: String, blocks: &mut Vec<Block>) -> Result<()> {
+    let round = &ctx.round;
+    let tested: Vec<&CompareRow> = ctx
+        .compare()?
         .iter()
         .filter(|r| r.group.is_empty() && r.option.is_empty() && !r.suppressed)
         .collect();
-    if let Some(prev) = ctx.previous.clone() {
-        let improved: Vec<_> = tested.iter().filter(|r| inputs::verdict(r) == "improved").collect();
-        let declined: Vec<_> = tested.iter().filter(|r| inputs::verdict(r) == "declined").collect();
-        let flat = tested.iter().filter(|r| inputs::verdict(r) == "no detectable change").count();
-        let nc = tested.iter().filter(|r| inputs::verdict(r) == "not comparable").count();
-        if tested.is_empty() {
-            health.push_str(&format!(
-                " No question was asked in both {prev} and {round}, so nothing is compared."
-            ));
-        } else {
-            health.push_str(&format!(
+    let with = |v: &str| -> Vec<&CompareRow> {
+        tested.iter().copied().filter(|r| inputs::verdict(r) == v).collect()
+    };
+    let (improved, declined) = (with("improved"), with("declined"));
+    let (flat, nc) = (with("no detectable change").len(), with("not comparable").len());
+    if tested.is_empty() {
+        health.push_str(&format!(
+            " No question was asked in both {prev} and {round}, so nothing is compared."
+        ));
+    } else {
+        health.push_str(&format!(
             " Against {prev}, {} of {} compared questions improved and {} declined beyond noise \
              (Benjamini–Hochberg q < 0.05); {flat} showed no detectable change{}.",
             improved.len(),
@@ -105,103 +138,90 @@ pub fn summary(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
                 String::new()
             }
         ));
-        }
-        blocks.push(para(health));
-        let line = |r: &&&crate::analyse::compare::CompareRow| -> String {
-            let tb = match (r.top_box_from, r.top_box_to) {
-                (Some(a), Some(b)) => format!("top box {} → {}", pct1(a), pct1(b)),
-                _ => match (r.mean_from, r.mean_to) {
-                    (Some(a), Some(b)) => format!("mean {} → {}", dec2(a), dec2(b)),
-                    _ => String::new(),
-                },
-            };
-            format!(
-                "{}: {tb} ({}, q {}{})",
-                ctx.label(&r.question_id),
-                test_name(&r.test),
-                opt(r.q_value, q_is),
-                r.effect_size.map_or(String::new(), |e| format!(
-                    ", {} {}",
-                    r.effect_size_kind,
-                    signed2(e)
-                ))
-            )
+    }
+    blocks.push(para(health));
+    let line = |r: &&CompareRow| -> String {
+        let tb = match (r.top_box_from, r.top_box_to) {
+            (Some(a), Some(b)) => format!("top box {} → {}", pct1(a), pct1(b)),
+            _ => match (r.mean_from, r.mean_to) {
+                (Some(a), Some(b)) => format!("mean {} → {}", dec2(a), dec2(b)),
+                _ => String::new(),
+            },
         };
-        if !improved.is_empty() {
-            blocks.push(Block::Subhead { text: "Improved beyond noise".into() });
-            blocks.push(Block::List { items: improved.iter().map(line).collect() });
-        }
-        if !declined.is_empty() {
-            blocks.push(Block::Subhead { text: "Declined beyond noise".into() });
-            blocks.push(Block::List { items: declined.iter().map(line).collect() });
-        }
-    } else {
-        health.push_str(" This is the first round, so there is nothing to compare against yet.");
-        blocks.push(para(health));
-    }
-    // Goodhart alerts.
-    if let Some(c) = &checked {
-        if c.alerts.is_empty() {
-            blocks.push(para(format!(
-                "pulse check raised no Goodhart alert for {} against {}.",
-                c.period, c.previous
-            )));
-        } else {
-            let kinds: BTreeMap<&str, usize> = c.alerts.iter().fold(BTreeMap::new(), |mut m, a| {
-                *m.entry(inputs::alert_kind(a)).or_default() += 1;
-                m
-            });
-            blocks.push(para(format!(
-                "pulse check raised {} Goodhart alert{} for {} against {} ({}); the most severe:",
-                c.alerts.len(),
-                if c.alerts.len() == 1 { "" } else { "s" },
-                c.period,
-                c.previous,
-                kinds
-                    .iter()
-                    .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-            let mut sorted: Vec<_> =
-                c.alerts.iter().filter(|a| inputs::severity(a) != "info").collect();
-            sorted.sort_by_key(|a| {
-                ["high", "medium", "low"].iter().position(|s| *s == inputs::severity(a))
-            });
-            blocks.push(Block::List {
-                items: sorted
-                    .iter()
-                    .take(4)
-                    .map(|a| {
-                        format!(
-                            "{} ({}): {}",
-                            a.metric,
-                            inputs::alert_kind(a).replace('_', " "),
-                            a.message
-                        )
-                    })
-                    .collect(),
-            });
+        format!(
+            "{}: {tb} ({}, q {}{})",
+            ctx.label(&r.question_id),
+            test_name(&r.test),
+            opt(r.q_value, q_is),
+            r.effect_size.map_or(String::new(), |e| format!(
+                ", {} {}",
+                r.effect_size_kind,
+                signed2(e)
+            ))
+        )
+    };
+    for (head, rows) in [("Improved beyond noise", &improved), ("Declined beyond noise", &declined)]
+    {
+        if !rows.is_empty() {
+            blocks.push(Block::Subhead { text: head.into() });
+            blocks.push(Block::List { items: rows.iter().map(line).collect() });
         }
     }
-    // DORA levels.
-    let deploys = ctx.deploys()?;
-    if let Some(d) = deploys.get(&round) {
-        let y = DoraYear::Y2024;
-        let [f, l, c, r] = dora_cells(d, y);
-        blocks.push(para(format!(
-            "Delivery in {round} (DORA {} clusters): deployment frequency {}/day ({}), lead time {} h ({}), \
-             change failure rate {} ({}), failed deployment recovery {} h ({}); times are medians.",
-            y.label(),
-            f.0,
-            f.1,
-            l.0,
-            l.1,
-            c.0,
-            c.1,
-            r.0,
-            r.1
-        )));
+    Ok(())
+}
+
+/// The Goodhart alerts `pulse check` raised: how many of each kind, the most severe four.
+fn alerts(c: &inputs::Checked) -> Vec<Block> {
+    if c.alerts.is_empty() {
+        return vec![para(format!(
+            "pulse check raised no Goodhart alert for {} against {}.",
+            c.period, c.previous
+        ))];
     }
-    Ok(Section::new(SectionKind::Summary, title, blocks))
+    let kinds: BTreeMap<&str, usize> = c.alerts.iter().fold(BTreeMap::new(), |mut m, a| {
+        *m.entry(inputs::alert_kind(a)).or_default() += 1;
+        m
+    });
+    let intro = para(format!(
+        "pulse check raised {} Goodhart alert{} for {} against {} ({}); the most severe:",
+        c.alerts.len(),
+        if c.alerts.len() == 1 { "" } else { "s" },
+        c.period,
+        c.previous,
+        kinds
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let mut sorted: Vec<_> = c.alerts.iter().filter(|a| inputs::severity(a) != "info").collect();
+    sorted
+        .sort_by_key(|a| ["high", "medium", "low"].iter().position(|s| *s == inputs::severity(a)));
+    let items = sorted
+        .iter()
+        .take(4)
+        .map(|a| {
+            format!("{} ({}): {}", a.metric, inputs::alert_kind(a).replace('_', " "), a.message)
+        })
+        .collect();
+    vec![intro, Block::List { items }]
+}
+
+/// The round's DORA levels in one sentence.
+fn dora_levels(round: &str, d: &crate::analyse::dora::DeployMetrics) -> Block {
+    let y = DoraYear::Y2024;
+    let [f, l, c, r] = dora_cells(d, y);
+    para(format!(
+        "Delivery in {round} (DORA {} clusters): deployment frequency {}/day ({}), lead time {} h ({}), \
+         change failure rate {} ({}), failed deployment recovery {} h ({}); times are medians.",
+        y.label(),
+        f.0,
+        f.1,
+        l.0,
+        l.1,
+        c.0,
+        c.1,
+        r.0,
+        r.1
+    ))
 }
