@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod ingest;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod store;
 pub mod synth;
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::spec::SectionKind;
 use super::{Align, Block, Doc};
 
 /// Escapes text for HTML.
@@ -66,11 +67,11 @@ pub fn render(doc: &Doc) -> String {
         r = esc(&m.round)
     );
     let mut toc = String::new();
-    for (i, s) in doc.sections.iter().enumerate().filter(|(_, s)| s.kind != "cover") {
+    for (i, s) in doc.sections.iter().enumerate().filter(|(_, s)| s.kind != SectionKind::Cover) {
         let _ = write!(toc, "<li><a href=\"#s{i}\">{}</a></li>", esc(&s.title));
     }
     for (i, s) in doc.sections.iter().enumerate() {
-        if s.kind == "cover" {
+        if s.kind == SectionKind::Cover {
             let _ = write!(
                 h,
                 "<header class=\"cover\">\n<div class=\"org\">{}</div>\n<h1>{}</h1>\n<p class=\"sub\">{} · {}</p>\n",

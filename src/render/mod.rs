@@ -2,7 +2,7 @@
 //! metadata and sections of [`Block`]s, with the numbers already written out as text and the
 //! charts as SVG. The same document goes to every format: PDF (Typst, [`pdf`]), a
 //! self-contained HTML page ([`html`]), Markdown ([`markdown`]) and one PNG per chart ([`png`]).
-//! Nothing here reads the workspace; `cmd::report` gathers the analyses.
+//! Nothing here reads the workspace; [`crate::report`] gathers the analyses.
 
 pub mod chart;
 pub mod fonts;
@@ -56,8 +56,8 @@ pub struct Meta {
 /// One section of the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
-    /// Section kind from the spec (`summary`, `likert`, …).
-    pub kind: String,
+    /// Section kind from the spec (serialised as the spec writes it: `summary`, `likert`, …).
+    pub kind: spec::SectionKind,
     /// Heading.
     pub title: String,
     /// Why the section has no content (data absent); `None` when it has.
@@ -68,17 +68,12 @@ pub struct Section {
 
 impl Section {
     /// A section with content.
-    pub fn new(kind: &str, title: &str, blocks: Vec<Block>) -> Section {
-        Section { kind: kind.into(), title: title.into(), skipped: None, blocks }
+    pub fn new(kind: spec::SectionKind, title: &str, blocks: Vec<Block>) -> Section {
+        Section { kind, title: title.into(), skipped: None, blocks }
     }
     /// A section that skips itself, saying why.
-    pub fn skip(kind: &str, title: &str, why: impl Into<String>) -> Section {
-        Section {
-            kind: kind.into(),
-            title: title.into(),
-            skipped: Some(why.into()),
-            blocks: vec![],
-        }
+    pub fn skip(kind: spec::SectionKind, title: &str, why: impl Into<String>) -> Section {
+        Section { kind, title: title.into(), skipped: Some(why.into()), blocks: vec![] }
     }
 }
 

@@ -13,43 +13,150 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The built-in spec (the repo's `reports/quarterly.toml`).
 pub const BUILTIN: &str = include_str!("../../reports/quarterly.toml");
 
-/// Section kinds, in the order the built-in spec uses them.
-pub const KINDS: [&str; 13] = [
-    "cover",
-    "summary",
-    "maturity",
-    "likert",
-    "trends",
-    "heatmap",
-    "drivers",
-    "nps",
-    "delivery",
-    "guardrails",
-    "themes",
-    "query",
-    "methods",
-];
+/// The kind of a report section: which builder makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    /// Responses, response rate, questions.
+    Cover,
+    /// Executive summary.
+    Summary,
+    /// CNCF platform maturity.
+    Maturity,
+    /// Answers by question (diverging bars).
+    Likert,
+    /// Round over round.
+    Trends,
+    /// Segments × questions.
+    Heatmap,
+    /// Importance × score.
+    Drivers,
+    /// Net Promoter Score.
+    Nps,
+    /// DORA and build metrics, adoption.
+    Delivery,
+    /// Goodhart guardrail alerts.
+    Guardrails,
+    /// Comment themes.
+    Themes,
+    /// A SQL file from the workspace.
+    Query,
+    /// Methods and data.
+    Methods,
+}
+
+impl SectionKind {
+    /// Every kind, in the order the built-in spec uses them.
+    pub const ALL: [SectionKind; 13] = [
+        SectionKind::Cover,
+        SectionKind::Summary,
+        SectionKind::Maturity,
+        SectionKind::Likert,
+        SectionKind::Trends,
+        SectionKind::Heatmap,
+        SectionKind::Drivers,
+        SectionKind::Nps,
+        SectionKind::Delivery,
+        SectionKind::Guardrails,
+        SectionKind::Themes,
+        SectionKind::Query,
+        SectionKind::Methods,
+    ];
+
+    /// The kind as the spec writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Cover => "cover",
+            SectionKind::Summary => "summary",
+            SectionKind::Maturity => "maturity",
+            SectionKind::Likert => "likert",
+            SectionKind::Trends => "trends",
+            SectionKind::Heatmap => "heatmap",
+            SectionKind::Drivers => "drivers",
+            SectionKind::Nps => "nps",
+            SectionKind::Delivery => "delivery",
+            SectionKind::Guardrails => "guardrails",
+            SectionKind::Themes => "themes",
+            SectionKind::Query => "query",
+            SectionKind::Methods => "methods",
+        }
+    }
+
+    /// The kind the spec names `s`.
+    pub fn parse(s: &str) -> Option<SectionKind> {
+        SectionKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The heading a section of this kind gets when the spec gives none.
+    pub fn default_title(self) -> &'static str {
+        match self {
+            SectionKind::Cover => "Cover",
+            SectionKind::Summary => "Executive summary",
+            SectionKind::Maturity => "CNCF platform maturity",
+            SectionKind::Likert => "Answers by question",
+            SectionKind::Trends => "Round over round",
+            SectionKind::Heatmap => "Segments",
+            SectionKind::Drivers => "Drivers",
+            SectionKind::Nps => "Net Promoter Score",
+            SectionKind::Delivery => "Delivery metrics",
+            SectionKind::Guardrails => "Goodhart guardrails",
+            SectionKind::Themes => "Comment themes",
+            SectionKind::Query => "Query",
+            SectionKind::Methods => "Methods and data",
+        }
+    }
+}
+
+impl std::fmt::Display for SectionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
 
 /// A report spec.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Spec {
     /// Report title.
-    #[serde(default = "title")]
     pub title: String,
     /// Typst template, relative to the spec file (default: the built-in one).
     pub template: Option<PathBuf>,
     /// `a4` or `letter`.
-    #[serde(default = "paper")]
     pub paper: String,
     /// Sections in order.
-    #[serde(rename = "section", default)]
     pub sections: Vec<SectionSpec>,
+}
+
+/// One section.
+#[derive(Debug, Clone)]
+pub struct SectionSpec {
+    /// What the section shows.
+    pub kind: SectionKind,
+    /// Heading (default: the kind's own).
+    pub title: Option<String>,
+    /// `query`: the SQL file (in the workspace, or its `queries/`).
+    pub query: Option<String>,
+    /// `heatmap`: the segment column (default: the first configured segment).
+    pub segment: Option<String>,
+    /// `likert`, `trends`: only these questions (default: every rated question).
+    pub questions: Vec<String>,
+}
+
+/// A spec as written, before its section kinds are checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    #[serde(default = "title")]
+    title: String,
+    template: Option<PathBuf>,
+    #[serde(default = "paper")]
+    paper: String,
+    #[serde(rename = "section", default)]
+    sections: Vec<RawSection>,
 }
 
 fn title() -> String {
@@ -59,21 +166,16 @@ fn paper() -> String {
     "a4".into()
 }
 
-/// One section.
-#[derive(Debug, Clone, Deserialize)]
+/// A `[[section]]` as written.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SectionSpec {
-    /// One of [`KINDS`].
-    pub kind: String,
-    /// Heading (default: the kind's own).
-    pub title: Option<String>,
-    /// `query`: the SQL file (in the workspace, or its `queries/`).
-    pub query: Option<String>,
-    /// `heatmap`: the segment column (default: the first configured segment).
-    pub segment: Option<String>,
-    /// `likert`, `trends`: only these questions (default: every rated question).
+struct RawSection {
+    kind: String,
+    title: Option<String>,
+    query: Option<String>,
+    segment: Option<String>,
     #[serde(default)]
-    pub questions: Vec<String>,
+    questions: Vec<String>,
 }
 
 /// A loaded spec with its template text.
@@ -91,21 +193,26 @@ pub struct Loaded {
 
 /// Parses a spec's text; `origin` names it in errors.
 pub fn parse(text: &str, origin: &str) -> Result<Spec> {
-    let spec: Spec =
+    let raw: RawSpec =
         toml::from_str(text).with_context(|| format!("reading the report spec {origin}"))?;
-    for (i, s) in spec.sections.iter().enumerate() {
-        if !KINDS.contains(&s.kind.as_str()) {
+    let mut sections = Vec::with_capacity(raw.sections.len());
+    for (i, s) in raw.sections.into_iter().enumerate() {
+        let Some(kind) = SectionKind::parse(&s.kind) else {
             bail!(
-                "{origin}: section {} has kind {:?}\nhint: kinds are {}",
+                "{origin}: section {}{} has kind {:?}\nhint: kinds are {}",
                 i + 1,
+                s.title.as_ref().map_or(String::new(), |t| format!(" ({t:?})")),
                 s.kind,
-                KINDS.join(", ")
+                SectionKind::ALL.map(SectionKind::as_str).join(", ")
             );
-        }
-        if s.kind == "query" && s.query.is_none() {
+        };
+        if kind == SectionKind::Query && s.query.is_none() {
             bail!("{origin}: section {} (kind \"query\") needs `query = \"file.sql\"`", i + 1);
         }
+        let RawSection { title, query, segment, questions, .. } = s;
+        sections.push(SectionSpec { kind, title, query, segment, questions });
     }
+    let spec = Spec { title: raw.title, template: raw.template, paper: raw.paper, sections };
     if !["a4", "letter", "us-letter"].contains(&spec.paper.as_str()) {
         bail!("{origin}: paper {:?}\nhint: a4 or letter", spec.paper);
     }
@@ -199,15 +306,23 @@ mod tests {
     #[test]
     fn builtin_spec_parses_and_has_every_section() {
         let s = parse(BUILTIN, "builtin").unwrap();
-        for k in KINDS.iter().filter(|k| **k != "query") {
-            assert!(s.sections.iter().any(|x| x.kind == *k), "{k} missing");
+        for k in SectionKind::ALL.into_iter().filter(|k| *k != SectionKind::Query) {
+            assert!(s.sections.iter().any(|x| x.kind == k), "{k} missing");
         }
     }
 
     #[test]
     fn unknown_kind_is_named() {
         let e = parse("[[section]]\nkind = \"pie\"\n", "x.toml").unwrap_err().to_string();
-        assert!(e.contains("section 1") && e.contains("pie"), "{e}");
+        assert!(e.contains("x.toml") && e.contains("section 1") && e.contains("pie"), "{e}");
+        assert!(e.contains("cover, summary,") && e.contains("methods"), "valid kinds listed: {e}");
+        let e = parse(
+            "[[section]]\nkind = \"cover\"\n[[section]]\nkind = \"Likert\"\ntitle = \"Answers\"\n",
+            "y.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("y.toml: section 2 (\"Answers\")") && e.contains("\"Likert\""), "{e}");
         let e = format!(
             "{:#}",
             parse("[[section]]\nkind = \"cover\"\ncolour = 1\n", "x.toml").unwrap_err()

@@ -1,0 +1,124 @@
+//! Segment × question heatmap of a share, with suppressed cells drawn hatched.
+
+use super::*;
+
+/// A heatmap cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    /// A share (0..1).
+    Value(f64),
+    /// Too few answers to show.
+    Suppressed,
+    /// Not asked / no answers.
+    Missing,
+}
+
+/// Segment × question heatmap of a share; suppressed cells are drawn hatched and say so.
+pub fn heatmap(
+    name: &str,
+    title: &str,
+    rows: &[String],
+    cols: &[String],
+    cells: &[Vec<Cell>],
+    min_group: usize,
+) -> Result<Chart> {
+    let cw = ((WIDTH as i32 - 170) / cols.len().max(1) as i32).clamp(30, 120);
+    let rh = 26;
+    let head = 190;
+    let height = (head + rh * rows.len() as i32 + 40) as u32;
+    draw(name, title, height, |root| {
+        let x0 = 160;
+        for (j, c) in cols.iter().enumerate() {
+            let x = x0 + j as i32 * cw + cw / 2;
+            let style = text(11, INK)
+                .transform(FontTransform::Rotate270)
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            label(root, &clip(c, 40), (x, head - 6), &style)?;
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let y = head + i as i32 * rh;
+            label(
+                root,
+                &clip(r, 22),
+                (x0 - 8, y + rh / 2),
+                &anchored(12, INK, HPos::Right, VPos::Center),
+            )?;
+            for (j, cell) in cells[i].iter().enumerate() {
+                let x = x0 + j as i32 * cw;
+                let rect = [(x + 1, y + 1), (x + cw - 1, y + rh - 1)];
+                match cell {
+                    Cell::Value(v) => {
+                        let c = sequential(*v);
+                        root.draw(&Rectangle::new(rect, c.filled())).map_err(err)?;
+                        let ink = if *v > 0.55 { WHITE } else { INK };
+                        label(
+                            root,
+                            &format::pct_label(*v),
+                            (x + cw / 2, y + rh / 2),
+                            &anchored(10, ink, HPos::Center, VPos::Center),
+                        )?;
+                    }
+                    Cell::Suppressed => {
+                        root.draw(&Rectangle::new(rect, SUPPRESSED.filled())).map_err(err)?;
+                        for k in (0..cw + rh).step_by(6) {
+                            let (ax, ay) = (x + 1 + k.min(cw - 2), y + 1 + (k - k.min(cw - 2)));
+                            let (bx, by) = (x + 1 + (k - (rh - 2)).max(0), y + 1 + k.min(rh - 2));
+                            root.draw(&PathElement::new(
+                                vec![(ax, ay), (bx, by)],
+                                RGBColor(200, 200, 200).stroke_width(1),
+                            ))
+                            .map_err(err)?;
+                        }
+                        label(
+                            root,
+                            "hidden",
+                            (x + cw / 2, y + rh / 2),
+                            &anchored(9, MUTED, HPos::Center, VPos::Center),
+                        )?;
+                    }
+                    Cell::Missing => {
+                        label(
+                            root,
+                            format::DASH,
+                            (x + cw / 2, y + rh / 2),
+                            &anchored(10, MUTED, HPos::Center, VPos::Center),
+                        )?;
+                    }
+                }
+            }
+        }
+        let y = head + rh * rows.len() as i32 + 16;
+        for (k, v) in [0.0, 0.25, 0.5, 0.75, 1.0].iter().enumerate() {
+            let x = x0 + k as i32 * 46;
+            root.draw(&Rectangle::new([(x, y - 6), (x + 44, y + 6)], sequential(*v).filled()))
+                .map_err(err)?;
+            label(
+                root,
+                &format::pct_label(*v),
+                (x + 22, y + 16),
+                &anchored(9, MUTED, HPos::Center, VPos::Center),
+            )?;
+        }
+        let x = x0 + 5 * 46 + 12;
+        root.draw(&Rectangle::new([(x, y - 6), (x + 30, y + 6)], SUPPRESSED.filled()))
+            .map_err(err)?;
+        label(
+            root,
+            &format!(
+                "hatched: hidden (fewer than {min_group} answers, or protecting a smaller group)"
+            ),
+            (x + 36, y),
+            &anchored(10, MUTED, HPos::Left, VPos::Center),
+        )?;
+        Ok(())
+    })
+}
+
+/// A light-to-dark blue ramp (perceptually ordered, readable in greyscale).
+fn sequential(v: f64) -> RGBColor {
+    let v = v.clamp(0.0, 1.0);
+    let a = (239.0, 243.0, 255.0);
+    let b = (8.0, 48.0, 107.0);
+    let m = |x: f64, y: f64| (x + (y - x) * v).round() as u8;
+    RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}

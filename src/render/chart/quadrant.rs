@@ -1,0 +1,85 @@
+//! Importance × score quadrant of the drivers.
+
+use super::*;
+
+/// One driver.
+#[derive(Debug, Clone)]
+pub struct Driver {
+    /// Question.
+    pub label: String,
+    /// Score: top-box share (0..1).
+    pub score: f64,
+    /// Importance: Spearman ρ with the outcome.
+    pub importance: f64,
+}
+
+/// Importance × score quadrant: the split lines are the medians; "fix first" is top left.
+pub fn quadrant(name: &str, title: &str, points: &[Driver]) -> Result<Chart> {
+    use crate::analyse::quantile::{percentile, sorted};
+    // Split lines at the medians (numpy.percentile's 50th; non-finite values ignored).
+    let median = |v: Vec<f64>| percentile(&sorted(v), 50.0).unwrap_or(0.0);
+    let mx = median(points.iter().map(|p| p.score).collect());
+    let my = median(points.iter().map(|p| p.importance).collect());
+    let ymax = points.iter().map(|p| p.importance).fold(0.1f64, f64::max) * 1.15;
+    let ymin = points.iter().map(|p| p.importance).fold(0.0f64, f64::min);
+    draw(name, title, 460, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0f64..1f64, ymin..ymax)
+            .map_err(err)?;
+        mesh!(chart)
+            .x_desc("score: top-box share (%)")
+            .y_desc("importance: Spearman ρ with the outcome")
+            .x_label_formatter(&|v| format::pct_tick(*v))
+            .y_label_formatter(&|v| format::fixed(*v, 2))
+            .label_style(text(11, MUTED))
+            .axis_desc_style(text(12, INK))
+            .draw()
+            .map_err(err)?;
+        for line in [vec![(mx, ymin), (mx, ymax)], vec![(0.0, my), (1.0, my)]] {
+            chart
+                .draw_series(std::iter::once(PathElement::new(line, MUTED.stroke_width(1))))
+                .map_err(err)?;
+        }
+        let corner = |x: f64, y: f64, s: &str, h: HPos| -> Result<()> {
+            let (px, py) = rel(root, chart.backend_coord(&(x, y)));
+            label(root, s, (px, py), &anchored(12, MUTED, h, VPos::Center))
+        };
+        corner(0.02, ymax * 0.97, "fix first: important, low score", HPos::Left)?;
+        corner(0.98, ymax * 0.97, "keep: important, high score", HPos::Right)?;
+        corner(0.02, ymin + (ymax - ymin) * 0.03, "monitor", HPos::Left)?;
+        corner(0.98, ymin + (ymax - ymin) * 0.03, "maintain", HPos::Right)?;
+        // Labels go right of their point, nudged up or down (with a leader) when they would
+        // overlap one already placed; widths are estimated at 6 px per character.
+        let mut placed: Vec<(i32, i32, i32)> = Vec::new();
+        for p in points {
+            let fix = p.score < mx && p.importance >= my;
+            let c = if fix { palette::ALERT } else { palette::NOW };
+            chart
+                .draw_series(std::iter::once(Circle::new((p.score, p.importance), 5, c.filled())))
+                .map_err(err)?;
+            let (px, py) = rel(root, chart.backend_coord(&(p.score, p.importance)));
+            let text = clip(&p.label, 28);
+            let (x0, x1) = (px + 8, px + 8 + 6 * text.chars().count() as i32);
+            let free =
+                |y: i32| placed.iter().all(|&(a, b, yy)| (yy - y).abs() >= 12 || b < x0 || a > x1);
+            let y = [0, 12, -12, 24, -24, 36, -36]
+                .iter()
+                .map(|d| py + d)
+                .find(|y| free(*y))
+                .unwrap_or(py);
+            if y != py {
+                root.draw(&PathElement::new(
+                    vec![(px + 4, py), (x0 - 2, y)],
+                    MUTED.stroke_width(1),
+                ))
+                .map_err(err)?;
+            }
+            placed.push((x0, x1, y));
+            label(root, &text, (x0, y), &anchored(10, INK, HPos::Left, VPos::Center))?;
+        }
+        Ok(())
+    })
+}

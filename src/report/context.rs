@@ -1,0 +1,222 @@
+//! The report's context: the workspace, its catalog (read once) and every analysis a section
+//! reads, each run at most once and cached, plus the charts the sections have drawn so far.
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::inputs::{self, Checked};
+use crate::analyse::compare::{CompareOptions, CompareRow};
+use crate::analyse::delivery::BuildMetrics;
+use crate::analyse::dora::DeployMetrics;
+use crate::analyse::summary::SummaryRow;
+use crate::analyse::usage::UsageMetrics;
+use crate::render::chart::Chart;
+use crate::store::catalog::Catalog;
+use crate::store::{frames, workspace::Workspace};
+
+/// The respondent quality flags, as (plural for text, flag as stored).
+pub const QUALITY_FLAGS: [(&str, &str); 4] = [
+    ("duplicates", "duplicate"),
+    ("speeders", "speeder"),
+    ("straightliners", "straightliner"),
+    ("incomplete", "incomplete"),
+];
+
+/// Everything the sections read, computed at most once.
+pub struct Ctx<'a> {
+    /// The workspace.
+    pub ws: &'a Workspace,
+    /// Its catalog.
+    pub catalog: Catalog,
+    /// Round reported.
+    pub round: String,
+    /// The round before it.
+    pub previous: Option<String>,
+    /// Every round up to and including `round`.
+    pub rounds: Vec<String>,
+    summary: OnceCell<Vec<SummaryRow>>,
+    compare: OnceCell<Vec<CompareRow>>,
+    trend: OnceCell<DataFrame>,
+    builds: OnceCell<BTreeMap<String, BuildMetrics>>,
+    deploys: OnceCell<BTreeMap<String, DeployMetrics>>,
+    usage: OnceCell<BTreeMap<(String, String), UsageMetrics>>,
+    checked: OnceCell<Option<Checked>>,
+    quality: OnceCell<BTreeMap<String, [usize; 4]>>,
+    charts: RefCell<Vec<Chart>>,
+}
+
+/// The cached value of `cell`, computing it with `f` the first time.
+fn once<T>(cell: &OnceCell<T>, f: impl FnOnce() -> Result<T>) -> Result<&T> {
+    if let Some(v) = cell.get() {
+        return Ok(v);
+    }
+    let v = f()?;
+    Ok(cell.get_or_init(|| v))
+}
+
+impl<'a> Ctx<'a> {
+    /// The context for reporting `round`.
+    pub fn new(ws: &'a Workspace, round: &str) -> Result<Ctx<'a>> {
+        let catalog = inputs::catalog(ws)?;
+        let rounds: Vec<String> =
+            ws.round_ids().into_iter().filter(|r| r.as_str() <= round).collect();
+        let previous = rounds.iter().rev().nth(1).cloned();
+        Ok(Ctx {
+            ws,
+            catalog,
+            round: round.to_string(),
+            previous,
+            rounds,
+            summary: OnceCell::new(),
+            compare: OnceCell::new(),
+            trend: OnceCell::new(),
+            builds: OnceCell::new(),
+            deploys: OnceCell::new(),
+            usage: OnceCell::new(),
+            checked: OnceCell::new(),
+            quality: OnceCell::new(),
+            charts: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Minimum group size.
+    pub fn min(&self) -> usize {
+        self.ws.config.min_group_size
+    }
+
+    /// `pulse summary` rows of the round (whole round).
+    pub fn summary(&self) -> Result<&Vec<SummaryRow>> {
+        once(&self.summary, || inputs::summary(self.ws, &self.catalog, &self.round, None))
+    }
+
+    /// `pulse summary` rows of the round per group of `segment` (one section reads them).
+    pub fn summary_by(&self, segment: &str) -> Result<Vec<SummaryRow>> {
+        inputs::summary(self.ws, &self.catalog, &self.round, Some(segment))
+    }
+
+    /// `pulse compare previous round` rows (empty without a previous round).
+    pub fn compare(&self) -> Result<&Vec<CompareRow>> {
+        once(&self.compare, || match &self.previous {
+            Some(p) => {
+                let opts = CompareOptions {
+                    min_n: self.min(),
+                    rescale: false,
+                    paired: false,
+                    alpha: 0.05,
+                };
+                inputs::compare(self.ws, &self.catalog, p, &self.round, opts)
+            }
+            None => Ok(Vec::new()),
+        })
+    }
+
+    /// `pulse trend` over every round up to the reported one.
+    pub fn trend(&self) -> Result<&DataFrame> {
+        once(&self.trend, || inputs::trend(self.ws, &self.catalog, &format!("..{}", self.round)))
+    }
+
+    /// `pulse maturity` of `round`.
+    pub fn maturity(&self, round: &str) -> Result<DataFrame> {
+        inputs::maturity(self.ws, &self.catalog, round)
+    }
+
+    /// `pulse drivers` of the round against `outcome`.
+    pub fn drivers(&self, outcome: &str) -> Result<DataFrame> {
+        inputs::drivers(self.ws, &self.catalog, &self.round, outcome)
+    }
+
+    /// `pulse themes` of the round.
+    pub fn themes(&self) -> Result<DataFrame> {
+        inputs::themes(self.ws, &self.catalog, &self.round)
+    }
+
+    /// Build metrics per quarter (with samples, for the bunching histogram).
+    pub fn builds(&self) -> Result<&BTreeMap<String, BuildMetrics>> {
+        once(&self.builds, || inputs::builds(self.ws))
+    }
+
+    /// Deployment metrics per quarter.
+    pub fn deploys(&self) -> Result<&BTreeMap<String, DeployMetrics>> {
+        once(&self.deploys, || inputs::deploys(self.ws))
+    }
+
+    /// Usage per quarter and capability.
+    pub fn usage(&self) -> Result<&BTreeMap<(String, String), UsageMetrics>> {
+        once(&self.usage, || inputs::usage(self.ws))
+    }
+
+    /// `pulse check` for the round's period, when the workspace has a metrics.toml.
+    pub fn checked(&self) -> Result<Option<&Checked>> {
+        let c = once(&self.checked, || {
+            if self.ws.path("metrics.toml").is_file() && self.round_is_period() {
+                // The report's quarterly metrics are reused (a round is a quarter's period).
+                let (b, d, u) = (self.builds()?, self.deploys()?, self.usage()?);
+                Ok(Some(inputs::check(self.ws, &self.round, b, d, u)?))
+            } else {
+                Ok(None)
+            }
+        })?;
+        Ok(c.as_ref())
+    }
+
+    /// True when the round ID is a calendar period label (2026-Q3, 2026-07, 2026-W27), so
+    /// telemetry periods line up with it.
+    pub fn round_is_period(&self) -> bool {
+        crate::analyse::dora::label_bounds(&self.round).is_some()
+    }
+
+    /// Respondents per round carrying each of [`QUALITY_FLAGS`] (one scan of every round).
+    pub fn quality(&self) -> Result<&BTreeMap<String, [usize; 4]>> {
+        once(&self.quality, || {
+            let df = frames::table(self.ws, "respondents", None)?
+                .select([col("round"), col("quality_flags")])
+                .collect()
+                .map_err(anyhow::Error::from)?;
+            let mut out: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+            let (rounds, flags) = (df.column("round")?.str()?, df.column("quality_flags")?.str()?);
+            for (r, f) in rounds.iter().zip(flags.iter()) {
+                let counts = out.entry(r.unwrap_or("").to_string()).or_default();
+                for token in f.unwrap_or("").split(',').map(str::trim) {
+                    if let Some(k) = QUALITY_FLAGS.iter().position(|(_, q)| *q == token) {
+                        counts[k] += 1;
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Registers a chart and returns its name for a figure block.
+    pub fn chart(&self, c: Chart) -> String {
+        let name = c.name.clone();
+        self.charts.borrow_mut().push(c);
+        name
+    }
+
+    /// The charts drawn so far, in order.
+    pub fn into_charts(self) -> Vec<Chart> {
+        self.charts.into_inner()
+    }
+
+    /// A short label for a question: its grid row (`… [CI build speed]`) or its text.
+    pub fn label(&self, q: &str) -> String {
+        let Some(c) = self.catalog.get(q) else { return q.to_string() };
+        let t = c.rounds.get(&self.round).map_or(c.text.as_str(), |a| a.text.as_str());
+        let t = if t.is_empty() { c.text.as_str() } else { t };
+        if let (Some(a), true) = (t.rfind('['), t.ends_with(']')) {
+            return t[a + 1..t.len() - 1].trim().to_string();
+        }
+        if let Some((_, row)) = t.rsplit_once(" - ") {
+            return row.trim().to_string();
+        }
+        t.to_string()
+    }
+
+    /// True unless a low answer to `q` is the good one (unknown questions count as favourable).
+    pub fn favourable(&self, q: &str) -> bool {
+        self.catalog.get(q).is_none_or(inputs::higher_is_better)
+    }
+}

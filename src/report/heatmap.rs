@@ -1,0 +1,112 @@
+//! Segments: favourable share per group and question, small groups suppressed.
+
+use super::blocks::*;
+
+/// The heatmap section for `segment` (default: `team`, else the first segment).
+pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Section> {
+    let segs: Vec<String> = ctx.ws.config.segments.keys().cloned().collect();
+    let seg = match segment {
+        Some(s) => s.to_string(),
+        None => match segs.iter().find(|s| s.as_str() == "team").or(segs.first()) {
+            Some(s) => s.clone(),
+            None => {
+                return Ok(Section::skip(
+                    SectionKind::Heatmap,
+                    title,
+                    "no segments configured in pulse.toml",
+                ));
+            }
+        },
+    };
+    let Ok(sizes) = inputs::group_sizes(ctx.ws, &ctx.round, &seg) else {
+        return Ok(Section::skip(
+            SectionKind::Heatmap,
+            title,
+            format!("segment {seg:?} is not recorded for this round"),
+        ));
+    };
+    let min = ctx.min();
+    let mut shown: Vec<String> = sizes
+        .iter()
+        .filter(|(g, n)| **n >= min && g.as_str() != "(none)")
+        .map(|(g, _)| g.clone())
+        .collect();
+    shown.sort();
+    let hidden_groups = sizes.iter().filter(|(g, n)| **n < min && g.as_str() != "(none)").count();
+    if shown.is_empty() {
+        return Ok(Section::skip(
+            SectionKind::Heatmap,
+            title,
+            format!("no {seg} group has {min} or more respondents"),
+        ));
+    }
+    let rows = ctx.summary_by(&seg)?;
+    let questions: Vec<String> = {
+        let mut v: Vec<String> = rows
+            .iter()
+            .filter(|r| r.kind == "likert" && r.option.is_empty())
+            .map(|r| r.question_id.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        v.sort();
+        v
+    };
+    let mut cells = Vec::new();
+    let mut suppressed = 0;
+    for g in &shown {
+        let mut line = Vec::new();
+        for q in &questions {
+            let r =
+                rows.iter().find(|r| &r.group == g && &r.question_id == q && r.option.is_empty());
+            line.push(match r {
+                Some(r) if r.suppressed || r.n < min => {
+                    suppressed += 1;
+                    Cell::Suppressed
+                }
+                Some(r) => {
+                    let v = if ctx.favourable(q) { r.top_box } else { r.bottom_box };
+                    v.map_or(Cell::Missing, Cell::Value)
+                }
+                None => Cell::Missing,
+            });
+        }
+        cells.push(line);
+    }
+    let labels: Vec<String> = questions.iter().map(|q| ctx.label(q)).collect();
+    // A row hidden entirely (complementary suppression, protecting a smaller group) shows no n.
+    let rl: Vec<String> = shown
+        .iter()
+        .zip(&cells)
+        .map(|(g, c)| {
+            if c.iter().any(|x| matches!(x, Cell::Value(_))) {
+                format!("{g} (n={})", sizes[g])
+            } else {
+                g.clone()
+            }
+        })
+        .collect();
+    let name = ctx.chart(chart::heatmap(
+        "heatmap",
+        &format!("Favourable share per {seg} and question, {}", ctx.round),
+        &rl,
+        &labels,
+        &cells,
+        min,
+    )?);
+    let mut blocks = vec![figure(
+        name,
+        format!(
+            "Favourable (top-box; bottom-box for lower-is-better items) share per {seg}. Hatched cells are hidden: fewer than {min} answers, or a whole row withheld so that a smaller group cannot be worked out from the totals."
+        ),
+    )];
+    let mut n = format!("{} {seg} groups shown.", shown.len());
+    if hidden_groups > 0 {
+        n.push_str(&format!(" {hidden_groups} group(s) with fewer than {min} respondents are left out entirely, names included."));
+    }
+    if suppressed > 0 {
+        n.push_str(&format!(" {suppressed} cell(s) suppressed."));
+    }
+    blocks.push(note(n));
+    Ok(Section::new(SectionKind::Heatmap, title, blocks))
+}

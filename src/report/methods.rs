@@ -1,0 +1,63 @@
+//! Methods and data: rounds, response quality, tests used, wording and scale changes.
+
+use super::blocks::*;
+
+/// The methods appendix.
+pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
+    let mut rows = Vec::new();
+    for r in &ctx.rounds {
+        let m = ctx.ws.config.rounds.get(r).cloned().unwrap_or_default();
+        let mut row = vec![
+            r.clone(),
+            m.platform.clone(),
+            m.invited.map_or(DASH.into(), |i| i.to_string()),
+            m.responses.to_string(),
+            opt(m.response_rate(), pct1),
+        ];
+        let flags = ctx.quality()?.get(r).copied().unwrap_or_default();
+        row.extend(flags.iter().map(|n| n.to_string()));
+        rows.push(row);
+    }
+    let mut changes = Vec::new();
+    for q in &ctx.catalog.questions {
+        for (r, a) in &q.rounds {
+            if ctx.rounds.contains(r) && (a.wording_changed || a.scale_changed) {
+                let what = match (a.wording_changed, a.scale_changed) {
+                    (true, true) => format!("reworded; scale changed to {}", a.scale),
+                    (true, false) => format!("reworded (similarity {})", opt(a.similarity, dec2)),
+                    _ => format!("scale changed to {}", a.scale),
+                };
+                changes.push(vec![q.id.clone(), r.clone(), what]);
+            }
+        }
+    }
+    let mut blocks = vec![
+        table(
+            &["Round", "Platform", "Invited", "Responses", "Rate", "Duplicates", "Speeders", "Straightliners", "Incomplete"],
+            &[L, L, R, R, R, R, R, R, R],
+            rows,
+            "Rounds and response quality (flagged responses are kept in the store, counted here)",
+        ),
+        Block::List {
+            items: vec![
+                "Proportions (top box, favourable share): 95 % Wilson score intervals. Means: 95 % Student t intervals. NPS: 95 % interval from the multinomial variance of promoters and detractors.".into(),
+                "Round over round: Mann–Whitney U (two-sided, tie- and continuity-corrected) with rank-biserial effect size for rated items; chi-square with Cramér's V for single choice.".into(),
+                "Multiple comparisons: Benjamini–Hochberg false discovery rate over every question compared; a change is reported as improved or declined only when its q-value is below 0.05.".into(),
+                format!("Anonymity: groups with fewer than {} respondents are never shown — not in charts, tables, comments or this report's source data; cells below it are drawn as suppressed.", ctx.min()),
+                "Items whose scale changed are not compared across the change (the trend line breaks); reworded items are marked.".into(),
+                "Drivers: Spearman rank correlation with the outcome question, with a Fisher-z 95 % interval.".into(),
+                "Delivery metrics follow DORA's definitions (production deployments; lead time from first commit; change failure rate including failed attempts; recovery time of change failures), levels from the DORA 2024 clusters; build time is the wall clock of successful runs.".into(),
+                "Goodhart guardrails: telemetry changes are tested on the events (Mann–Whitney on durations, two-proportion z on rates, exact conditional binomial on Poisson counts), BH-corrected; target bunching uses a one-sided exact binomial test on the bins adjacent to the target.".into(),
+            ],
+        },
+    ];
+    if !changes.is_empty() {
+        blocks.push(table(
+            &["Question", "Round", "Change"],
+            &[L, L, L],
+            changes,
+            "Wording and scale changes",
+        ));
+    }
+    Ok(Section::new(SectionKind::Methods, title, blocks))
+}

@@ -1,0 +1,149 @@
+//! Round over round: top-box share per round with intervals (small multiples), and the Net
+//! Promoter Score per round.
+
+use super::blocks::*;
+
+/// The trends section, for the `only` questions when given.
+pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
+    if ctx.rounds.len() < 2 {
+        return Ok(Section::skip(
+            SectionKind::Trends,
+            title,
+            "only one round so far: trends need two",
+        ));
+    }
+    let df = ctx.trend()?;
+    let (q, g, o, r) = (
+        col_str(df, "question_id")?,
+        col_str(df, "group")?,
+        col_str(df, "option")?,
+        col_str(df, "round")?,
+    );
+    let (k, tb, lo, hi) = (
+        col_str(df, "kind")?,
+        col_f64(df, "top_box")?,
+        col_f64(df, "top_box_ci_low")?,
+        col_f64(df, "top_box_ci_high")?,
+    );
+    let series: Vec<u32> = col_str(df, "series")?.iter().map(|s| s.parse().unwrap_or(1)).collect();
+    let reworded = col_str(df, "wording_changed")?;
+    let brk = col_str(df, "break")?;
+    let mut panels: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
+    let mut changes = 0;
+    for i in 0..q.len() {
+        if !g[i].is_empty() || !o[i].is_empty() || k[i] != "likert" {
+            continue;
+        }
+        if !only.is_empty() && !only.contains(&q[i]) {
+            continue;
+        }
+        changes += usize::from(reworded[i] == "true") + usize::from(!brk[i].is_empty());
+        let (Some(y), Some(l), Some(h)) = (tb[i], lo[i], hi[i]) else { continue };
+        let x = ctx.rounds.iter().position(|x| *x == r[i]).unwrap_or(0);
+        panels.entry(q[i].clone()).or_default().push(TrendPoint {
+            x,
+            y,
+            lo: l,
+            hi: h,
+            series: series[i],
+            reworded: reworded[i] == "true",
+        });
+    }
+    if panels.is_empty() {
+        return Ok(Section::skip(
+            SectionKind::Trends,
+            title,
+            "no rated question was asked in two rounds",
+        ));
+    }
+    let panels: Vec<TrendPanel> = panels
+        .into_iter()
+        .map(|(q, points)| {
+            let mut t = ctx.label(&q);
+            if !ctx.favourable(&q) {
+                t.insert_str(0, "▼ ");
+            }
+            TrendPanel { title: t, points }
+        })
+        .collect();
+    let rounds = ctx.rounds.clone();
+    let name = ctx.chart(chart::trends(
+        "trends",
+        "Top-box share per round with 95 % Wilson intervals",
+        &rounds,
+        &panels,
+    )?);
+    let mut blocks = vec![
+        para(
+            "Top-box share (the top two points of a 5- or 7-point scale) per round, with its 95 % Wilson interval \
+             as a band. Where the intervals of two rounds overlap widely, the change is within noise; the \
+             executive summary's verdicts come from the tests, not from the picture.",
+        ),
+        figure(
+            name,
+            "Top-box share (%) per round. A vertical line and a new series mark a scale change (not comparable across it); ◆ marks a reworded question.",
+        ),
+    ];
+    if changes > 0 {
+        blocks.push(note(format!(
+            "{} wording or scale change(s) in these rounds; the methods appendix lists them.",
+            changes
+        )));
+    }
+    Ok(Section::new(SectionKind::Trends, title, blocks))
+}
+
+/// The NPS section (skipped without a 0–10 question).
+pub fn nps(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
+    let df = ctx.trend()?;
+    let (q, g, r) = (col_str(df, "question_id")?, col_str(df, "group")?, col_str(df, "round")?);
+    let (v, lo, hi) =
+        (col_f64(df, "nps")?, col_f64(df, "nps_ci_low")?, col_f64(df, "nps_ci_high")?);
+    let n = col_str(df, "n")?;
+    let mut by_q: BTreeMap<String, Vec<Point>> = BTreeMap::new();
+    for i in 0..q.len() {
+        if !g[i].is_empty() {
+            continue;
+        }
+        if let (Some(v), Some(l), Some(h)) = (v[i], lo[i], hi[i]) {
+            by_q.entry(q[i].clone()).or_default().push(Point {
+                label: r[i].clone(),
+                value: v,
+                ci: Some((l, h)),
+                n: n[i].parse().ok(),
+            });
+        }
+    }
+    let Some((qid, points)) = by_q.into_iter().next() else {
+        return Ok(Section::skip(
+            SectionKind::Nps,
+            title,
+            "no 0–10 likelihood-to-recommend question",
+        ));
+    };
+    let last = points.last().cloned();
+    let spec = Line {
+        name: "nps".into(),
+        title: "Net Promoter Score per round with 95 % interval".into(),
+        y_desc: "NPS (points, −100 to +100)".into(),
+        series: vec![("NPS".into(), points)],
+        decimals: 1,
+        ..Line::default()
+    };
+    let name = ctx.chart(chart::line(&spec, &chart::Colours::default())?);
+    let mut blocks = vec![figure(
+        name,
+        format!(
+            "\"{}\": % promoters (9–10) − % detractors (0–6), with a 95 % interval from the multinomial variance.",
+            ctx.label(&qid)
+        ),
+    )];
+    if let Some(p) = last {
+        let (l, h) = p.ci.unwrap_or((p.value, p.value));
+        blocks.insert(0, para(format!(
+            "NPS in {} is {} (95 % CI {} to {}, n = {}). An interval this wide means moves of a few points between rounds are noise.",
+            p.label, signed1(p.value), signed1(l), signed1(h), p.n.unwrap_or(0)
+        )));
+    }
+    Ok(Section::new(SectionKind::Nps, title, blocks))
+}
