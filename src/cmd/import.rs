@@ -7,7 +7,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::ExitStatus;
 use crate::cli::{Global, ImportCommand, ImportSurveyArgs, SummaryFormat};
-use crate::ingest::decode::{Encoding, read_grid};
+use crate::ingest::decode::Encoding;
+use crate::ingest::grid::read_grid;
 use crate::ingest::layout::Platform;
 use crate::ingest::survey::{self, ReadOptions, SegmentSpec};
 use crate::store::catalog::Link;
@@ -196,6 +197,7 @@ impl Summary<'_> {
                 "dropped_columns": p.dropped,
                 "kept_columns": p.kept.iter().map(|(h, _)| h).collect::<Vec<_>>(),
                 "segments": p.segments.iter().map(|s| &s.name).collect::<Vec<_>>(),
+                "non_finite": p.non_finite,
                 "quality": self.rf.quality.iter().map(|(k, n)| (k.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
                 "seconds": self.secs,
             });
@@ -274,6 +276,13 @@ impl Summary<'_> {
                 o,
                 "privacy: KEPT on request: {}",
                 p.kept.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>().join(", ")
+            )?;
+        }
+        if p.non_finite > 0 {
+            writeln!(
+                o,
+                "non-finite: {} cell(s) spelling NaN or infinity read as missing answers",
+                p.non_finite
             )?;
         }
         let q: Vec<String> = self.rf.quality.iter().map(|(k, n)| format!("{n} {k}")).collect();

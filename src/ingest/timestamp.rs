@@ -19,7 +19,9 @@ pub fn parse(s: &str) -> Option<NaiveDateTime> {
         let (base, zone) = (&t[..i], &t[i + 4..]);
         let dt = parse_naive(base)?;
         let off = parse_offset(zone).unwrap_or(0);
-        return Some(dt - chrono::Duration::seconds(off));
+        // Checked: an absurd offset (`GMT+99999999`) or a date at the calendar's edge is not a
+        // time, and must not panic.
+        return dt.checked_sub_signed(chrono::TimeDelta::try_seconds(off)?);
     }
     if let Some(dt) = parse_naive(t) {
         return Some(dt);
@@ -41,7 +43,12 @@ fn parse_offset(z: &str) -> Option<i64> {
     let sign = if z.starts_with('-') { -1 } else { 1 };
     let z = z.trim_start_matches(['+', '-']);
     let (h, m) = z.split_once(':').unwrap_or((z, "0"));
-    Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
+    let secs = h
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(3600)?
+        .checked_add(m.parse::<i64>().ok()?.checked_mul(60)?)?;
+    Some(sign * secs)
 }
 
 const FORMATS: &[&str] = &[
@@ -97,5 +104,17 @@ mod tests {
         assert_eq!(p("2017-10-23T09:41:19"), "2017-10-23 09:41:19");
         assert_eq!(p("Sat Jun 15 2024"), "2024-06-15 00:00:00");
         assert_eq!(p("yesterday"), "");
+    }
+
+    #[test]
+    fn extreme_timestamps_and_offsets_do_not_panic() {
+        assert_eq!(p("9999-12-31 23:59:59"), "9999-12-31 23:59:59");
+        assert_eq!(p("1970-01-01 00:00:00"), "1970-01-01 00:00:00");
+        assert_eq!(p("2021/10/13 2:04:34 PM GMT+99999999999999"), "");
+        // An offset too long to read is ignored, as any unreadable offset is.
+        assert_eq!(p("2021/10/13 2:04:34 PM GMT+9223372036854775807"), "2021-10-13 14:04:34");
+        assert_eq!(p("+262143/12/31 11:59:59 PM GMT-23"), "");
+        let (a, b) = (parse("1970-01-01 00:00:00").unwrap(), parse("9999-12-31 23:59:59").unwrap());
+        assert!((b - a).num_milliseconds() > 0 && (a - b).num_milliseconds() < 0);
     }
 }
