@@ -8,12 +8,12 @@ use anyhow::{Context, Result, bail};
 use crate::ExitStatus;
 use crate::cli::{Global, ImportCommand, ImportSurveyArgs, SummaryFormat};
 use crate::ingest::decode::Encoding;
-use crate::ingest::grid::read_grid;
 use crate::ingest::layout::Platform;
 use crate::ingest::survey::{self, ReadOptions, SegmentSpec};
+use crate::store::build;
 use crate::store::catalog::Link;
-use crate::store::workspace::{self, CATALOG, RoundMeta, Txn, Workspace, crash_point};
-use crate::store::{build, frames};
+use crate::store::round::{RoundImport, import_round};
+use crate::store::workspace::{RoundMeta, Workspace};
 
 /// Runs `pulse import …`.
 pub fn run(g: &Global, cmd: &ImportCommand) -> Result<ExitStatus> {
@@ -74,77 +74,28 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         keep_columns: a.keep_columns.clone(),
         segments: segment_specs(&ws, &a.segments),
     };
-    let file = a.file.display().to_string();
     let progress = Progress::new();
-    progress.say(&format!("reading {file}"));
-    let grid = read_grid(&a.file, encoding)?;
-    progress.say(&format!("parsing {} rows", grid.rows.len()));
-    let mut parsed = survey::read(grid, &opts, &file)?;
-    if parsed.items.is_empty() {
-        bail!(
-            "{file}: no question columns found\nhint: pass --platform if the layout was not recognised"
-        );
-    }
+    let say = |what: &str| progress.say(what);
+    let mut parsed = survey::read_file(&a.file, encoding, &opts, &say)?;
     for w in &parsed.warnings {
         eprintln!("warning: {w}");
     }
     let read_secs = t0.elapsed().as_secs_f64();
 
-    let lock = workspace::lock(&root, || {
+    let source_file =
+        a.file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let r = RoundImport { round: &a.round, replace: a.replace, invited: a.invited, source_file };
+    let imported = import_round(&root, &r, &mut parsed, &say, || {
         eprintln!("waiting for another pulse command to finish with this workspace…")
     })?;
-    let mut ws = Workspace::open_locked(&root, &lock)?;
-    if ws.config.rounds.contains_key(&a.round) && !a.replace {
-        bail!("round {} is already imported\nhint: pass --replace to import it again", a.round);
-    }
-    let mut catalog = super::questions::load_catalog(&ws)?;
-    catalog.remove_round(&a.round);
-    let linked = catalog.link(&a.round, &mut parsed.items);
-    let ids: Vec<String> = linked.links.iter().map(|(id, _)| id.clone()).collect();
-    let secret = ws.secret()?;
-    progress.say("building tables");
-    let mut rf = build::round_frames(&parsed, &ids, &secret)?;
-    progress.say("writing Parquet");
-
-    let mut txn = Txn::begin(&root)?;
-    for (table, df) in [
-        ("responses", &mut rf.responses),
-        ("respondents", &mut rf.respondents),
-        ("comments", &mut rf.comments),
-        ("questions", &mut rf.questions),
-    ] {
-        let rel = frames::partition(table, &a.round);
-        let dir = txn.stage(&rel)?;
-        frames::write_parquet(&dir.join("part-0.parquet"), df)?;
-    }
-    crash_point("after-stage");
-    txn.write(CATALOG, catalog.to_toml()?.as_bytes())?;
-    let invited = a.invited.or_else(|| ws.config.rounds.get(&a.round).and_then(|m| m.invited));
-    ws.config.rounds.insert(
-        a.round.clone(),
-        RoundMeta {
-            invited,
-            platform: parsed.platform.name().to_string(),
-            source_file: a
-                .file
-                .file_name()
-                .map(|f| f.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            imported_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            responses: parsed.respondents.len() as u64,
-        },
-    );
-    txn.write("pulse.toml", ws.render_config()?.as_bytes())?;
-    txn.commit().context("writing the round into the workspace")?;
     progress.done();
-    drop(lock);
 
     let summary = Summary {
         a,
         parsed: &parsed,
-        linked: &linked,
-        rf: &rf,
-        ws: &ws,
+        linked: &imported.linked,
+        rf: &imported.frames,
+        ws: &imported.ws,
         secs: t0.elapsed().as_secs_f64(),
         read_secs,
     };

@@ -167,6 +167,27 @@ pub struct UnknownLayout {
     pub first_headers: String,
 }
 
+/// Reads an export file into a round: decode, parse, detect the layout, read. `phase` hears
+/// what is being done (for progress messages).
+pub fn read_file(
+    path: &std::path::Path,
+    encoding: Option<Encoding>,
+    opts: &ReadOptions,
+    phase: &dyn Fn(&str),
+) -> anyhow::Result<Survey> {
+    let file = path.display().to_string();
+    phase(&format!("reading {file}"));
+    let grid = super::grid::read_grid(path, encoding)?;
+    phase(&format!("parsing {} rows", grid.rows.len()));
+    let parsed = read(grid, opts, &file)?;
+    if parsed.items.is_empty() {
+        anyhow::bail!(
+            "{file}: no question columns found\nhint: pass --platform if the layout was not recognised"
+        );
+    }
+    Ok(parsed)
+}
+
 /// Reads a survey from a grid.
 pub fn read(
     grid: Grid,

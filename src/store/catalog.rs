@@ -152,6 +152,14 @@ fn located(text: &str, e: &toml::de::Error) -> anyhow::Error {
 }
 
 impl Catalog {
+    /// Loads and checks the workspace's `catalog.toml`.
+    pub fn load(ws: &crate::store::workspace::Workspace) -> Result<Catalog> {
+        let p = ws.path(crate::store::workspace::CATALOG);
+        let text =
+            std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+        Catalog::from_toml(&text).with_context(|| format!("parsing {}", p.display()))
+    }
+
     /// Parses `catalog.toml` text.
     pub fn from_toml(text: &str) -> Result<Catalog> {
         let c: Catalog = toml::from_str(text).map_err(|e| located(text, &e))?;

@@ -4,4 +4,5 @@ pub mod build;
 pub mod catalog;
 pub mod frames;
 pub mod parts;
+pub mod round;
 pub mod workspace;

@@ -1,7 +1,7 @@
 //! Text measures for linking questions: content words, TF-IDF cosine, spelling similarity, and
 //! readable identifiers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::ingest::scales::normalise;
 
@@ -83,8 +83,10 @@ pub(super) fn words(text: &str) -> Vec<String> {
 /// TF-IDF cosine similarity between two texts, IDF from `df` over `docs` documents.
 fn cosine(a: &[String], b: &[String], df: &HashMap<String, usize>, docs: usize) -> f64 {
     let idf = |w: &str| ((1.0 + docs as f64) / (1.0 + *df.get(w).unwrap_or(&0) as f64)).ln() + 1.0;
-    fn vec_of<'a>(ws: &'a [String], idf: &dyn Fn(&str) -> f64) -> HashMap<&'a str, f64> {
-        let mut m: HashMap<&str, f64> = HashMap::new();
+    // Ordered maps: the sums below add in word order, so equal inputs give equal scores on every
+    // run (a hash map's random order made near-ties link differently from one import to the next).
+    fn vec_of<'a>(ws: &'a [String], idf: &dyn Fn(&str) -> f64) -> BTreeMap<&'a str, f64> {
+        let mut m: BTreeMap<&str, f64> = BTreeMap::new();
         for w in ws {
             *m.entry(w.as_str()).or_default() += idf(w);
         }
@@ -121,4 +123,25 @@ pub(super) fn similarity(
     let lev = strsim::normalized_levenshtein(&a, &b);
     let cos = cosine(&words(old), new_words, df, docs);
     if lev >= 0.9 { lev.max(cos) } else { cos }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11: the TF-IDF sums ran in a hash map's random order, so near-tied links between
+    /// grid rows ("Statement 2" / "Statement 3") came out differently on each import.
+    #[test]
+    fn similarity_is_the_same_on_every_run() {
+        let old = "Click to write the question text This question has choice groups, one after the first choice and... [Click to write Statement 3]";
+        let new = "Click to write the question text This question has variables given for both its Choices and Answers [Click to write Statement 2]";
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for w in words(old).into_iter().chain(words(new)) {
+            *df.entry(w).or_default() += 1;
+        }
+        let first = similarity(old, new, &words(new), &df, 7).to_bits();
+        for _ in 0..200 {
+            assert_eq!(similarity(old, new, &words(new), &df, 7).to_bits(), first);
+        }
+    }
 }
