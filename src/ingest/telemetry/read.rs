@@ -70,43 +70,47 @@ impl BadRows {
 /// batch of at most [`BATCH`] rows to `sink`.
 pub fn read(path: &Path, o: &ReadOptions, sink: &mut Sink) -> Result<ReadSummary> {
     let file = path.display().to_string();
-    let mut bad = BadRows { skip: o.skip_bad_rows, file, reasons: BTreeMap::new() };
-    let mut out = Rows::new(o.fields, o.secret);
+    let bad = BadRows { skip: o.skip_bad_rows, file, reasons: BTreeMap::new() };
+    let mut cx = Ctx { o, out: Rows::new(o.fields, o.secret), bad, sink };
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match ext.as_str() {
-        "parquet" | "pq" => read_parquet(path, o, &mut out, &mut bad, sink)?,
-        "jsonl" | "ndjson" | "json" => read_jsonl(path, o, &mut out, &mut bad, sink)?,
-        _ => read_csv(path, o, &mut out, &mut bad, sink)?,
+        "parquet" | "pq" => read_parquet(path, &mut cx)?,
+        "jsonl" | "ndjson" | "json" => read_jsonl(path, &mut cx)?,
+        _ => read_csv(path, &mut cx)?,
     }
-    if let Some(df) = out.take()? {
-        sink(df)?;
+    if let Some(df) = cx.out.take()? {
+        (cx.sink)(df)?;
     }
     Ok(ReadSummary {
-        rows: out.total,
-        skipped: bad.reasons,
-        min_time: out.min_time,
-        max_time: out.max_time,
+        rows: cx.out.total,
+        skipped: cx.bad.reasons,
+        min_time: cx.out.min_time,
+        max_time: cx.out.max_time,
     })
 }
 
-/// Hands the batch on when it is full.
-fn flush_full(out: &mut Rows, sink: &mut Sink) -> Result<()> {
-    if out.rows >= BATCH
-        && let Some(df) = out.take()?
-    {
-        sink(df)?;
-    }
-    Ok(())
+/// One read in progress: the options, the row buffers, the bad rows and where batches go.
+struct Ctx<'a, 's> {
+    o: &'a ReadOptions<'a>,
+    out: Rows<'a>,
+    bad: BadRows,
+    sink: &'s mut Sink<'s>,
 }
 
-fn read_csv(
-    path: &Path,
-    o: &ReadOptions,
-    out: &mut Rows,
-    bad: &mut BadRows,
-    sink: &mut Sink,
-) -> Result<()> {
-    let fields = o.fields;
+impl Ctx<'_, '_> {
+    /// Hands the batch on when it is full.
+    fn flush_full(&mut self) -> Result<()> {
+        if self.out.rows >= BATCH
+            && let Some(df) = self.out.take()?
+        {
+            (self.sink)(df)?;
+        }
+        Ok(())
+    }
+}
+
+fn read_csv(path: &Path, cx: &mut Ctx) -> Result<()> {
+    let fields = cx.o.fields;
     let mut first = String::new();
     std::io::BufReader::new(std::fs::File::open(path)?).read_line(&mut first)?;
     let delimiter = crate::ingest::grid::sniff_delimiter(&first);
@@ -117,8 +121,8 @@ fn read_csv(
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
-    let idx =
-        resolve(&headers, fields, o.maps).map_err(|e| anyhow::anyhow!("{}: {e}", bad.file))?;
+    let idx = resolve(&headers, fields, cx.o.maps)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", cx.bad.file))?;
     let mut rec = csv::ByteRecord::new();
     loop {
         match rdr.read_byte_record(&mut rec) {
@@ -126,7 +130,7 @@ fn read_csv(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                bad.handle(line, "-", format!("unreadable CSV: {e}"))?;
+                cx.bad.handle(line, "-", format!("unreadable CSV: {e}"))?;
                 continue;
             }
         }
@@ -148,15 +152,15 @@ fn read_csv(
         }
         let cells = &cells[..idx.len()];
         if let Some(i) = utf8_err {
-            bad.handle(line, &headers[i], "not UTF-8".into())?;
+            cx.bad.handle(line, &headers[i], "not UTF-8".into())?;
             continue;
         }
-        if let Err((fi, msg)) = out.push(cells) {
+        if let Err((fi, msg)) = cx.out.push(cells) {
             let col = idx[fi]
                 .map_or(fields[fi].name.to_string(), |c| format!("{} ({})", c + 1, headers[c]));
-            bad.handle(line, &col, msg)?;
+            cx.bad.handle(line, &col, msg)?;
         }
-        flush_full(out, sink)?;
+        cx.flush_full()?;
     }
     Ok(())
 }
@@ -175,25 +179,23 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>)
     }
 }
 
-fn read_jsonl(
-    path: &Path,
-    o: &ReadOptions,
-    out: &mut Rows,
-    bad: &mut BadRows,
-    sink: &mut Sink,
-) -> Result<()> {
-    let fields = o.fields;
+fn read_jsonl(path: &Path, cx: &mut Ctx) -> Result<()> {
+    let fields = cx.o.fields;
     let reader = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut pairs = Vec::new();
     for (n, line) in reader.lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}: reading", bad.file, n + 1))?;
+        let line = line.with_context(|| format!("{}:{}: reading", cx.bad.file, n + 1))?;
         if line.trim().is_empty() {
             continue;
         }
         let v: serde_json::Value = match serde_json::from_str(&line) {
             Ok(v) => v,
             Err(e) => {
-                bad.handle(n as u64 + 1, &format!("{}", e.column()), format!("invalid JSON: {e}"))?;
+                cx.bad.handle(
+                    n as u64 + 1,
+                    &format!("{}", e.column()),
+                    format!("invalid JSON: {e}"),
+                )?;
                 continue;
             }
         };
@@ -201,35 +203,29 @@ fn read_jsonl(
         flatten("", &v, &mut pairs);
         let headers: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
         // Keys vary between lines: a mapped column a line lacks is simply empty there.
-        let present: Vec<(String, String)> = o
-            .maps
-            .iter()
-            .filter(|(_, theirs)| headers.iter().any(|h| h == theirs))
-            .cloned()
-            .collect();
+        let present: Vec<(String, String)> =
+            cx.o.maps
+                .iter()
+                .filter(|(_, theirs)| headers.iter().any(|h| h == theirs))
+                .cloned()
+                .collect();
         let idx = match resolve(&headers, fields, &present) {
             Ok(i) => i,
             Err(e) => {
-                bad.handle(n as u64 + 1, "-", e)?;
+                cx.bad.handle(n as u64 + 1, "-", e)?;
                 continue;
             }
         };
         let cells: Vec<Option<&str>> = idx.iter().map(|i| i.map(|i| pairs[i].1.as_str())).collect();
-        if let Err((fi, msg)) = out.push(&cells) {
-            bad.handle(n as u64 + 1, fields[fi].name, msg)?;
+        if let Err((fi, msg)) = cx.out.push(&cells) {
+            cx.bad.handle(n as u64 + 1, fields[fi].name, msg)?;
         }
-        flush_full(out, sink)?;
+        cx.flush_full()?;
     }
     Ok(())
 }
 
-fn read_parquet(
-    path: &Path,
-    o: &ReadOptions,
-    out: &mut Rows,
-    bad: &mut BadRows,
-    sink: &mut Sink,
-) -> Result<()> {
+fn read_parquet(path: &Path, cx: &mut Ctx) -> Result<()> {
     // One slice of BATCH rows at a time keeps memory bounded on 10 M-row files.
     let rows = ParquetReader::new(std::fs::File::open(path)?)
         .num_rows()
@@ -244,7 +240,7 @@ fn read_parquet(
             .collect()
             .map_err(anyhow::Error::from)
             .context("reading Parquet")?;
-        parquet_chunk(df, offset, o, out, bad, sink)?;
+        parquet_chunk(df, offset, cx)?;
         offset += BATCH;
     }
     Ok(())
@@ -258,18 +254,11 @@ fn has_bad_numbers(f: &Field, c: &Column) -> Result<bool> {
     Ok(ca.iter().flatten().any(|v| !v.is_finite() || (dur && v < 0.0)))
 }
 
-fn parquet_chunk(
-    df: DataFrame,
-    offset: usize,
-    o: &ReadOptions,
-    out: &mut Rows,
-    bad: &mut BadRows,
-    sink: &mut Sink,
-) -> Result<()> {
-    let fields = o.fields;
+fn parquet_chunk(df: DataFrame, offset: usize, cx: &mut Ctx) -> Result<()> {
+    let fields = cx.o.fields;
     let headers: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
-    let idx =
-        resolve(&headers, fields, o.maps).map_err(|e| anyhow::anyhow!("{}: {e}", bad.file))?;
+    let idx = resolve(&headers, fields, cx.o.maps)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", cx.bad.file))?;
     // Columns already typed go through polars casts; text cells go through the row parser.
     let mut cols: Vec<Column> = Vec::new();
     for (f, i) in fields.iter().zip(&idx) {
@@ -305,7 +294,7 @@ fn parquet_chunk(
                         None => b.append_null(),
                         Some(x) => b.append_value(seen.entry(x).or_insert_with(|| {
                             if name == "actor" {
-                                pseudonym(&o.secret, x)
+                                pseudonym(&cx.o.secret, x)
                             } else {
                                 normalise_result(x).into_owned()
                             }
@@ -361,11 +350,11 @@ fn parquet_chunk(
                 && let Ok(ca) = c.datetime()
                 && let (Some(lo), Some(hi)) = (ca.physical().min(), ca.physical().max())
             {
-                out.see_times(lo, hi);
+                cx.out.see_times(lo, hi);
             }
         }
-        out.count_batch(typed.height());
-        return sink(typed);
+        cx.out.count_batch(typed.height());
+        return (cx.sink)(typed);
     }
     let typed = DataFrame::new(df.height(), cols)?;
     // Slow path: row by row as text.
@@ -374,10 +363,56 @@ fn parquet_chunk(
     let strs: Vec<&StringChunked> = text.iter().map(|c| c.str()).collect::<PolarsResult<_>>()?;
     for row in 0..typed.height() {
         let cells: Vec<Option<&str>> = strs.iter().map(|s| s.get(row)).collect();
-        if let Err((fi, msg)) = out.push(&cells) {
-            bad.handle((offset + row) as u64 + 1, fields[fi].name, msg)?;
+        if let Err((fi, msg)) = cx.out.push(&cells) {
+            cx.bad.handle((offset + row) as u64 + 1, fields[fi].name, msg)?;
         }
-        flush_full(out, sink)?;
+        cx.flush_full()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::telemetry::fields;
+
+    /// Issue 11: typed Parquet numbers skipped the row parser, so NaN and negative durations
+    /// went into the store. They are bad rows there too.
+    #[test]
+    fn nan_and_negative_parquet_durations_are_bad_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.parquet");
+        let mut df = DataFrame::new(
+            3,
+            vec![
+                Column::new("id".into(), ["1", "2", "3"]),
+                Column::new("run_started_at".into(), ["2026-07-01T10:00:00Z"; 3]),
+                Column::new("conclusion".into(), ["success"; 3]),
+                Column::new("duration".into(), [60.0, f64::NAN, -5.0]),
+            ],
+        )
+        .unwrap();
+        crate::store::frames::write_parquet(&path, &mut df).unwrap();
+        let mut o = ReadOptions {
+            fields: fields("builds").unwrap(),
+            maps: &[],
+            skip_bad_rows: false,
+            secret: [0; 32],
+        };
+        let e = read(&path, &o, &mut |_| Ok(())).unwrap_err().to_string();
+        assert!(
+            e.contains("runs.parquet:2: column duration_s") && e.contains("not a finite"),
+            "{e}"
+        );
+        o.skip_bad_rows = true;
+        let mut rows = 0;
+        let s = read(&path, &o, &mut |df| {
+            rows += df.height();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((s.rows, rows), (1, 1));
+        assert_eq!(s.skipped["duration_s: is not a finite number"], 1);
+        assert_eq!(s.skipped["duration_s: is a negative duration"], 1);
+    }
 }
