@@ -56,7 +56,7 @@ impl Platform {
 }
 /// Detects the platform from the header rows (FORMATS.md section 9).
 pub fn detect(grid: &Grid) -> Option<(Platform, &'static str)> {
-    let r0: Vec<String> = grid.rows[0].cells.iter().map(|c| norm_key(c)).collect();
+    let r0: Vec<String> = grid.rows[0].cells.iter().map(norm_key).collect();
     let row2_starts = |p: &str| cell(grid, 2, 0).trim_start().starts_with(p);
     if row2_starts("{\"ImportId\"") {
         return Some((Platform::Qualtrics, "current 3-row export"));
