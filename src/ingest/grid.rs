@@ -119,22 +119,30 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
         .quoting(quoting)
         .from_reader(text.as_bytes());
     // Line numbers from byte offsets: the record's first byte, counted in physical lines.
-    let newlines: Vec<usize> =
-        text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
+    // Records come in file order, so the newlines are counted once, from the previous record.
     // The csv crate reports a record's position at the tail of the previous terminator, so
     // skip line-ending bytes before counting.
     let raw = text.as_bytes();
-    let line_at = |byte: u64| {
+    let (mut seen_to, mut seen_lines) = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
         let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(raw.len());
         while b < raw.len() && matches!(raw[b], b'\r' | b'\n') {
             b += 1;
         }
-        newlines.partition_point(|&nl| nl < b) as u64 + 1
+        if b < seen_to {
+            // Not expected (positions only grow); count from the start to stay right.
+            (seen_to, seen_lines) = (0, 1);
+        }
+        seen_lines += raw[seen_to..b].iter().filter(|&&c| c == b'\n').count() as u64;
+        seen_to = b;
+        seen_lines
     };
     let mut rows = Vec::new();
-    let mut rec = csv::StringRecord::new();
+    let (mut bytes_hint, mut fields_hint) = (256, 16);
     loop {
-        // A fresh record per row (two allocations: the row's bytes and its field bounds).
+        // A fresh record per row, sized like the last one plus room (two allocations: the row's
+        // bytes and its field bounds), kept as the row: no copy, no allocation per cell.
+        let mut rec = csv::StringRecord::with_capacity(bytes_hint, fields_hint);
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
@@ -157,15 +165,10 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
                         )
                     });
                 }
-                // Exactly sized copy (the reused record's buffer has spare room).
-                let mut cells = csv::StringRecord::with_capacity(
-                    rec.as_byte_record().as_slice().len(),
-                    rec.len(),
-                );
-                for f in &rec {
-                    cells.push_field(f);
-                }
-                rows.push(Row { line, cells });
+                bytes_hint = rec.as_byte_record().as_slice().len() + 64;
+                fields_hint = rec.len();
+                rec.set_position(None);
+                rows.push(Row { line, cells: rec });
             }
             Err(e) => {
                 let pos = e.position().map(|p| Pos { line: p.line(), field: 0 });
