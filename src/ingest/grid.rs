@@ -56,9 +56,17 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     [b',', b';', b'\t'][best]
 }
 
-/// Finds a quote that opens a field and never closes; returns its position.
-fn unterminated_quote(text: &str, delim: u8) -> Option<Pos> {
+/// Where parsing may be split: record starts (byte offset, line) at roughly equal distances.
+type Splits = Vec<(usize, u64)>;
+
+/// Finds a quote that opens a field and never closes (its position, as the error), and up to
+/// `parts` record starts to split parsing at (empty when the file has bare `\r` line ends, whose
+/// quoting this scan does not follow exactly).
+fn scan_quotes(text: &str, delim: u8, parts: usize) -> Result<Splits, Pos> {
     let b = text.as_bytes();
+    let step = b.len() / parts.max(1) + 1;
+    let mut splits = vec![(0, 1)];
+    let mut bare_cr = false;
     let (mut line, mut field) = (1u64, 1usize);
     let mut at_field_start = true;
     let mut i = 0;
@@ -69,7 +77,7 @@ fn unterminated_quote(text: &str, delim: u8) -> Option<Pos> {
             i += 1;
             loop {
                 if i >= b.len() {
-                    return Some(Pos { line: open_line, field: open_field });
+                    return Err(Pos { line: open_line, field: open_field });
                 }
                 match b[i] {
                     b'"' if b.get(i + 1) == Some(&b'"') => i += 2,
@@ -94,24 +102,110 @@ fn unterminated_quote(text: &str, delim: u8) -> Option<Pos> {
             line += 1;
             field = 1;
             at_field_start = true;
+            if i + 1 >= splits.len() * step && i + 1 < b.len() {
+                splits.push((i + 1, line));
+            }
         } else if c != b'\r' {
             at_field_start = false;
+        } else if b.get(i + 1) != Some(&b'\n') {
+            bare_cr = true;
         }
         i += 1;
     }
-    None
+    if bare_cr {
+        splits.truncate(1);
+    }
+    Ok(splits)
 }
 
+/// Record starts for unquoted text: after the first newline past each equal share.
+fn newline_splits(text: &str, parts: usize) -> Splits {
+    let b = text.as_bytes();
+    if b.contains(&b'\r') {
+        return vec![(0, 1)];
+    }
+    let step = b.len() / parts.max(1) + 1;
+    let mut splits = vec![(0usize, 1u64)];
+    let mut line = 1u64;
+    let mut from = 0;
+    for k in 1..parts {
+        let Some(nl) = b.get(k * step..).and_then(|r| r.iter().position(|&c| c == b'\n')) else {
+            break;
+        };
+        let at = k * step + nl;
+        line += b[from..=at].iter().filter(|&&c| c == b'\n').count() as u64;
+        from = at + 1;
+        if from < b.len() {
+            splits.push((from, line));
+        }
+    }
+    splits
+}
+
+/// Files above this size are parsed in parallel, one share per thread.
+const PARALLEL_BYTES: usize = 4 << 20;
+
 /// Parses decoded text into rows. `quoting` is off for Google Sheets' unquoted TSV.
+///
+/// Large files are cut at record starts found by the quote scan and the pieces parsed on the
+/// rayon pool; rows and line numbers are as from one pass.
 pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputError> {
+    let parts =
+        if text.len() > PARALLEL_BYTES { rayon::current_num_threads().clamp(1, 16) } else { 1 };
+    parse_parts(file, text, delimiter, parts)
+}
+
+fn parse_parts(
+    file: &str,
+    text: &str,
+    delimiter: u8,
+    parts: usize,
+) -> Result<Vec<Row>, InputError> {
     // A TSV from Google Sheets has no quoting at all, so a literal `"` may sit inside a cell.
     let quoting = delimiter != b'\t' || text.starts_with('"');
-    if quoting && let Some(pos) = unterminated_quote(text, delimiter) {
-        return Err(InputError {
+    let splits = if quoting {
+        scan_quotes(text, delimiter, parts).map_err(|pos| InputError {
             hint: Some("the file is cut off or a quote is missing; re-export it".into()),
             ..err(file, Some(pos), "a quoted field is never closed")
-        });
+        })?
+    } else {
+        newline_splits(text, parts)
+    };
+    let pieces: Vec<(&str, u64)> = splits
+        .iter()
+        .enumerate()
+        .map(|(k, &(start, line))| {
+            let end = splits.get(k + 1).map_or(text.len(), |s| s.0);
+            (&text[start..end], line)
+        })
+        .collect();
+    let parsed: Vec<Result<Vec<Row>, InputError>> = {
+        use rayon::prelude::*;
+        pieces
+            .into_par_iter()
+            .map(|(piece, line)| parse_piece(file, piece, delimiter, quoting, line))
+            .collect()
+    };
+    let mut rows = Vec::new();
+    for p in parsed {
+        let mut p = p?;
+        if rows.is_empty() {
+            rows = p;
+        } else {
+            rows.append(&mut p);
+        }
     }
+    Ok(rows)
+}
+
+/// Parses one piece of the text that starts a record on line `first_line`.
+fn parse_piece(
+    file: &str,
+    text: &str,
+    delimiter: u8,
+    quoting: bool,
+    first_line: u64,
+) -> Result<Vec<Row>, InputError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -123,7 +217,7 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
     // The csv crate reports a record's position at the tail of the previous terminator, so
     // skip line-ending bytes before counting.
     let raw = text.as_bytes();
-    let (mut seen_to, mut seen_lines) = (0usize, 1u64);
+    let (mut seen_to, mut seen_lines) = (0usize, first_line);
     let mut line_at = |byte: u64| {
         let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(raw.len());
         while b < raw.len() && matches!(raw[b], b'\r' | b'\n') {
@@ -131,7 +225,7 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
         }
         if b < seen_to {
             // Not expected (positions only grow); count from the start to stay right.
-            (seen_to, seen_lines) = (0, 1);
+            (seen_to, seen_lines) = (0, first_line);
         }
         seen_lines += raw[seen_to..b].iter().filter(|&&c| c == b'\n').count() as u64;
         seen_to = b;
@@ -171,7 +265,7 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
                 rows.push(Row { line, cells: rec });
             }
             Err(e) => {
-                let pos = e.position().map(|p| Pos { line: p.line(), field: 0 });
+                let pos = e.position().map(|p| Pos { line: p.line() + first_line - 1, field: 0 });
                 return Err(err(file, pos, format!("cannot parse CSV: {e}")));
             }
         }
@@ -251,6 +345,33 @@ mod tests {
         let e = grid_from_bytes("t.csv", b"a,b\n1,2\n3,\"oops\n", None).unwrap_err();
         assert_eq!(e.pos, Some(Pos { line: 3, field: 2 }));
         assert!(e.message.contains("never closed"), "{e}");
+    }
+
+    #[test]
+    fn parsing_in_pieces_gives_the_same_rows_and_lines() {
+        let mut text = String::from("id,q1,\"q2\"\r\n");
+        for i in 0..200 {
+            let cell = if i % 7 == 0 { "\"multi\nline, \"\"quoted\"\"\n\"" } else { "plain" };
+            text.push_str(&format!("{i},{cell},x\"y\r\n"));
+        }
+        let one = parse_parts("t", &text, b',', 1).unwrap();
+        for parts in [2, 3, 7, 64] {
+            let many = parse_parts("t", &text, b',', parts).unwrap();
+            assert_eq!(one.len(), many.len(), "{parts}");
+            for (a, b) in one.iter().zip(&many) {
+                assert_eq!((a.line, &a.cells), (b.line, &b.cells), "{parts}");
+            }
+        }
+        assert!(scan_quotes(&text, b',', 7).unwrap().len() > 1, "the text was cut");
+        let tsv: String = (0..100).map(|i| format!("{i}\t\"a\tb\n")).collect();
+        let tsv = format!("h\tq\n{tsv}");
+        let one = parse_parts("t", &tsv, b'\t', 1).unwrap();
+        let many = parse_parts("t", &tsv, b'\t', 5).unwrap();
+        let lines = |rows: &[Row]| rows.iter().map(|r| r.line).collect::<Vec<_>>();
+        assert_eq!(lines(&one), lines(&many));
+        assert_eq!(newline_splits(&tsv, 5).len(), 5);
+        // Bare CR line ends: no cutting.
+        assert_eq!(scan_quotes("a,b\r1,\"x\n\"\r", b',', 4).unwrap().len(), 1);
     }
 
     #[test]
