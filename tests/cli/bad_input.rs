@@ -102,6 +102,13 @@ fn encodings_and_dialects_import() {
     assert_eq!(c[0]["text"], "fast; really\nfast");
 }
 
+/// `pulse -w ws import survey FILE --round ROUND EXTRA…`.
+fn import_survey(t: &CliTest, f: &Path, round: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", round];
+    args.extend_from_slice(extra);
+    t.run(&args)
+}
+
 /// Issue 11: `"NaN".parse::<f64>()` succeeds, so "NaN", "inf" and "-Infinity" answers were stored
 /// as numbers. They are missing answers now (label kept, no value), counted in the summary.
 #[test]
@@ -113,18 +120,9 @@ fn nan_and_infinity_answers_are_not_values() {
         b"Which team are you on?,How many hours per week do you wait for CI?\n\
           payments,3\nsearch,NaN\nsearch,inf\npayments,-Infinity\nsearch,5\n",
     );
-    let out = t.ok(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "r1",
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let o = import_survey(&t, &f, "r1", &["--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["non_finite"], 3, "{v}");
     let rows = t.query("SELECT label, value FROM responses ORDER BY label");
     assert_eq!(rows.len(), 5, "{rows:?}");
@@ -139,7 +137,7 @@ fn nan_and_infinity_answers_are_not_values() {
     assert_eq!(kinds[0]["kind"], "numeric", "still a numeric question: {kinds:?}");
     let f =
         t.write("nan2.csv", b"Which team are you on?,How many hours do you wait?\na,1\nb,nan\n");
-    let out = t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r2"]);
+    let out = text(&import_survey(&t, &f, "r2", &[]).stdout);
     assert!(out.contains("non-finite: 1 cell(s)"), "{out}");
 }
 
@@ -207,7 +205,7 @@ fn extreme_timestamps_do_not_panic() {
          2021/10/13 2:04:34 PM GMT+99999999999999,2021/10/13 2:04:34 PM GMT+9223372036854775807,c,Agree\n"
             .as_bytes(),
     );
-    let o = t.run(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r1"]);
+    let o = import_survey(&t, &f, "r1", &[]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let r = t.query("SELECT duration_s FROM respondents ORDER BY duration_s");
     assert_eq!(r.len(), 3, "{r:?}");
@@ -238,7 +236,7 @@ fn non_ascii_header_on_a_utf8_boundary_does_not_panic() {
          4/22/2016 19:57:50,Schlecht,Gut,Nörd\n"
     );
     let f = t.write("umlaut.csv", body.as_bytes());
-    let o = t.run(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r1"]);
+    let o = import_survey(&t, &f, "r1", &[]);
     let err = text(&o.stderr);
     assert!(o.status.success(), "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -254,7 +252,7 @@ fn misspelt_catalog_direction_is_refused() {
         "r.csv",
         b"Which team are you on?,Deploys are easy.\npayments,Agree\nsearch,Disagree\n",
     );
-    t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "2026-Q1"]);
+    assert!(import_survey(&t, &f, "2026-Q1", &[]).status.success());
     let cat = t.path("ws/catalog.toml");
     let text0 = std::fs::read_to_string(&cat).unwrap();
     let pos = text0.find("kind = \"likert\"\n").expect("a likert question") + 16;
@@ -262,7 +260,7 @@ fn misspelt_catalog_direction_is_refused() {
     std::fs::write(&cat, &edited).unwrap();
     let line = edited[..pos].matches('\n').count() + 1;
     let before = snapshot(&t.path("ws"));
-    let o = t.run(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "2026-Q2"]);
+    let o = import_survey(&t, &f, "2026-Q2", &[]);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
