@@ -262,26 +262,36 @@ fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     format!("  {}{more}", shown.join(", "))
 }
 
-/// Phase messages on a terminal's stderr (never in pipes or CI logs), overwritten in place.
+/// Phase messages on a terminal's stderr (never in pipes or CI logs), overwritten in place;
+/// with `PULSE_TIMING` set, one line per phase with its start time, for profiling.
 struct Progress {
     on: bool,
+    timing: bool,
     start: Instant,
 }
 
 impl Progress {
     fn new() -> Progress {
         use std::io::IsTerminal;
-        Progress { on: std::io::stderr().is_terminal(), start: Instant::now() }
+        Progress {
+            on: std::io::stderr().is_terminal(),
+            timing: std::env::var_os("PULSE_TIMING").is_some(),
+            start: Instant::now(),
+        }
     }
 
     fn say(&self, what: &str) {
-        if self.on {
+        if self.timing {
+            eprintln!("[{:6.3} s] {what}", self.start.elapsed().as_secs_f64());
+        } else if self.on {
             eprint!("\r\x1b[2K[{:5.1} s] {what}…", self.start.elapsed().as_secs_f64());
         }
     }
 
     fn done(&self) {
-        if self.on {
+        if self.timing {
+            eprintln!("[{:6.3} s] done", self.start.elapsed().as_secs_f64());
+        } else if self.on {
             eprint!("\r\x1b[2K");
         }
     }

@@ -50,6 +50,7 @@ pub fn import_round(
     if ws.config.rounds.contains_key(r.round) && !r.replace {
         bail!("round {} is already imported\nhint: pass --replace to import it again", r.round);
     }
+    phase("linking questions");
     let mut catalog = Catalog::load(&ws)?;
     catalog.remove_round(r.round);
     let linked = catalog.link(r.round, &mut parsed.items);
@@ -90,6 +91,7 @@ pub fn import_round(
         },
     );
     txn.write("pulse.toml", ws.render_config()?.as_bytes())?;
+    phase("committing");
     txn.commit().context("writing the round into the workspace")?;
     drop(lock);
     Ok(Imported { linked, frames: rf, ws })
