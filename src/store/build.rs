@@ -43,8 +43,10 @@ fn value_of(kind: &ItemKind, options: &[String], label: &str) -> Option<f64> {
 /// turned into strings by one gather per column from small dictionaries: the string views of
 /// the 6 M-row columns point into the dictionaries' buffers, so no answer text is copied.
 fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Result<DataFrame> {
-    // Label dictionary: code 0 is the null label, then every item's labels (or options).
+    // Label dictionary: code 0 is the null label, then every item's labels (or options). A
+    // label code also fixes the value (labels are coded per item), so values are a dictionary too.
     let mut dict: Vec<Option<&str>> = vec![None];
+    let mut dict_values: Vec<Option<f64>> = vec![None];
     let coded_rows: usize = survey
         .items
         .iter()
@@ -57,7 +59,6 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
     let mut resp: Vec<IdxSize> = Vec::with_capacity(coded_rows);
     let mut qid: Vec<IdxSize> = Vec::with_capacity(coded_rows);
     let mut label: Vec<IdxSize> = Vec::with_capacity(coded_rows);
-    let mut value: Vec<Option<f64>> = Vec::with_capacity(coded_rows);
     let idx = |i: usize| IdxSize::try_from(i).context("more rows than the store can index");
     for (qi, item) in survey.items.iter().enumerate() {
         let q = idx(qi)?;
@@ -65,18 +66,11 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
             Answers::Coded { labels, codes } => {
                 let base = idx(dict.len())?;
                 dict.extend(labels.iter().map(|l| Some(l.as_str())));
-                let values: Vec<Option<f64>> =
-                    labels.iter().map(|l| value_of(&item.kind, &item.options, l)).collect();
+                dict_values.extend(labels.iter().map(|l| value_of(&item.kind, &item.options, l)));
                 for (i, &k) in codes.iter().enumerate() {
                     resp.push(idx(i)?);
                     qid.push(q);
-                    if k == NONE {
-                        label.push(0);
-                        value.push(None);
-                    } else {
-                        label.push(base + k);
-                        value.push(values[k as usize]);
-                    }
+                    label.push(if k == NONE { 0 } else { base + k });
                 }
             }
             Answers::Sets(sets) => {
@@ -88,7 +82,6 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
                         resp.push(idx(i)?);
                         qid.push(q);
                         label.push(0);
-                        value.push(None);
                     }
                     for o in set {
                         let code = match codes.get(o.as_str()) {
@@ -96,6 +89,7 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
                             None => {
                                 let c = idx(dict.len())?;
                                 dict.push(Some(o.as_str()));
+                                dict_values.push(Some(1.0));
                                 codes.insert(o.as_str(), c);
                                 c
                             }
@@ -103,7 +97,6 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
                         resp.push(idx(i)?);
                         qid.push(q);
                         label.push(code);
-                        value.push(Some(1.0));
                     }
                 }
             }
@@ -115,10 +108,11 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
     let what =
         StringChunked::from_iter_values("question_id".into(), ids.iter().map(String::as_str));
     let labels = StringChunked::from_iter_options("label".into(), dict.into_iter());
+    let values = Float64Chunked::from_iter_options("value".into(), dict_values.into_iter());
     let len = resp.len();
-    let (respondent, (question_id, label)) = rayon::join(
-        || who.take(resp.as_slice()),
-        || rayon::join(|| what.take(qid.as_slice()), || labels.take(label.as_slice())),
+    let ((respondent, question_id), (label, value)) = rayon::join(
+        || (who.take(resp.as_slice()), what.take(qid.as_slice())),
+        || (labels.take(label.as_slice()), values.take(label.as_slice())),
     );
     Ok(DataFrame::new(
         len,
@@ -126,7 +120,7 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
             respondent?.into_column(),
             question_id?.into_column(),
             label?.into_column(),
-            Column::new("value".into(), value),
+            value?.into_column(),
         ],
     )?)
 }
