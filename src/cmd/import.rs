@@ -7,12 +7,13 @@ use anyhow::{Context, Result, bail};
 
 use crate::ExitStatus;
 use crate::cli::{Global, ImportCommand, ImportSurveyArgs, SummaryFormat};
-use crate::ingest::decode::{Encoding, read_grid};
+use crate::ingest::decode::Encoding;
 use crate::ingest::layout::Platform;
 use crate::ingest::survey::{self, ReadOptions, SegmentSpec};
+use crate::store::build;
 use crate::store::catalog::Link;
-use crate::store::workspace::{self, CATALOG, RoundMeta, Txn, Workspace, crash_point};
-use crate::store::{build, frames};
+use crate::store::round::{RoundImport, import_round};
+use crate::store::workspace::{RoundMeta, Workspace};
 
 /// Runs `pulse import …`.
 pub fn run(g: &Global, cmd: &ImportCommand) -> Result<ExitStatus> {
@@ -73,77 +74,28 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         keep_columns: a.keep_columns.clone(),
         segments: segment_specs(&ws, &a.segments),
     };
-    let file = a.file.display().to_string();
     let progress = Progress::new();
-    progress.say(&format!("reading {file}"));
-    let grid = read_grid(&a.file, encoding)?;
-    progress.say(&format!("parsing {} rows", grid.rows.len()));
-    let mut parsed = survey::read(grid, &opts, &file)?;
-    if parsed.items.is_empty() {
-        bail!(
-            "{file}: no question columns found\nhint: pass --platform if the layout was not recognised"
-        );
-    }
+    let say = |what: &str| progress.say(what);
+    let mut parsed = survey::read_file(&a.file, encoding, &opts, &say)?;
     for w in &parsed.warnings {
         eprintln!("warning: {w}");
     }
     let read_secs = t0.elapsed().as_secs_f64();
 
-    let lock = workspace::lock(&root, || {
+    let source_file =
+        a.file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let r = RoundImport { round: &a.round, replace: a.replace, invited: a.invited, source_file };
+    let imported = import_round(&root, &r, &mut parsed, &say, || {
         eprintln!("waiting for another pulse command to finish with this workspace…")
     })?;
-    let mut ws = Workspace::open_locked(&root, &lock)?;
-    if ws.config.rounds.contains_key(&a.round) && !a.replace {
-        bail!("round {} is already imported\nhint: pass --replace to import it again", a.round);
-    }
-    let mut catalog = super::questions::load_catalog(&ws)?;
-    catalog.remove_round(&a.round);
-    let linked = catalog.link(&a.round, &mut parsed.items);
-    let ids: Vec<String> = linked.links.iter().map(|(id, _)| id.clone()).collect();
-    let secret = ws.secret()?;
-    progress.say("building tables");
-    let mut rf = build::round_frames(&parsed, &ids, &secret)?;
-    progress.say("writing Parquet");
-
-    let mut txn = Txn::begin(&root)?;
-    for (table, df) in [
-        ("responses", &mut rf.responses),
-        ("respondents", &mut rf.respondents),
-        ("comments", &mut rf.comments),
-        ("questions", &mut rf.questions),
-    ] {
-        let rel = frames::partition(table, &a.round);
-        let dir = txn.stage(&rel)?;
-        frames::write_parquet(&dir.join("part-0.parquet"), df)?;
-    }
-    crash_point("after-stage");
-    txn.write(CATALOG, catalog.to_toml()?.as_bytes())?;
-    let invited = a.invited.or_else(|| ws.config.rounds.get(&a.round).and_then(|m| m.invited));
-    ws.config.rounds.insert(
-        a.round.clone(),
-        RoundMeta {
-            invited,
-            platform: parsed.platform.name().to_string(),
-            source_file: a
-                .file
-                .file_name()
-                .map(|f| f.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            imported_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            responses: parsed.respondents.len() as u64,
-        },
-    );
-    txn.write("pulse.toml", ws.render_config()?.as_bytes())?;
-    txn.commit().context("writing the round into the workspace")?;
     progress.done();
-    drop(lock);
 
     let summary = Summary {
         a,
         parsed: &parsed,
-        linked: &linked,
-        rf: &rf,
-        ws: &ws,
+        linked: &imported.linked,
+        rf: &imported.frames,
+        ws: &imported.ws,
         secs: t0.elapsed().as_secs_f64(),
         read_secs,
     };
@@ -196,6 +148,7 @@ impl Summary<'_> {
                 "dropped_columns": p.dropped,
                 "kept_columns": p.kept.iter().map(|(h, _)| h).collect::<Vec<_>>(),
                 "segments": p.segments.iter().map(|s| &s.name).collect::<Vec<_>>(),
+                "non_finite": p.non_finite,
                 "quality": self.rf.quality.iter().map(|(k, n)| (k.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
                 "seconds": self.secs,
             });
@@ -276,6 +229,13 @@ impl Summary<'_> {
                 p.kept.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>().join(", ")
             )?;
         }
+        if p.non_finite > 0 {
+            writeln!(
+                o,
+                "non-finite: {} cell(s) spelling NaN or infinity read as missing answers",
+                p.non_finite
+            )?;
+        }
         let q: Vec<String> = self.rf.quality.iter().map(|(k, n)| format!("{n} {k}")).collect();
         writeln!(o, "quality (flagged, not dropped): {}", q.join(", "))?;
         let rate = self.ws.config.rounds.get(&self.a.round).and_then(RoundMeta::response_rate);
@@ -302,26 +262,36 @@ fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     format!("  {}{more}", shown.join(", "))
 }
 
-/// Phase messages on a terminal's stderr (never in pipes or CI logs), overwritten in place.
+/// Phase messages on a terminal's stderr (never in pipes or CI logs), overwritten in place;
+/// with `PULSE_TIMING` set, one line per phase with its start time, for profiling.
 struct Progress {
     on: bool,
+    timing: bool,
     start: Instant,
 }
 
 impl Progress {
     fn new() -> Progress {
         use std::io::IsTerminal;
-        Progress { on: std::io::stderr().is_terminal(), start: Instant::now() }
+        Progress {
+            on: std::io::stderr().is_terminal(),
+            timing: std::env::var_os("PULSE_TIMING").is_some(),
+            start: Instant::now(),
+        }
     }
 
     fn say(&self, what: &str) {
-        if self.on {
+        if self.timing {
+            eprintln!("[{:6.3} s] {what}", self.start.elapsed().as_secs_f64());
+        } else if self.on {
             eprint!("\r\x1b[2K[{:5.1} s] {what}…", self.start.elapsed().as_secs_f64());
         }
     }
 
     fn done(&self) {
-        if self.on {
+        if self.timing {
+            eprintln!("[{:6.3} s] done", self.start.elapsed().as_secs_f64());
+        } else if self.on {
             eprint!("\r\x1b[2K");
         }
     }

@@ -4,58 +4,12 @@
 //! Detection goes by signature (FORMATS.md section 9), never by guessing the number of header
 //! rows. Columns are keyed by position: header names repeat in real exports.
 
-use super::decode::Grid;
+use super::grid::Grid;
 use super::scales::normalise;
 
-/// A survey platform whose exports pulse reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    /// Qualtrics: current 3-row, 2016–17 "Insights" 3-row, or legacy 2-row exports.
-    Qualtrics,
-    /// SurveyMonkey: 2 header rows.
-    SurveyMonkey,
-    /// Google Forms: the responses sheet (CSV/TSV) or the Forms download.
-    GoogleForms,
-    /// Microsoft Forms: Excel re-saved as CSV.
-    MicrosoftForms,
-    /// Typeform: `#` token column, one column per multi-select option.
-    Typeform,
-    /// LimeSurvey: R export or CSV export with full question text headings.
-    LimeSurvey,
-    /// Any CSV with one header row of question texts.
-    Plain,
-}
+mod platform;
 
-impl Platform {
-    /// Every platform, in the order `--platform` lists them.
-    pub const ALL: [Platform; 7] = [
-        Platform::Qualtrics,
-        Platform::SurveyMonkey,
-        Platform::GoogleForms,
-        Platform::MicrosoftForms,
-        Platform::Typeform,
-        Platform::LimeSurvey,
-        Platform::Plain,
-    ];
-
-    /// The name used on the command line and in the store.
-    pub fn name(self) -> &'static str {
-        match self {
-            Platform::Qualtrics => "qualtrics",
-            Platform::SurveyMonkey => "surveymonkey",
-            Platform::GoogleForms => "google-forms",
-            Platform::MicrosoftForms => "microsoft-forms",
-            Platform::Typeform => "typeform",
-            Platform::LimeSurvey => "limesurvey",
-            Platform::Plain => "csv",
-        }
-    }
-
-    /// Parses a `--platform` value.
-    pub fn parse(s: &str) -> Option<Platform> {
-        Platform::ALL.into_iter().find(|p| p.name() == s || (s == "plain" && *p == Platform::Plain))
-    }
-}
+pub use platform::{Platform, detect};
 
 /// What a column holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,66 +68,13 @@ pub struct Layout {
     /// Every column, in file order.
     pub columns: Vec<ColumnSpec>,
 }
-
-fn cell(grid: &Grid, row: usize, col: usize) -> &str {
-    grid.rows.get(row).and_then(|r| r.cells.get(col)).map_or("", String::as_str)
+pub(super) fn cell(grid: &Grid, row: usize, col: usize) -> &str {
+    grid.rows.get(row).and_then(|r| r.cells.get(col)).unwrap_or("")
 }
 
-fn norm_key(s: &str) -> String {
+pub(super) fn norm_key(s: &str) -> String {
     normalise(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
-
-/// Detects the platform from the header rows (FORMATS.md section 9).
-pub fn detect(grid: &Grid) -> Option<(Platform, &'static str)> {
-    let r0: Vec<String> = grid.rows[0].cells.iter().map(|c| norm_key(c)).collect();
-    let row = |i: usize| grid.rows.get(i).map(|r| r.cells.as_slice()).unwrap_or(&[]);
-    let row2_starts = |p: &str| row(2).first().is_some_and(|c| c.trim_start().starts_with(p));
-    if row2_starts("{\"ImportId\"") {
-        return Some((Platform::Qualtrics, "current 3-row export"));
-    }
-    if row2_starts("{'ImportId'") {
-        return Some((Platform::Qualtrics, "2016-17 Insights 3-row export"));
-    }
-    if r0.len() >= 10
-        && (0..10).all(|i| r0[i] == format!("v{}", i + 1))
-        && norm_key(cell(grid, 1, 0)) == "responseid"
-    {
-        return Some((Platform::Qualtrics, "legacy 2-row export"));
-    }
-    let first = r0.first().map_or("", String::as_str);
-    if matches!(first, "respondentid")
-        || (first.is_empty() && r0.get(1).is_some_and(|c| c == "respondentid"))
-    {
-        let r1: Vec<String> = row(1).iter().map(|c| normalise(c)).collect();
-        if r1.iter().any(|c| c == "response" || c == "open-ended response") {
-            return Some((Platform::SurveyMonkey, "2-row export"));
-        }
-        return Some((Platform::SurveyMonkey, "1-row export (second header row removed)"));
-    }
-    if r0.len() >= 4 && r0[..4] == ["responseid", "datesubmitted", "lastpage", "startlanguage"] {
-        return Some((Platform::LimeSurvey, "full question text export"));
-    }
-    if r0.len() >= 4 && r0[..4] == ["id", "submitdate", "lastpage", "startlanguage"] {
-        return Some((Platform::LimeSurvey, "question code export"));
-    }
-    if r0.len() >= 3 && r0[..3] == ["id", "starttime", "completiontime"] {
-        return Some((Platform::MicrosoftForms, "Excel export saved as CSV"));
-    }
-    if first == "timestamp" {
-        let d = cell(grid, 1, 0);
-        let ymd =
-            d.len() > 5 && d[..4].bytes().all(|b| b.is_ascii_digit()) && d.as_bytes()[4] == b'/';
-        let variant = if d.contains("GMT") || ymd { "Forms download" } else { "responses sheet" };
-        return Some((Platform::GoogleForms, variant));
-    }
-    if grid.rows[0].cells.first().is_some_and(|c| c == "#")
-        && r0.iter().any(|c| c == "submitdateutc" || c == "networkid")
-    {
-        return Some((Platform::Typeform, "responses export"));
-    }
-    None
-}
-
 /// Role of a metadata column by its (normalised) name; `None` means "a question".
 fn meta_role(key: &str) -> Option<Role> {
     Some(match key {
@@ -467,53 +368,26 @@ pub fn clean_html(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::decode::grid_from_bytes;
-
-    fn detect_str(s: &str) -> Option<Platform> {
-        detect(&grid_from_bytes("t", s.as_bytes(), None).unwrap()).map(|(p, _)| p)
-    }
-
-    #[test]
-    fn signatures() {
-        assert_eq!(
-            detect_str(
-                "StartDate,Q1\nStart,Q one\n\"{\"\"ImportId\"\":\"\"x\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\n1,2\n"
-            ),
-            Some(Platform::Qualtrics)
-        );
-        assert_eq!(
-            detect_str("Respondent ID,Collector ID,How?\n,,Response\n1,2,Good\n"),
-            Some(Platform::SurveyMonkey)
-        );
-        assert_eq!(
-            detect_str("Timestamp,How?\n4/22/2016 19:57:50,Good\n"),
-            Some(Platform::GoogleForms)
-        );
-        assert_eq!(
-            detect_str("ID,Start time,Completion time,Email,Name,How?\n1,a,b,anonymous,,Good\n"),
-            Some(Platform::MicrosoftForms)
-        );
-        assert_eq!(
-            detect_str("#,How?,Start Date (UTC),Submit Date (UTC),Network ID\nabc,Good,a,b,c\n"),
-            Some(Platform::Typeform)
-        );
-        assert_eq!(
-            detect_str(
-                "\"Response ID\",\"Date submitted\",\"Last page\",\"Start language\"\n\"1\",\"\",\"1\",\"en\"\n"
-            ),
-            Some(Platform::LimeSurvey)
-        );
-        assert_eq!(detect_str("team,How?\nA,Good\n"), None);
-    }
 
     #[test]
     fn grid_rows_split() {
         assert_eq!(split_sub("Rate these [Docs]", &[]), Some(("Rate these".into(), "Docs".into())));
         assert_eq!(split_sub("Q2 - Topics", &[" - "]), Some(("Q2".into(), "Topics".into())));
         assert_eq!(clean_html("A <br>B&amp;C"), "A B&C");
+    }
+
+    #[test]
+    fn non_ascii_headers_split_on_character_boundaries() {
+        assert_eq!(
+            split_sub("Zufriedenheit – Büro ✓ [Küche ✓]", &[" – "]),
+            Some(("Zufriedenheit – Büro ✓".into(), "Küche ✓".into()))
+        );
+        assert_eq!(
+            split_sub("Zufriedenheit – Büro ✓ Arbeitsplatz", &[" – "]),
+            Some(("Zufriedenheit".into(), "Büro ✓ Arbeitsplatz".into()))
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing here touches the workspace; `store` takes a [`survey::Survey`] from here.
 
 pub mod decode;
+pub mod grid;
 pub mod layout;
 pub mod privacy;
 pub mod scales;

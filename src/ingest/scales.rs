@@ -131,9 +131,25 @@ pub fn normalise(label: &str) -> String {
 }
 
 /// True when the answer is blank or an explicit "not a value" answer.
+///
+/// A spelling of a non-finite number ("NaN", "inf", "-Infinity", "1e999") is not a value: it is
+/// excluded like "N/A" (kept as written in `label`, never a number).
 pub fn is_excluded(label: &str) -> bool {
     let n = normalise(label);
-    n.is_empty() || EXCLUDED.contains(&n.as_str())
+    n.is_empty() || EXCLUDED.contains(&n.as_str()) || is_non_finite(&n)
+}
+
+/// True for text that parses as a float but not a finite one (`NaN`, `inf`, `-Infinity`, `1e999`).
+pub fn is_non_finite(s: &str) -> bool {
+    let t = s.trim();
+    // Cheap reject: every non-finite spelling has a letter or an exponent.
+    t.bytes().any(|b| b.is_ascii_alphabetic())
+        && t.replace(',', "").parse::<f64>().is_ok_and(|v| !v.is_finite())
+}
+
+/// A number as written in a cell (`1,234.5`); None when it is not a finite number.
+pub fn finite_number(s: &str) -> Option<f64> {
+    s.trim().replace(',', "").parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Looks up a scale by its catalog name.

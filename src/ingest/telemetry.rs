@@ -2,7 +2,11 @@
 //! the aliases that map GitHub Actions, GitLab CI, Jenkins, Argo CD and PagerDuty exports onto
 //! them, and cell parsing (timestamps to UTC milliseconds, numbers, booleans, results).
 //!
-//! Column definitions follow `../shared/real-telemetry/DEFINITIONS.md` section 8.
+//! Column definitions follow `../shared/real-telemetry/DEFINITIONS.md` section 8. Reading files
+//! into typed batches is in [`read`] and [`rows`].
+
+pub mod read;
+pub mod rows;
 
 /// The type a telemetry column is stored as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +211,10 @@ pub fn resolve(
     Ok(out)
 }
 
+/// The largest timestamp (UTC ms) accepted: 9999-12-31T23:59:59.999Z, as far as SQL engines and
+/// spreadsheets go; any difference of two accepted timestamps fits an i64 comfortably.
+pub const MAX_MS: i64 = 253_402_300_799_999;
+
 /// Parses a timestamp to UTC epoch milliseconds: RFC 3339 (any offset), naive date-times (taken
 /// as UTC), epoch seconds or milliseconds (by magnitude).
 pub fn parse_time(s: &str) -> Option<i64> {
@@ -217,12 +225,17 @@ pub fn parse_time(s: &str) -> Option<i64> {
     if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let v: f64 = t.parse().ok()?;
         // Beyond 1e11 seconds (year 5138) it must be milliseconds.
-        return Some(if v > 1e11 { v as i64 } else { (v * 1000.0) as i64 });
+        let ms = if v > 1e11 { v } else { v * 1000.0 };
+        // Out of the calendar's range (year 262143) is not a time: later subtractions of such
+        // values would overflow.
+        return (ms.is_finite() && ms.abs() <= MAX_MS as f64).then_some(ms as i64);
     }
     if let Some(ms) = fast_rfc3339(t) {
         return Some(ms);
     }
-    super::timestamp::parse(t).map(|d| d.and_utc().timestamp_millis())
+    super::timestamp::parse(t)
+        .map(|d| d.and_utc().timestamp_millis())
+        .filter(|ms| (-MAX_MS..=MAX_MS).contains(ms))
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[Z]` without chrono's general parser (the 10 M-row path).
@@ -313,6 +326,17 @@ mod tests {
         assert_eq!(parse_time("2024-13-01T00:00:00Z"), None);
         assert_eq!(parse_time("soon"), None);
         assert_eq!(parse_time(""), None);
+    }
+
+    #[test]
+    fn extreme_timestamps_do_not_overflow() {
+        assert_eq!(parse_time("9999-12-31T23:59:59Z"), Some(MAX_MS - 999));
+        assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_time("9223372036854775807"), None, "i64::MAX is not a time");
+        assert_eq!(parse_time("99999999999999999999999999"), None);
+        assert_eq!(parse_time("+262143-12-31T23:59:59Z"), None);
+        let (lo, hi) = (parse_time("0").unwrap(), parse_time("253402300799999").unwrap());
+        assert_eq!(hi.checked_sub(lo), Some(MAX_MS));
     }
 
     #[test]

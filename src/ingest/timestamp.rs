@@ -11,6 +11,9 @@ pub fn parse(s: &str) -> Option<NaiveDateTime> {
     if t.is_empty() {
         return None;
     }
+    if let Some(d) = plain_iso(t) {
+        return Some(d);
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Some(d.naive_utc());
     }
@@ -19,7 +22,9 @@ pub fn parse(s: &str) -> Option<NaiveDateTime> {
         let (base, zone) = (&t[..i], &t[i + 4..]);
         let dt = parse_naive(base)?;
         let off = parse_offset(zone).unwrap_or(0);
-        return Some(dt - chrono::Duration::seconds(off));
+        // Checked: an absurd offset (`GMT+99999999`) or a date at the calendar's edge is not a
+        // time, and must not panic.
+        return dt.checked_sub_signed(chrono::TimeDelta::try_seconds(off)?);
     }
     if let Some(dt) = parse_naive(t) {
         return Some(dt);
@@ -34,6 +39,31 @@ pub fn parse(s: &str) -> Option<NaiveDateTime> {
     None
 }
 
+/// `YYYY-MM-DD HH:MM:SS` without chrono's format parser (one call per respondent); anything
+/// else, leap seconds included, goes the general way.
+fn plain_iso(t: &str) -> Option<NaiveDateTime> {
+    let b = t.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter()
+            .try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+    let (h, m, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if sec > 59 {
+        return None;
+    }
+    date.and_hms_opt(h, m, sec)
+}
+
 fn parse_offset(z: &str) -> Option<i64> {
     if z.is_empty() {
         return Some(0);
@@ -41,7 +71,12 @@ fn parse_offset(z: &str) -> Option<i64> {
     let sign = if z.starts_with('-') { -1 } else { 1 };
     let z = z.trim_start_matches(['+', '-']);
     let (h, m) = z.split_once(':').unwrap_or((z, "0"));
-    Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
+    let secs = h
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(3600)?
+        .checked_add(m.parse::<i64>().ok()?.checked_mul(60)?)?;
+    Some(sign * secs)
 }
 
 const FORMATS: &[&str] = &[
@@ -97,5 +132,33 @@ mod tests {
         assert_eq!(p("2017-10-23T09:41:19"), "2017-10-23 09:41:19");
         assert_eq!(p("Sat Jun 15 2024"), "2024-06-15 00:00:00");
         assert_eq!(p("yesterday"), "");
+    }
+
+    #[test]
+    fn plain_iso_fast_path_agrees_with_the_format_parser() {
+        for t in [
+            "2026-09-01 00:00:00",
+            "2024-02-29 23:59:59",
+            "2023-02-29 10:00:00",
+            "2026-13-01 00:00:00",
+            "2026-09-01 24:00:00",
+            "2016-12-31 23:59:60",
+            "0000-01-01 00:00:00",
+        ] {
+            let general = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").ok();
+            assert_eq!(parse(t), general, "{t}");
+        }
+    }
+
+    #[test]
+    fn extreme_timestamps_and_offsets_do_not_panic() {
+        assert_eq!(p("9999-12-31 23:59:59"), "9999-12-31 23:59:59");
+        assert_eq!(p("1970-01-01 00:00:00"), "1970-01-01 00:00:00");
+        assert_eq!(p("2021/10/13 2:04:34 PM GMT+99999999999999"), "");
+        // An offset too long to read is ignored, as any unreadable offset is.
+        assert_eq!(p("2021/10/13 2:04:34 PM GMT+9223372036854775807"), "2021-10-13 14:04:34");
+        assert_eq!(p("+262143/12/31 11:59:59 PM GMT-23"), "");
+        let (a, b) = (parse("1970-01-01 00:00:00").unwrap(), parse("9999-12-31 23:59:59").unwrap());
+        assert!((b - a).num_milliseconds() > 0 && (a - b).num_milliseconds() < 0);
     }
 }

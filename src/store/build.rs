@@ -1,11 +1,11 @@
 //! A parsed round plus its catalog links become the round's tables: `responses` (long format),
 //! `respondents`, `comments` and a `questions` snapshot.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::ingest::privacy::{pseudonym, scrub};
-use crate::ingest::scales::{ScaleKind, is_excluded};
+use crate::ingest::scales::{ScaleKind, finite_number, is_excluded};
 use crate::ingest::survey::{Answers, ItemKind, NONE, Survey, quality_flags};
 
 /// The tables of one round.
@@ -31,9 +31,125 @@ fn value_of(kind: &ItemKind, options: &[String], label: &str) -> Option<f64> {
     match kind {
         ItemKind::Scale(s) => s.value_of(label),
         ItemKind::Single => options.iter().position(|o| o == label.trim()).map(|i| (i + 1) as f64),
-        ItemKind::Numeric => label.trim().replace(',', "").parse().ok(),
+        ItemKind::Numeric => finite_number(label),
         ItemKind::Multi | ItemKind::Text => None,
     }
+}
+
+/// `responses` in long format, one row per respondent and item (one per chosen option of a
+/// multi-select), item by item in file order.
+///
+/// Built as dense typed columns (respondent index, question index, label code, value) and
+/// turned into strings by one gather per column from small dictionaries: the string views of
+/// the 6 M-row columns point into the dictionaries' buffers, so no answer text is copied.
+fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Result<DataFrame> {
+    // Label dictionary: code 0 is the null label, then every item's labels (or options). A
+    // label code also fixes the value (labels are coded per item), so values are a dictionary too.
+    let mut dict: Vec<Option<&str>> = vec![None];
+    let mut dict_values: Vec<Option<f64>> = vec![None];
+    let coded_rows: usize = survey
+        .items
+        .iter()
+        .map(|it| match &it.answers {
+            Answers::Coded { codes, .. } => codes.len(),
+            Answers::Sets(sets) => sets.iter().map(|s| s.len().max(1)).sum(),
+            Answers::Texts(_) => 0,
+        })
+        .sum();
+    let mut resp: Vec<IdxSize> = Vec::with_capacity(coded_rows);
+    let mut qid: Vec<IdxSize> = Vec::with_capacity(coded_rows);
+    let mut label: Vec<IdxSize> = Vec::with_capacity(coded_rows);
+    let idx = |i: usize| IdxSize::try_from(i).context("more rows than the store can index");
+    for (qi, item) in survey.items.iter().enumerate() {
+        let q = idx(qi)?;
+        match &item.answers {
+            Answers::Coded { labels, codes } => {
+                let base = idx(dict.len())?;
+                dict.extend(labels.iter().map(|l| Some(l.as_str())));
+                dict_values.extend(labels.iter().map(|l| value_of(&item.kind, &item.options, l)));
+                for (i, &k) in codes.iter().enumerate() {
+                    resp.push(idx(i)?);
+                    qid.push(q);
+                    label.push(if k == NONE { 0 } else { base + k });
+                }
+            }
+            Answers::Sets(sets) => {
+                // Options by text: a set holds option labels, coded once per item.
+                let mut codes: std::collections::HashMap<&str, IdxSize> =
+                    std::collections::HashMap::new();
+                for (i, set) in sets.iter().enumerate() {
+                    if set.is_empty() {
+                        resp.push(idx(i)?);
+                        qid.push(q);
+                        label.push(0);
+                    }
+                    for o in set {
+                        let code = match codes.get(o.as_str()) {
+                            Some(&c) => c,
+                            None => {
+                                let c = idx(dict.len())?;
+                                dict.push(Some(o.as_str()));
+                                dict_values.push(Some(1.0));
+                                codes.insert(o.as_str(), c);
+                                c
+                            }
+                        };
+                        resp.push(idx(i)?);
+                        qid.push(q);
+                        label.push(code);
+                    }
+                }
+            }
+            Answers::Texts(_) => {}
+        }
+    }
+    let who =
+        StringChunked::from_iter_values("respondent".into(), pseudonyms.iter().map(String::as_str));
+    let what =
+        StringChunked::from_iter_values("question_id".into(), ids.iter().map(String::as_str));
+    let labels = StringChunked::from_iter_options("label".into(), dict.into_iter());
+    let values = Float64Chunked::from_iter_options("value".into(), dict_values.into_iter());
+    let len = resp.len();
+    let ((respondent, question_id), (label, value)) = rayon::join(
+        || (who.take(resp.as_slice()), what.take(qid.as_slice())),
+        || (labels.take(label.as_slice()), values.take(label.as_slice())),
+    );
+    Ok(DataFrame::new(
+        len,
+        vec![
+            respondent?.into_column(),
+            question_id?.into_column(),
+            label?.into_column(),
+            value?.into_column(),
+        ],
+    )?)
+}
+
+/// `comments`: the non-blank answers of text items, scrubbed.
+fn comments_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Result<DataFrame> {
+    let mut c_resp: Vec<&str> = Vec::new();
+    let mut c_qid: Vec<&str> = Vec::new();
+    let mut c_text: Vec<String> = Vec::new();
+    for (item, id) in survey.items.iter().zip(ids) {
+        if let Answers::Texts(texts) = &item.answers {
+            for (i, t) in texts.iter().enumerate() {
+                if !is_excluded(t) {
+                    c_resp.push(&pseudonyms[i]);
+                    c_qid.push(id);
+                    c_text.push(scrub(t));
+                }
+            }
+        }
+    }
+    let clen = c_resp.len();
+    Ok(DataFrame::new(
+        clen,
+        vec![
+            Column::new("respondent".into(), c_resp),
+            Column::new("question_id".into(), c_qid),
+            Column::new("text".into(), c_text),
+        ],
+    )?)
 }
 
 /// Builds the round's frames. `ids[i]` is the catalog question ID of `survey.items[i]`.
@@ -42,82 +158,8 @@ pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Resul
         survey.respondents.iter().map(|r| pseudonym(secret, &r.person_key)).collect();
     let n = pseudonyms.len();
 
-    let mut r_resp: Vec<&str> = Vec::new();
-    let mut r_qid: Vec<&str> = Vec::new();
-    let mut r_label: Vec<Option<&str>> = Vec::new();
-    let mut r_value: Vec<Option<f64>> = Vec::new();
-    let mut c_resp: Vec<&str> = Vec::new();
-    let mut c_qid: Vec<&str> = Vec::new();
-    let mut c_text: Vec<String> = Vec::new();
-    let expected = survey.items.len() * n;
-    r_resp.reserve(expected);
-    r_qid.reserve(expected);
-    r_label.reserve(expected);
-    r_value.reserve(expected);
-
-    for (item, id) in survey.items.iter().zip(ids) {
-        match &item.answers {
-            Answers::Coded { labels, codes } => {
-                let values: Vec<Option<f64>> =
-                    labels.iter().map(|l| value_of(&item.kind, &item.options, l)).collect();
-                for (i, &k) in codes.iter().enumerate() {
-                    r_resp.push(&pseudonyms[i]);
-                    r_qid.push(id);
-                    if k == NONE {
-                        r_label.push(None);
-                        r_value.push(None);
-                    } else {
-                        r_label.push(Some(&labels[k as usize]));
-                        r_value.push(values[k as usize]);
-                    }
-                }
-            }
-            Answers::Sets(sets) => {
-                for (i, set) in sets.iter().enumerate() {
-                    if set.is_empty() {
-                        r_resp.push(&pseudonyms[i]);
-                        r_qid.push(id);
-                        r_label.push(None);
-                        r_value.push(None);
-                    }
-                    for o in set {
-                        r_resp.push(&pseudonyms[i]);
-                        r_qid.push(id);
-                        r_label.push(Some(o));
-                        r_value.push(Some(1.0));
-                    }
-                }
-            }
-            Answers::Texts(texts) => {
-                for (i, t) in texts.iter().enumerate() {
-                    if !is_excluded(t) {
-                        c_resp.push(&pseudonyms[i]);
-                        c_qid.push(id);
-                        c_text.push(scrub(t));
-                    }
-                }
-            }
-        }
-    }
-    let len = r_resp.len();
-    let responses = DataFrame::new(
-        len,
-        vec![
-            Column::new("respondent".into(), r_resp),
-            Column::new("question_id".into(), r_qid),
-            Column::new("label".into(), r_label),
-            Column::new("value".into(), r_value),
-        ],
-    )?;
-    let clen = c_resp.len();
-    let comments = DataFrame::new(
-        clen,
-        vec![
-            Column::new("respondent".into(), c_resp),
-            Column::new("question_id".into(), c_qid),
-            Column::new("text".into(), c_text),
-        ],
-    )?;
+    let responses = responses_frame(survey, ids, &pseudonyms)?;
+    let comments = comments_frame(survey, ids, &pseudonyms)?;
 
     let flags = quality_flags(survey, &pseudonyms);
     let mut quality = Vec::new();

@@ -1,0 +1,397 @@
+//! Decoded text to a grid of cells: delimiter sniffing and RFC 4180 parsing.
+//!
+//! Each row keeps its cells in one buffer (a `csv::StringRecord`: no allocation per cell) and
+//! remembers the line it started on; bad input is reported with file, line and column. It knows
+//! nothing about survey platforms; `layout` reads the grid.
+
+use std::path::Path;
+
+use super::decode::{Encoding, InputError, Pos, decode, decode_owned, err};
+
+/// The largest single cell accepted; a survey answer beyond this is almost surely not survey data.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// One parsed record: its cells and the line it starts on.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// The cells (one buffer per record, no allocation per cell), trailing phantom column
+    /// removed when the whole file has one.
+    pub cells: csv::StringRecord,
+}
+
+/// A decoded, parsed file.
+#[derive(Debug)]
+pub struct Grid {
+    /// Every record, header rows included.
+    pub rows: Vec<Row>,
+    /// The encoding that was used.
+    pub encoding: Encoding,
+    /// The delimiter that was used.
+    pub delimiter: u8,
+    /// Things the user should know (fallback encoding, dropped phantom column).
+    pub warnings: Vec<String>,
+}
+
+/// Picks the delimiter from the first line: the most frequent of `,` `;` tab outside quotes.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    for c in text.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '\n' if !in_quotes => break,
+            ',' if !in_quotes => counts[0] += 1,
+            ';' if !in_quotes => counts[1] += 1,
+            '\t' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let (best, _) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, c)| (*c, std::cmp::Reverse(i)))
+        .unwrap_or((0, &0));
+    [b',', b';', b'\t'][best]
+}
+
+/// Where parsing may be split: record starts (byte offset, line) at roughly equal distances.
+type Splits = Vec<(usize, u64)>;
+
+/// Finds a quote that opens a field and never closes (its position, as the error), and up to
+/// `parts` record starts to split parsing at (empty when the file has bare `\r` line ends, whose
+/// quoting this scan does not follow exactly).
+fn scan_quotes(text: &str, delim: u8, parts: usize) -> Result<Splits, Pos> {
+    let b = text.as_bytes();
+    let step = b.len() / parts.max(1) + 1;
+    let mut splits = vec![(0, 1)];
+    let mut bare_cr = false;
+    let (mut line, mut field) = (1u64, 1usize);
+    let mut at_field_start = true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if at_field_start && c == b'"' {
+            let (open_line, open_field) = (line, field);
+            i += 1;
+            loop {
+                if i >= b.len() {
+                    return Err(Pos { line: open_line, field: open_field });
+                }
+                match b[i] {
+                    b'"' if b.get(i + 1) == Some(&b'"') => i += 2,
+                    b'"' => {
+                        i += 1;
+                        break;
+                    }
+                    b'\n' => {
+                        line += 1;
+                        i += 1;
+                    }
+                    _ => i += 1,
+                }
+            }
+            at_field_start = false;
+            continue;
+        }
+        if c == delim {
+            field += 1;
+            at_field_start = true;
+        } else if c == b'\n' {
+            line += 1;
+            field = 1;
+            at_field_start = true;
+            if i + 1 >= splits.len() * step && i + 1 < b.len() {
+                splits.push((i + 1, line));
+            }
+        } else if c != b'\r' {
+            at_field_start = false;
+        } else if b.get(i + 1) != Some(&b'\n') {
+            bare_cr = true;
+        }
+        i += 1;
+    }
+    if bare_cr {
+        splits.truncate(1);
+    }
+    Ok(splits)
+}
+
+/// Record starts for unquoted text: after the first newline past each equal share.
+fn newline_splits(text: &str, parts: usize) -> Splits {
+    let b = text.as_bytes();
+    if b.contains(&b'\r') {
+        return vec![(0, 1)];
+    }
+    let step = b.len() / parts.max(1) + 1;
+    let mut splits = vec![(0usize, 1u64)];
+    let mut line = 1u64;
+    let mut from = 0;
+    for k in 1..parts {
+        let Some(nl) = b.get(k * step..).and_then(|r| r.iter().position(|&c| c == b'\n')) else {
+            break;
+        };
+        let at = k * step + nl;
+        line += b[from..=at].iter().filter(|&&c| c == b'\n').count() as u64;
+        from = at + 1;
+        if from < b.len() {
+            splits.push((from, line));
+        }
+    }
+    splits
+}
+
+/// Files above this size are parsed in parallel, one share per thread.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+/// Parses decoded text into rows. `quoting` is off for Google Sheets' unquoted TSV.
+///
+/// Large files are cut at record starts found by the quote scan and the pieces parsed on the
+/// rayon pool; rows and line numbers are as from one pass.
+pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputError> {
+    let parts =
+        if text.len() > PARALLEL_BYTES { rayon::current_num_threads().clamp(1, 16) } else { 1 };
+    parse_parts(file, text, delimiter, parts)
+}
+
+fn parse_parts(
+    file: &str,
+    text: &str,
+    delimiter: u8,
+    parts: usize,
+) -> Result<Vec<Row>, InputError> {
+    // A TSV from Google Sheets has no quoting at all, so a literal `"` may sit inside a cell.
+    let quoting = delimiter != b'\t' || text.starts_with('"');
+    let splits = if quoting {
+        scan_quotes(text, delimiter, parts).map_err(|pos| InputError {
+            hint: Some("the file is cut off or a quote is missing; re-export it".into()),
+            ..err(file, Some(pos), "a quoted field is never closed")
+        })?
+    } else {
+        newline_splits(text, parts)
+    };
+    let pieces: Vec<(&str, u64)> = splits
+        .iter()
+        .enumerate()
+        .map(|(k, &(start, line))| {
+            let end = splits.get(k + 1).map_or(text.len(), |s| s.0);
+            (&text[start..end], line)
+        })
+        .collect();
+    let parsed: Vec<Result<Vec<Row>, InputError>> = {
+        use rayon::prelude::*;
+        pieces
+            .into_par_iter()
+            .map(|(piece, line)| parse_piece(file, piece, delimiter, quoting, line))
+            .collect()
+    };
+    let mut rows = Vec::new();
+    for p in parsed {
+        let mut p = p?;
+        if rows.is_empty() {
+            rows = p;
+        } else {
+            rows.append(&mut p);
+        }
+    }
+    Ok(rows)
+}
+
+/// Parses one piece of the text that starts a record on line `first_line`.
+fn parse_piece(
+    file: &str,
+    text: &str,
+    delimiter: u8,
+    quoting: bool,
+    first_line: u64,
+) -> Result<Vec<Row>, InputError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quoting(quoting)
+        .from_reader(text.as_bytes());
+    // Line numbers from byte offsets: the record's first byte, counted in physical lines.
+    // Records come in file order, so the newlines are counted once, from the previous record.
+    // The csv crate reports a record's position at the tail of the previous terminator, so
+    // skip line-ending bytes before counting.
+    let raw = text.as_bytes();
+    let (mut seen_to, mut seen_lines) = (0usize, first_line);
+    let mut line_at = |byte: u64| {
+        let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(raw.len());
+        while b < raw.len() && matches!(raw[b], b'\r' | b'\n') {
+            b += 1;
+        }
+        if b < seen_to {
+            // Not expected (positions only grow); count from the start to stay right.
+            (seen_to, seen_lines) = (0, first_line);
+        }
+        seen_lines += raw[seen_to..b].iter().filter(|&&c| c == b'\n').count() as u64;
+        seen_to = b;
+        seen_lines
+    };
+    let mut rows = Vec::new();
+    let (mut bytes_hint, mut fields_hint) = (256, 16);
+    loop {
+        // A fresh record per row, sized like the last one plus room (two allocations: the row's
+        // bytes and its field bounds), kept as the row: no copy, no allocation per cell.
+        let mut rec = csv::StringRecord::with_capacity(bytes_hint, fields_hint);
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| line_at(p.byte()));
+                if let Some((i, f)) =
+                    rec.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD_BYTES)
+                {
+                    return Err(InputError {
+                        hint: Some(
+                            "no survey answer is this long; is the file corrupt or mis-quoted?"
+                                .into(),
+                        ),
+                        ..err(
+                            file,
+                            Some(Pos { line, field: i + 1 }),
+                            format!(
+                                "field is {:.1} MB, over the 1 MiB limit for one answer",
+                                f.len() as f64 / 1e6
+                            ),
+                        )
+                    });
+                }
+                bytes_hint = rec.as_byte_record().as_slice().len() + 64;
+                fields_hint = rec.len();
+                rec.set_position(None);
+                rows.push(Row { line, cells: rec });
+            }
+            Err(e) => {
+                let pos = e.position().map(|p| Pos { line: p.line() + first_line - 1, field: 0 });
+                return Err(err(file, pos, format!("cannot parse CSV: {e}")));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Reads a file into a grid: decode, sniff, parse, and check that rows are not ragged.
+pub fn read_grid(path: &Path, forced: Option<Encoding>) -> Result<Grid, InputError> {
+    let file = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| err(&file, None, format!("cannot read the file: {e}")))?;
+    grid_from_text(&file, decode_owned(&file, std::borrow::Cow::Owned(bytes), forced)?)
+}
+
+/// As [`read_grid`], from bytes already in memory.
+pub fn grid_from_bytes(
+    file: &str,
+    bytes: &[u8],
+    forced: Option<Encoding>,
+) -> Result<Grid, InputError> {
+    grid_from_text(file, decode(file, bytes, forced)?)
+}
+
+fn grid_from_text(
+    file: &str,
+    (text, encoding, mut warnings): (String, Encoding, Vec<String>),
+) -> Result<Grid, InputError> {
+    let delimiter = sniff_delimiter(&text);
+    let mut rows = parse(file, &text, delimiter)?;
+    // Drop rows that are entirely empty (Sheets exports can start with `,,,,`).
+    rows.retain(|r| r.cells.iter().any(|c| !c.trim().is_empty()));
+    if rows.is_empty() {
+        return Err(err(file, None, "the file has no rows"));
+    }
+    let width = rows[0].cells.len();
+    // Legacy Qualtrics ends every line with a delimiter: one phantom empty column everywhere.
+    if width > 1 && rows.iter().all(|r| r.cells.len() == width && r.cells[width - 1].is_empty()) {
+        for r in &mut rows {
+            r.cells.truncate(width - 1);
+        }
+        warnings.push("every line ends with a delimiter; ignored the empty last column".into());
+    }
+    let width = rows[0].cells.len();
+    for r in &rows {
+        if r.cells.len() != width {
+            let pos = Pos { line: r.line, field: r.cells.len().min(width) + 1 };
+            return Err(InputError {
+                hint: Some(format!(
+                    "the header has {width} fields; check for an unquoted delimiter (`{}`) in this row",
+                    delimiter as char
+                )),
+                ..err(
+                    file,
+                    Some(pos),
+                    format!("row has {} fields, the header has {width}", r.cells.len()),
+                )
+            });
+        }
+    }
+    Ok(Grid { rows, encoding, delimiter, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn semicolon_and_embedded_newlines() {
+        let g = grid_from_bytes("t.csv", b"a;b\r\n\"x;\ny\";2\r\n3;4", None).unwrap();
+        assert_eq!(g.delimiter, b';');
+        assert_eq!(g.rows[1].cells, vec!["x;\ny", "2"]);
+        assert_eq!(g.rows[2].line, 4);
+    }
+
+    #[test]
+    fn unterminated_quote_names_line_and_field() {
+        let e = grid_from_bytes("t.csv", b"a,b\n1,2\n3,\"oops\n", None).unwrap_err();
+        assert_eq!(e.pos, Some(Pos { line: 3, field: 2 }));
+        assert!(e.message.contains("never closed"), "{e}");
+    }
+
+    #[test]
+    fn parsing_in_pieces_gives_the_same_rows_and_lines() {
+        let mut text = String::from("id,q1,\"q2\"\r\n");
+        for i in 0..200 {
+            let cell = if i % 7 == 0 { "\"multi\nline, \"\"quoted\"\"\n\"" } else { "plain" };
+            text.push_str(&format!("{i},{cell},x\"y\r\n"));
+        }
+        let one = parse_parts("t", &text, b',', 1).unwrap();
+        for parts in [2, 3, 7, 64] {
+            let many = parse_parts("t", &text, b',', parts).unwrap();
+            assert_eq!(one.len(), many.len(), "{parts}");
+            for (a, b) in one.iter().zip(&many) {
+                assert_eq!((a.line, &a.cells), (b.line, &b.cells), "{parts}");
+            }
+        }
+        assert!(scan_quotes(&text, b',', 7).unwrap().len() > 1, "the text was cut");
+        let tsv: String = (0..100).map(|i| format!("{i}\t\"a\tb\n")).collect();
+        let tsv = format!("h\tq\n{tsv}");
+        let one = parse_parts("t", &tsv, b'\t', 1).unwrap();
+        let many = parse_parts("t", &tsv, b'\t', 5).unwrap();
+        let lines = |rows: &[Row]| rows.iter().map(|r| r.line).collect::<Vec<_>>();
+        assert_eq!(lines(&one), lines(&many));
+        assert_eq!(newline_splits(&tsv, 5).len(), 5);
+        // Bare CR line ends: no cutting.
+        assert_eq!(scan_quotes("a,b\r1,\"x\n\"\r", b',', 4).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn ragged_row_is_an_error() {
+        let e = grid_from_bytes("t.csv", b"a,b,c\n1,2,3\n4,5\n", None).unwrap_err();
+        assert_eq!(e.pos.unwrap().line, 3);
+    }
+
+    #[test]
+    fn trailing_delimiter_everywhere_is_dropped() {
+        let g = grid_from_bytes("t.csv", b"a,b,\n1,2,\n", None).unwrap();
+        assert_eq!(g.rows[0].cells, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn huge_field_is_refused() {
+        let mut s = b"a,b\n1,\"".to_vec();
+        s.extend(std::iter::repeat_n(b'x', MAX_FIELD_BYTES + 10));
+        s.extend_from_slice(b"\"\n");
+        let e = grid_from_bytes("t", &s, None).unwrap_err();
+        assert_eq!(e.pos, Some(Pos { line: 2, field: 2 }));
+    }
+}
