@@ -3,4 +3,5 @@
 pub mod build;
 pub mod catalog;
 pub mod frames;
+pub mod read;
 pub mod workspace;
