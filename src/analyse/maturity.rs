@@ -81,12 +81,9 @@ pub fn aspect_levels(levels: &[u8]) -> AspectLevels {
     if n == 0 {
         return AspectLevels::default();
     }
-    let half = n.div_ceil(2);
-    let mut acc = 0;
-    let median = (1..=4).find(|&l| {
-        acc += counts[l - 1];
-        acc >= half
-    });
+    let valid: Vec<f64> =
+        levels.iter().filter(|l| (1..=4).contains(*l)).map(|&l| f64::from(l)).collect();
+    let median = super::quantile::lower_median(&valid).map(|m| m as usize);
     let (mi, &mc) = counts
         .iter()
         .enumerate()
