@@ -365,12 +365,15 @@ pub struct SummaryArgs {
 rank-biserial effect (positive = TO higher). --paired: Wilcoxon signed-rank on respondents in both rounds. \
 Single choice: chi-square, Cramer's V. q_value: Benjamini-Hochberg over all rows. Verdict: improved / \
 declined (respecting the question's direction) / changed (categorical) / no detectable change (q >= 0.05) / \
-not comparable (scale changed without --rescale, or n below min_group_size)."
+not comparable (scale changed without --rescale, or n below min_group_size). Without rounds: the latest \
+round against the one before."
 )]
 pub struct CompareArgs {
-    /// Earlier round.
+    /// Earlier round (with TO; neither: the latest round against the one before).
+    #[arg(default_value = "", hide_default_value = true)]
     pub from: String,
     /// Later round.
+    #[arg(default_value = "", hide_default_value = true)]
     pub to: String,
     /// Compare per segment group.
     #[arg(long, value_name = "COLUMN")]

@@ -7,11 +7,19 @@
 //! - single choice: chi-square test of independence (rounds × options), Cramér's V;
 //! - multi-select: per option, chi-square on chosen / not chosen (2×2, Yates), Cramér's V.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
+use polars::prelude::{Column, DataFrame, PolarsResult};
+use rayon::prelude::*;
+
+use super::anonymity::{delta_hidden, suppress};
 use super::estimate::{mean_ci, top_box_threshold};
 use super::hypothesis::{benjamini_hochberg, chi_square, mann_whitney, rank, wilcoxon};
-use super::summary::{Answers, QuestionMeta};
+use super::summary::{Answers, Grouped, QuestionMeta};
+use crate::store::read::NONE;
+
+/// Response rate below which a comparison is flagged `low_response_rate`.
+pub const LOW_RESPONSE_RATE: f64 = 0.25;
 
 /// Options for a comparison.
 #[derive(Debug, Clone, Copy)]
@@ -129,7 +137,7 @@ pub fn compare_question(
     };
     if mt.kind == "multi" {
         let options: BTreeSet<&String> = af.labels.keys().chain(at.labels.keys()).collect();
-        let (nf, nt) = (af.respondents.len(), at.respondents.len());
+        let (nf, nt) = (af.respondents, at.respondents);
         return options
             .into_iter()
             .map(|o| {
@@ -186,13 +194,23 @@ pub fn compare_question(
         return vec![row];
     }
     if opts.paired {
-        let before: BTreeMap<&str, f64> =
-            af.who.iter().map(String::as_str).zip(vf.iter().copied()).collect();
+        // Respondent codes are shared by both rounds (see `store::read::link`): a dense
+        // lookup of each `from` respondent's value (the last one when answered twice).
+        let size = af.who.iter().filter(|&&w| w != NONE).max().map_or(0, |&w| w as usize + 1);
+        let mut before = vec![f64::NAN; size];
+        for (&w, &v) in af.who.iter().zip(&vf) {
+            if w != NONE {
+                before[w as usize] = v;
+            }
+        }
         let d: Vec<f64> = at
             .who
             .iter()
             .zip(&vt)
-            .filter_map(|(w, v)| before.get(w.as_str()).map(|b| v - b))
+            .filter_map(|(&w, v)| {
+                let b = *before.get(w as usize)?;
+                (!b.is_nan()).then(|| v - b)
+            })
             .collect();
         row.test = "wilcoxon".into();
         row.effect_size_kind = "matched-pairs rank-biserial".into();
@@ -263,6 +281,128 @@ pub fn finish(rows: &mut [CompareRow], higher_is_better: impl Fn(&str) -> bool, 
     }
 }
 
+/// One side of a comparison: a round's question metadata, grouped answers and, per segment,
+/// its groups' respondent counts.
+pub struct Side<'a> {
+    /// Question metadata of the round.
+    pub metas: &'a HashMap<String, QuestionMeta>,
+    /// Answers per (question, group).
+    pub answers: &'a Grouped,
+    /// Respondents per segment group (None without a segment).
+    pub sizes: Option<&'a HashMap<String, usize>>,
+}
+
+/// Compares every question of `questions` (catalog order) asked in both rounds, per group, with
+/// the anonymity rules when segmented (groups small in either round, one more against
+/// differencing, and deltas of groups whose size changed by fewer than `opts.min_n`); flags
+/// `low_response_rate` when asked; then q-values and verdicts. Questions run in parallel.
+pub fn rows(
+    questions: &[&str],
+    from: &Side,
+    to: &Side,
+    low_rate: bool,
+    opts: CompareOptions,
+) -> Vec<CompareRow> {
+    let empty = Answers::default();
+    let min = opts.min_n;
+    let one = |q: &&str| -> Vec<CompareRow> {
+        let q = *q;
+        let (Some(m1), Some(m2)) = (from.metas.get(q), to.metas.get(q)) else { return vec![] };
+        if m2.kind == "text" {
+            return vec![];
+        }
+        let groups: BTreeSet<&String> = from
+            .answers
+            .keys()
+            .chain(to.answers.keys())
+            .filter(|(qid, _)| qid == q)
+            .map(|(_, g)| g)
+            .collect();
+        let groups: Vec<&String> = groups.into_iter().collect();
+        let hide: Vec<bool> = match (from.sizes, to.sizes) {
+            (Some(sf), Some(st)) => {
+                let size = |m: &HashMap<String, usize>, g: &str| *m.get(g).unwrap_or(&0);
+                let h1 = suppress(&groups.iter().map(|g| size(sf, g)).collect::<Vec<_>>(), min);
+                let h2 = suppress(&groups.iter().map(|g| size(st, g)).collect::<Vec<_>>(), min);
+                groups
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| h1[i] || h2[i] || delta_hidden(size(sf, g), size(st, g), min))
+                    .collect()
+            }
+            _ => vec![false; groups.len()],
+        };
+        let mut out = Vec::new();
+        for (g, hidden) in groups.iter().zip(hide) {
+            if hidden {
+                out.push(CompareRow {
+                    question_id: q.to_string(),
+                    group: (*g).clone(),
+                    verdict: "suppressed".into(),
+                    suppressed: true,
+                    ..CompareRow::default()
+                });
+                continue;
+            }
+            let key = (q.to_string(), (*g).clone());
+            let a1 = from.answers.get(&key).unwrap_or(&empty);
+            let a2 = to.answers.get(&key).unwrap_or(&empty);
+            let mut rows = compare_question(q, g, (m1, m2), (a1, a2), opts);
+            if low_rate {
+                for r in &mut rows {
+                    r.flags.push("low_response_rate".into());
+                }
+            }
+            out.extend(rows);
+        }
+        out
+    };
+    let mut out: Vec<CompareRow> = questions.par_iter().flat_map_iter(one).collect();
+    finish(&mut out, |q| to.metas.get(q).is_none_or(|m| m.higher_is_better), opts.alpha);
+    out
+}
+
+/// The rows as a frame with the documented field names.
+pub fn frame(
+    rows: &[CompareRow],
+    from: &str,
+    to: &str,
+    segment: Option<&str>,
+) -> PolarsResult<DataFrame> {
+    let s = |f: &dyn Fn(&CompareRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    let o = |f: &dyn Fn(&CompareRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let n = |f: &dyn Fn(&CompareRow) -> usize| {
+        rows.iter().map(|r| (!r.suppressed).then(|| f(r) as u64)).collect::<Vec<_>>()
+    };
+    let len = rows.len();
+    let cols = vec![
+        Column::new("from".into(), vec![from; len]),
+        Column::new("to".into(), vec![to; len]),
+        Column::new("question_id".into(), s(&|r| r.question_id.clone())),
+        Column::new("segment".into(), vec![segment.unwrap_or(""); len]),
+        Column::new("group".into(), s(&|r| r.group.clone())),
+        Column::new("option".into(), s(&|r| r.option.clone())),
+        Column::new("n_from".into(), n(&|r| r.n_from)),
+        Column::new("n_to".into(), n(&|r| r.n_to)),
+        Column::new("mean_from".into(), o(&|r| r.mean_from)),
+        Column::new("mean_to".into(), o(&|r| r.mean_to)),
+        Column::new("mean_delta".into(), o(&CompareRow::mean_delta)),
+        Column::new("top_box_from".into(), o(&|r| r.top_box_from)),
+        Column::new("top_box_to".into(), o(&|r| r.top_box_to)),
+        Column::new("top_box_delta".into(), o(&CompareRow::top_box_delta)),
+        Column::new("test".into(), s(&|r| r.test.clone())),
+        Column::new("statistic".into(), o(&|r| r.statistic)),
+        Column::new("p_value".into(), o(&|r| r.p_value)),
+        Column::new("q_value".into(), o(&|r| r.q_value)),
+        Column::new("effect_size".into(), o(&|r| r.effect_size)),
+        Column::new("effect_size_kind".into(), s(&|r| r.effect_size_kind.clone())),
+        Column::new("verdict".into(), s(&|r| r.verdict.clone())),
+        Column::new("flags".into(), s(&|r| r.flags.join(","))),
+        Column::new("suppressed".into(), rows.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
+    ];
+    DataFrame::new(len, cols)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,11 +418,7 @@ mod tests {
     }
 
     fn answers(v: &[f64]) -> Answers {
-        Answers {
-            values: v.to_vec(),
-            who: (0..v.len()).map(|i| format!("r{i}")).collect(),
-            ..Default::default()
-        }
+        Answers { values: v.to_vec(), who: (0..v.len() as u32).collect(), ..Default::default() }
     }
 
     const OPTS: CompareOptions =
@@ -376,5 +512,41 @@ mod tests {
         finish(&mut rows, |_| true, 0.05);
         assert!((rows[0].statistic.unwrap() - 23.3333333333333).abs() < 1e-9);
         assert_eq!(rows[0].verdict, "changed");
+    }
+
+    // Regression: a NaN p-value must get no q-value and read "no detectable change", never a
+    // significant verdict (statsmodels multipletests leaves NaN p-values NaN).
+    #[test]
+    fn finish_with_nan_p_value_is_not_significant() {
+        let mut rows = vec![
+            CompareRow {
+                question_id: "a".into(),
+                p_value: Some(f64::NAN),
+                effect_size: Some(0.9),
+                ..CompareRow::default()
+            },
+            CompareRow {
+                question_id: "b".into(),
+                p_value: Some(0.001),
+                effect_size: Some(0.5),
+                ..CompareRow::default()
+            },
+        ];
+        finish(&mut rows, |_| true, 0.05);
+        assert_eq!(rows[0].q_value, None);
+        assert_eq!(rows[0].verdict, "no detectable change");
+        assert_eq!(rows[1].q_value, Some(0.001), "the NaN is not counted in m");
+        assert_eq!(rows[1].verdict, "improved");
+    }
+
+    // Regression: a NaN answer reached the Mann-Whitney tie walk and hung `compare`.
+    #[test]
+    fn compare_with_nan_values_returns() {
+        let m = meta(5);
+        let mut from = answers(&[1., 2., 3., 3., 4., 4., 2., 3., 5., 1.]);
+        from.values[2] = f64::NAN;
+        let to = answers(&[3., 4., 4., 5., 5., 5., 5., 2., 4., f64::NAN]);
+        let rows = compare_question("q", "", (&m, &m), (&from, &to), OPTS);
+        assert!(rows[0].p_value.is_some_and(f64::is_finite));
     }
 }

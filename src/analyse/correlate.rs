@@ -1,15 +1,37 @@
 //! Correlation: Spearman's ρ with a Fisher-z 95 % interval (drivers), Cronbach's α and corrected
 //! item–total correlations (reliability of a construct).
 
+use std::borrow::Cow;
+
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::estimate::z95;
 use super::hypothesis::rank;
 
-/// Pearson correlation; None when either side has no variance or n < 2.
+/// The pairs where both sides are finite (a non-finite value makes its pair missing).
+fn complete<'a>(x: &'a [f64], y: &'a [f64]) -> (Cow<'a, [f64]>, Cow<'a, [f64]>) {
+    if x.iter().chain(y).all(|v| v.is_finite()) {
+        return (Cow::Borrowed(x), Cow::Borrowed(y));
+    }
+    let (a, b): (Vec<f64>, Vec<f64>) = x
+        .iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (*a, *b))
+        .unzip();
+    (Cow::Owned(a), Cow::Owned(b))
+}
+
+/// Pearson correlation; None when either side has no variance or n < 2. A pair with a
+/// non-finite side is missing.
 pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    if x.len() != y.len() {
+        return None;
+    }
+    let (x, y) = complete(x, y);
+    let (x, y) = (&x[..], &y[..]);
     let n = x.len();
-    if n < 2 || n != y.len() {
+    if n < 2 {
         return None;
     }
     let mx = x.iter().sum::<f64>() / n as f64;
@@ -39,8 +61,14 @@ pub struct Spearman {
     pub high: Option<f64>,
 }
 
-/// Spearman correlation of paired values; None when a side is constant or n < 3.
+/// Spearman correlation of paired values; None when a side is constant or n < 3. A pair with a
+/// non-finite side is missing (`scipy.stats.spearmanr(..., nan_policy='omit')`).
 pub fn spearman(x: &[f64], y: &[f64]) -> Option<Spearman> {
+    if x.len() != y.len() {
+        return None;
+    }
+    let (x, y) = complete(x, y);
+    let (x, y) = (&x[..], &y[..]);
     let n = x.len();
     if n < 3 {
         return None;
@@ -71,11 +99,12 @@ fn variance(v: &[f64]) -> f64 {
 
 /// Cronbach's α of a respondents × items matrix (NaN = missing), listwise deletion, as
 /// `pingouin.cronbach_alpha(data, nan_policy='listwise')`. Returns (α, rows used, corrected
-/// item–total correlation per item). None with fewer than 2 items or 2 complete rows.
+/// item–total correlation per item). None with fewer than 2 items or 2 complete rows; rows of
+/// another length than the first are not data.
 pub fn cronbach(rows: &[Vec<f64>]) -> Option<(f64, usize, Vec<Option<f64>>)> {
+    let k = rows.first()?.len();
     let complete: Vec<&Vec<f64>> =
-        rows.iter().filter(|r| r.iter().all(|v| v.is_finite())).collect();
-    let k = complete.first()?.len();
+        rows.iter().filter(|r| r.len() == k && r.iter().all(|v| v.is_finite())).collect();
     if k < 2 || complete.len() < 2 {
         return None;
     }
@@ -130,13 +159,18 @@ mod tests {
         assert!(spearman(&[1., 2.], &[1., 2.]).is_none(), "n < 3");
     }
 
-    #[test]
-    fn cronbach_matches_pingouin() {
+    /// Four items, twelve respondents (stats_reference.py "cronbach").
+    fn cronbach_items() -> Vec<Vec<f64>> {
         let a = [4., 5., 3., 4., 2., 5., 4., 3., 4., 5., 2., 3.];
         let b = [4., 4., 3., 5., 2., 5., 3., 3., 4., 4., 1., 3.];
         let c = [5., 5., 2., 4., 3., 4., 4., 2., 5., 5., 2., 2.];
         let d = [3., 4., 3., 4., 2., 5., 4., 4., 3., 4., 3., 3.];
-        let mut rows: Vec<Vec<f64>> = (0..12).map(|i| vec![a[i], b[i], c[i], d[i]]).collect();
+        (0..12).map(|i| vec![a[i], b[i], c[i], d[i]]).collect()
+    }
+
+    #[test]
+    fn cronbach_matches_pingouin() {
+        let mut rows = cronbach_items();
         // pingouin.cronbach_alpha(items) -> 0.8809020436927414
         let (alpha, n, it) = cronbach(&rows).unwrap();
         close(alpha, 0.8809020436927414, 1e-12);
@@ -156,5 +190,33 @@ mod tests {
         close(alpha, 0.8840048840048841, 1e-12);
         assert_eq!(n, 11);
         assert!(cronbach(&[vec![1., 2.]]).is_none(), "one row");
+    }
+
+    // Regression: a NaN or inf in either series made ρ NaN. A pair with a non-finite side is
+    // missing: scipy.stats.spearmanr(SX, SY, nan_policy='omit') with such pairs added equals
+    // the reference (0.857036447666901, 3.82529937629259e-10, n = 32).
+    #[test]
+    fn spearman_with_nan_drops_the_pair() {
+        let (mut x, mut y) = (SX.to_vec(), SY.to_vec());
+        x.extend([f64::NAN, 3.0, f64::INFINITY]);
+        y.extend([2.0, f64::NAN, 1.0]);
+        let s = spearman(&x, &y).unwrap();
+        assert_eq!(s.n, 32);
+        close(s.rho, 0.857036447666901, 1e-12);
+        close(s.p_value, 3.82529937629259e-10, 1e-6);
+        assert!(spearman(&[1.0, 2.0], &[1.0]).is_none(), "unequal lengths");
+        assert!(pearson(&[f64::NAN, 1.0, 2.0], &[1.0, 2.0, 3.0]).is_some());
+    }
+
+    // Regression: an infinite answer counted as a complete row. Listwise, as
+    // pingouin.cronbach_alpha(nan_policy='listwise'): the "cronbach listwise" reference.
+    #[test]
+    fn cronbach_with_inf_is_listwise() {
+        let mut rows = cronbach_items();
+        rows[3][1] = f64::INFINITY;
+        rows.push(vec![1.0]);
+        let (alpha, n, _) = cronbach(&rows).unwrap();
+        close(alpha, 0.8840048840048841, 1e-12);
+        assert_eq!(n, 11);
     }
 }

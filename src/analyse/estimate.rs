@@ -40,8 +40,15 @@ pub struct MeanCi {
     pub high: Option<f64>,
 }
 
-/// Mean and 95 % t interval; None for n = 0.
+/// Mean and 95 % t interval of the finite values (NaN and ±inf are not values); None for n = 0.
 pub fn mean_ci(values: &[f64]) -> Option<MeanCi> {
+    let kept;
+    let values = if values.iter().all(|v| v.is_finite()) {
+        values
+    } else {
+        kept = super::quantile::finite(values.iter().copied());
+        &kept
+    };
     let n = values.len();
     if n == 0 {
         return None;
@@ -56,9 +63,9 @@ pub fn mean_ci(values: &[f64]) -> Option<MeanCi> {
     Some(MeanCi { n, mean, low: Some(mean - t * se), high: Some(mean + t * se) })
 }
 
-/// Wilson score 95 % interval for k successes out of n; None for n = 0.
+/// Wilson score 95 % interval for k successes out of n; None for n = 0 or k > n.
 pub fn wilson(k: usize, n: usize) -> Option<(f64, f64)> {
-    if n == 0 {
+    if n == 0 || k > n {
         return None;
     }
     let (k, n) = (k as f64, n as f64);
@@ -71,9 +78,9 @@ pub fn wilson(k: usize, n: usize) -> Option<(f64, f64)> {
 }
 
 /// Net Promoter Score in points (−100..100) with its 95 % normal-approximation interval,
-/// variance (p₊ + p₋ − (p₊ − p₋)²)/n. Values are 0–10 answers.
+/// variance (p₊ + p₋ − (p₊ − p₋)²)/n. Values are 0–10 answers; non-finite ones are not answers.
 pub fn nps(values: &[f64]) -> Option<(f64, f64, f64)> {
-    let n = values.len();
+    let n = values.iter().filter(|v| v.is_finite()).count();
     if n == 0 {
         return None;
     }
@@ -173,5 +180,29 @@ mod tests {
         assert_eq!(top_box_threshold(11, 10.0), 8.0);
         assert_eq!(top_box_threshold(10, 10.0), 8.0);
         assert_eq!(bottom_box_threshold(5, 1.0), 2.0);
+    }
+
+    // Regression: a NaN made the mean and its interval NaN. Non-finite values are not values:
+    // the "mean_ci A" reference (scipy t.interval for [1,2,2,3,3,3,4,4,5,5]) with NaN/inf added.
+    #[test]
+    fn mean_ci_with_nan_ignores_it() {
+        let v = [1., 2., f64::NAN, 2., 3., 3., 3., f64::INFINITY, 4., 4., 5., 5.];
+        let m = mean_ci(&v).unwrap();
+        assert_eq!(m.n, 10);
+        close(m.mean, 3.2, 1e-12);
+        close(m.low.unwrap(), 2.25818886975084, 1e-10);
+        close(m.high.unwrap(), 4.14181113024916, 1e-10);
+        assert!(mean_ci(&[f64::NAN]).is_none());
+    }
+
+    // Regression: NPS counted a NaN in n; the Wilson interval of k > n was NaN.
+    #[test]
+    fn nps_and_wilson_with_bad_input() {
+        let v = [10., 9., 9., 8., f64::NAN, 7., 6., 5., 0., 3., 6.];
+        let (s, lo, _) = nps(&v).unwrap();
+        close(s, -20.0, 1e-12);
+        close(lo, -74.0324782304822, 1e-10);
+        assert!(nps(&[f64::NAN]).is_none());
+        assert!(wilson(5, 3).is_none(), "more successes than trials");
     }
 }

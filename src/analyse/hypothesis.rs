@@ -4,6 +4,8 @@
 
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
+use super::quantile::finite;
+
 /// The result of a test.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TestResult {
@@ -19,20 +21,25 @@ pub fn normal_sf(z: f64) -> f64 {
 }
 
 /// Average ranks (1-based) of `v`, ties sharing their mean rank, and the tie group sizes.
+/// Callers pass finite values (a NaN only ever ties with itself and cannot loop).
 pub fn rank(v: &[f64]) -> (Vec<f64>, Vec<usize>) {
-    let mut idx: Vec<usize> = (0..v.len()).collect();
-    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    // (value, position) pairs sorted by value; positions within a tie do not change the ranks,
+    // so an unstable sort gives the same result. Already sorted input (drivers' pairs) skips it.
+    let mut s: Vec<(f64, u32)> = v.iter().zip(0u32..).map(|(&x, i)| (x, i)).collect();
+    if !v.windows(2).all(|w| w[0].total_cmp(&w[1]).is_le()) {
+        s.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    }
     let mut ranks = vec![0.0; v.len()];
     let mut ties = Vec::new();
     let mut i = 0;
-    while i < idx.len() {
+    while i < s.len() {
         let mut j = i + 1;
-        while j < idx.len() && v[idx[j]] == v[idx[i]] {
+        while j < s.len() && s[j].0 == s[i].0 {
             j += 1;
         }
         let r = (i + j + 1) as f64 / 2.0;
-        for &k in &idx[i..j] {
-            ranks[k] = r;
+        for &(_, k) in &s[i..j] {
+            ranks[k as usize] = r;
         }
         ties.push(j - i);
         i = j;
@@ -43,18 +50,22 @@ pub fn rank(v: &[f64]) -> (Vec<f64>, Vec<usize>) {
 /// Mann–Whitney U, two-sided, normal approximation with tie correction and continuity
 /// correction: `scipy.stats.mannwhitneyu(x, y, alternative='two-sided', method='asymptotic')`.
 /// The statistic is U of `x`. Also returns the rank-biserial correlation 2·U/(n₁n₂) − 1
-/// (pingouin's `RBC` sign: positive when `x` tends to be larger). None when a sample is empty.
+/// (pingouin's `RBC` sign: positive when `x` tends to be larger). Non-finite values are missing
+/// (scipy's `nan_policy='omit'`). None when a sample has no finite value.
 pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<(TestResult, f64)> {
-    let (n1, n2) = (x.len(), y.len());
+    // Rank by distinct value (survey answers take few values): sort each side once, then walk
+    // both in step; each tie group gets its mean rank. Only finite values: a NaN equals
+    // nothing, so the tie walk would never advance past it.
+    let sorted = |v: &[f64]| {
+        let mut s = finite(v.iter().copied());
+        s.sort_unstable_by(f64::total_cmp);
+        s
+    };
+    let (xs, ys) = (sorted(x), sorted(y));
+    let (n1, n2) = (xs.len(), ys.len());
     if n1 == 0 || n2 == 0 {
         return None;
     }
-    // Rank by distinct value (survey answers take few values): sort each side once, then walk
-    // both in step; each tie group gets its mean rank.
-    let mut xs = x.to_vec();
-    let mut ys = y.to_vec();
-    xs.sort_by(f64::total_cmp);
-    ys.sort_by(f64::total_cmp);
     let (mut i, mut j, mut below) = (0usize, 0usize, 0usize);
     let mut r1 = 0.0;
     let mut ties: Vec<usize> = Vec::new();
@@ -94,7 +105,9 @@ pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<(TestResult, f64)> {
 /// more than 50 pairs → normal approximation (tie-corrected); no ties and no zeros → exact
 /// distribution; at most 13 pairs with ties or zeros → exact sign-flip permutation test;
 /// otherwise the normal approximation. Statistic: min(R₊, R₋). None when no pair differs.
+/// A non-finite difference is a missing pair (`nan_policy='omit'`).
 pub fn wilcoxon(d: &[f64]) -> Option<TestResult> {
+    let d = finite(d.iter().copied());
     let n_all = d.len();
     let nz: Vec<f64> = d.iter().copied().filter(|&v| v != 0.0).collect();
     let n = nz.len();
@@ -153,8 +166,17 @@ pub fn wilcoxon(d: &[f64]) -> Option<TestResult> {
 /// `scipy.stats.chi2_contingency(table)` with its default: Yates' correction when dof = 1.
 /// Rows or columns that are all zero are dropped first. Returns the test and Cramér's V
 /// (`scipy.stats.contingency.association(table, method='cramer')`, uncorrected statistic).
+/// A non-finite cell is a missing count (0); a negative count or ragged rows give None.
 pub fn chi_square(table: &[Vec<f64>]) -> Option<(TestResult, usize, f64)> {
-    let rows: Vec<&Vec<f64>> = table.iter().filter(|r| r.iter().sum::<f64>() > 0.0).collect();
+    let clean: Vec<Vec<f64>> = table
+        .iter()
+        .map(|r| r.iter().map(|&v| if v.is_finite() { v } else { 0.0 }).collect())
+        .collect();
+    let width = clean.first()?.len();
+    if clean.iter().any(|r| r.len() != width || r.iter().any(|&v| v < 0.0)) {
+        return None;
+    }
+    let rows: Vec<&Vec<f64>> = clean.iter().filter(|r| r.iter().sum::<f64>() > 0.0).collect();
     let ncols = rows.first()?.len();
     let keep: Vec<usize> =
         (0..ncols).filter(|&j| rows.iter().map(|r| r[j]).sum::<f64>() > 0.0).collect();
@@ -247,7 +269,8 @@ pub fn two_proportion_z(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<Te
 }
 
 /// Benjamini–Hochberg adjusted p-values (q-values), as statsmodels
-/// `multipletests(p, method='fdr_bh')[1]`. NaN entries stay NaN and are not counted.
+/// `multipletests(p, method='fdr_bh')[1]`. Non-finite entries stay NaN and are not counted,
+/// so a NaN p-value never gets a q-value and never counts as significant.
 pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_finite()).collect();
     let m = idx.len() as f64;
@@ -383,5 +406,73 @@ mod tests {
         let q = benjamini_hochberg(&[0.02, f64::NAN]);
         assert_eq!(q[0], 0.02);
         assert!(q[1].is_nan());
+    }
+
+    // Regression: a NaN made the Mann-Whitney tie walk spin forever (NaN == NaN is false, so
+    // the walk never advanced). Non-finite values are missing, as scipy's nan_policy='omit':
+    // scipy.stats.mannwhitneyu(x, y, method='asymptotic', nan_policy='omit') with the NaN in
+    // x equals the "mwu A" reference (U=20, p=0.371390820665398).
+    #[test]
+    fn mann_whitney_with_nan_returns() {
+        let x = [1., f64::NAN, 2., 2., 3., 4., f64::INFINITY, 5., 5.];
+        let y = [2., 3., 3., f64::NEG_INFINITY, 4., 4., 5., 5., 5., f64::NAN];
+        let (t, rbc) = mann_whitney(&x, &y).unwrap();
+        assert_eq!(t.statistic, 20.0);
+        close(t.p_value, 0.371390820665398, 1e-9);
+        close(rbc, -0.2857142857142858, 1e-12);
+        assert!(mann_whitney(&[f64::NAN], &[1.0, 2.0]).is_none(), "no finite value on a side");
+    }
+
+    // Regression: a NaN difference entered the signed ranks. scipy.stats.wilcoxon(a, b,
+    // nan_policy='omit') drops the pair: the "wilcoxon ties/zeros" reference (4.0, 0.03125).
+    #[test]
+    fn wilcoxon_with_nan_pair_is_missing() {
+        let a = [4., 3., 5., 2., 4., 4., 3., 5., 1., 4., 3., 2.];
+        let b = [5., 3., 4., 4., 5., 4., 4., 5., 2., 5., 4., 4.];
+        let mut d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+        d.insert(3, f64::NAN);
+        d.push(f64::INFINITY);
+        let t = wilcoxon(&d).unwrap();
+        assert_eq!(t.statistic, 4.0);
+        close(t.p_value, 0.03125, 1e-12);
+        assert!(wilcoxon(&[f64::NAN, 0.0]).is_none());
+    }
+
+    // Regression: non-finite and negative cells. A NaN cell is a zero count (the "chi2 2x3"
+    // reference has no zero, so the 2x2 Yates reference is used with a NaN-only third column:
+    // scipy.stats.chi2_contingency([[12,5],[7,14]]) -> (3.83193277310924, 0.0502849160604941)).
+    #[test]
+    fn chi_square_with_nan_cell_returns() {
+        let (t, dof, _) = chi_square(&[vec![12., 5., f64::NAN], vec![7., 14., f64::NAN]]).unwrap();
+        close(t.statistic, 3.83193277310924, 1e-12);
+        close(t.p_value, 0.0502849160604941, 1e-9);
+        assert_eq!(dof, 1);
+        assert!(chi_square(&[vec![1., -2.], vec![3., 4.]]).is_none(), "negative count");
+        assert!(chi_square(&[vec![1., 2.], vec![3.]]).is_none(), "ragged rows");
+        assert!(chi_square(&[vec![f64::NAN; 2], vec![f64::NAN; 2]]).is_none());
+    }
+
+    // Regression: a NaN p-value must get no q-value and must not shift the others:
+    // statsmodels multipletests([0.01,0.04,0.03,0.2,0.5,0.001], method='fdr_bh')[1] with a NaN
+    // and an inf added = the same q-values for the finite ones.
+    #[test]
+    fn bh_with_nan_p_value_gets_no_q() {
+        let q = benjamini_hochberg(&[0.01, f64::NAN, 0.04, 0.03, 0.2, f64::INFINITY, 0.5, 0.001]);
+        assert!(q[1].is_nan() && q[5].is_nan());
+        let finite: Vec<f64> = q.iter().copied().filter(|v| v.is_finite()).collect();
+        for (a, b) in finite.iter().zip([0.03, 0.06, 0.06, 0.24, 0.5, 0.006]) {
+            close(*a, b, 1e-12);
+        }
+        assert!(benjamini_hochberg(&[f64::NAN]).iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn rank_averages_ties_in_any_input_order() {
+        // scipy.stats.rankdata([3, 1, 3, 2, 1]) -> [4.5, 1.5, 4.5, 3, 1.5]
+        let (r, t) = rank(&[3., 1., 3., 2., 1.]);
+        assert_eq!(r, vec![4.5, 1.5, 4.5, 3.0, 1.5]);
+        assert_eq!(t, vec![2, 1, 2]);
+        let (r, _) = rank(&[1., 1., 2., 3., 3.]);
+        assert_eq!(r, vec![1.5, 1.5, 3.0, 4.5, 4.5], "sorted input");
     }
 }

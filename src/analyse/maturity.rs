@@ -3,6 +3,10 @@
 //!
 //! Levels: 1 provisional, 2 operational, 3 scalable, 4 optimizing.
 
+use std::collections::BTreeMap;
+
+use polars::prelude::{Column, DataFrame, DataType, PolarsResult};
+
 /// Level names.
 pub const LEVELS: [&str; 4] = ["provisional", "operational", "scalable", "optimizing"];
 
@@ -77,12 +81,9 @@ pub fn aspect_levels(levels: &[u8]) -> AspectLevels {
     if n == 0 {
         return AspectLevels::default();
     }
-    let half = n.div_ceil(2);
-    let mut acc = 0;
-    let median = (1..=4).find(|&l| {
-        acc += counts[l - 1];
-        acc >= half
-    });
+    let valid: Vec<f64> =
+        levels.iter().filter(|l| (1..=4).contains(*l)).map(|&l| f64::from(l)).collect();
+    let median = super::quantile::lower_median(&valid).map(|m| m as usize);
     let (mi, &mc) = counts
         .iter()
         .enumerate()
@@ -147,6 +148,120 @@ pub fn measurement_level(e: &Evidence) -> (usize, Vec<String>) {
         level = 4;
     }
     (level, why)
+}
+
+/// Levels per aspect from a round's maturity answers: `answers` are (question, label) pairs;
+/// an answer counts through the question's level map, under its aspect (or its ID).
+pub fn round_levels(
+    catalog: &crate::store::catalog::Catalog,
+    answers: &[(String, String)],
+) -> BTreeMap<String, Vec<u8>> {
+    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut cur: Option<(&str, Option<&crate::store::catalog::Question>)> = None;
+    for (qid, label) in answers {
+        let question = match cur {
+            Some((c, q)) if c == qid => q,
+            _ => {
+                let q = catalog.questions.iter().find(|x| &x.id == qid && x.kind == "maturity");
+                cur = Some((qid, q));
+                q
+            }
+        };
+        let Some(question) = question else { continue };
+        if let Some(level) = question.levels.get(label.trim()) {
+            let aspect = if question.aspect.is_empty() { &question.id } else { &question.aspect };
+            out.entry(aspect.clone()).or_default().push(*level);
+        }
+    }
+    out
+}
+
+/// Per aspect of a round: level counts, median, agreement, change against `prev` (the round
+/// before), next-level note, suppressed below `min` answers; last, the evidence-based
+/// Measurement score.
+pub fn frame(
+    round: &str,
+    now: &BTreeMap<String, Vec<u8>>,
+    prev: &BTreeMap<String, Vec<u8>>,
+    evidence: &Evidence,
+    min: usize,
+) -> PolarsResult<DataFrame> {
+    let mut rows: Vec<[Option<String>; 13]> = Vec::new();
+    for (aspect, levels) in now {
+        let s = aspect_levels(levels);
+        let hidden = s.n < min;
+        let p = prev.get(aspect).map(|l| aspect_levels(l));
+        let change = match (&p, s.median) {
+            (Some(p), Some(m)) if p.n >= min && !hidden => {
+                p.median.map(|pm| (m as i64 - pm as i64).to_string())
+            }
+            _ => None,
+        };
+        let show = |v: String| (!hidden).then_some(v);
+        rows.push([
+            Some(aspect.clone()),
+            Some("self-assessed".into()),
+            show(s.n.to_string()),
+            show(s.counts[0].to_string()),
+            show(s.counts[1].to_string()),
+            show(s.counts[2].to_string()),
+            show(s.counts[3].to_string()),
+            s.median.and_then(|m| show(m.to_string())),
+            s.median.and_then(|m| show(LEVELS[m - 1].to_string())),
+            s.agreement.and_then(|x| show(format!("{x:.3}"))),
+            change,
+            s.median.and_then(|m| show(next_level(aspect, m).to_string())),
+            Some(if hidden { "suppressed".into() } else { String::new() }),
+        ]);
+    }
+    let (level, why) = measurement_level(evidence);
+    rows.push([
+        Some("measurement".into()),
+        Some("evidence".into()),
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some(level.to_string()),
+        Some(LEVELS[level - 1].to_string()),
+        None,
+        None,
+        Some(format!("{} Evidence: {}.", next_level("measurement", level), why.join("; "))),
+        Some(String::new()),
+    ]);
+    let names = [
+        "aspect",
+        "source",
+        "n",
+        "level_1",
+        "level_2",
+        "level_3",
+        "level_4",
+        "median_level",
+        "level_name",
+        "agreement",
+        "median_change",
+        "next_level",
+        "note",
+    ];
+    let numeric = ["n", "level_1", "level_2", "level_3", "level_4", "median_level"];
+    let len = rows.len();
+    let mut cols = vec![Column::new("round".into(), vec![round; len])];
+    for (i, n) in names.iter().enumerate() {
+        let vals: Vec<Option<String>> = rows.iter().map(|r| r[i].clone()).collect();
+        let c = Column::new((*n).into(), vals);
+        cols.push(if numeric.contains(n) {
+            c.cast(&DataType::UInt64)?
+        } else if *n == "agreement" {
+            c.cast(&DataType::Float64)?
+        } else if *n == "median_change" {
+            c.cast(&DataType::Int64)?
+        } else {
+            c
+        });
+    }
+    DataFrame::new(len, cols)
 }
 
 #[cfg(test)]

@@ -2,9 +2,13 @@
 //! bottom box with Wilson intervals, NPS for 0–10 items, the full distribution; multi-select
 //! items give one row per option with its share and Wilson interval.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use polars::prelude::{Column, DataFrame, PolarsResult};
+
+use super::anonymity::suppress;
 use super::estimate::{bottom_box_threshold, mean_ci, nps, top_box_threshold, wilson};
+use crate::store::read::{NONE, RoundAnswers};
 
 /// What the analyses need to know about a question.
 #[derive(Debug, Clone, Default)]
@@ -30,94 +34,81 @@ impl QuestionMeta {
     }
 }
 
-/// Rows of the `responses` table for one round, column-wise (and the segment group per row).
-#[derive(Debug, Default)]
-pub struct Rows<'a> {
-    /// Question per row.
-    pub question_id: Vec<&'a str>,
-    /// Respondent per row.
-    pub respondent: Vec<&'a str>,
-    /// Answer label per row (None when blank).
-    pub label: Vec<Option<&'a str>>,
-    /// Value per row (None when not a value).
-    pub value: Vec<Option<f64>>,
-    /// Segment group per row, when a segment is asked for.
-    pub group: Option<Vec<Option<&'a str>>>,
-}
-
 /// Answers of one question in one group.
 #[derive(Debug, Default, Clone)]
 pub struct Answers {
-    /// Valid values (ordinal / numeric / single-choice position).
+    /// Valid values (ordinal / numeric / single-choice position), in store order.
     pub values: Vec<f64>,
-    /// Answers that are not a value (N/A, blank).
+    /// Answers that are not a value (N/A, blank, non-finite).
     pub excluded: usize,
     /// Count per label (single choice and multi-select options).
     pub labels: BTreeMap<String, usize>,
     /// Respondents who chose at least one option (multi-select n).
-    pub respondents: std::collections::BTreeSet<String>,
-    /// Respondent per valid value, aligned with `values` (for paired tests).
-    pub who: Vec<String>,
+    pub respondents: usize,
+    /// Respondent code per valid value, aligned with `values` ([`NONE`] where not coded): paired
+    /// tests, drivers.
+    pub who: Vec<u32>,
 }
 
-/// What to keep per answer besides the value (labels and respondents cost an allocation each).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Needs {
-    /// Count labels (single choice, multi-select).
-    pub labels: bool,
-    /// Keep the respondent of each value (paired tests).
-    pub who: bool,
-}
+/// Answers per (question, group), keyed by their names; the group is "" without a segment.
+pub type Grouped = BTreeMap<(String, String), Answers>;
 
-/// Groups rows by (question, group). The group key is "" without a segment, and "(none)" for
-/// respondents without a value for the segment. Rows should arrive sorted by question.
-pub fn collect(rows: &Rows, needs: impl Fn(&str) -> Needs) -> BTreeMap<(String, String), Answers> {
-    let mut index: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
-    let mut acc: Vec<(Needs, Answers)> = Vec::new();
-    let mut keys: Vec<(String, String)> = Vec::new();
-    let mut cur: Option<(&str, &str, usize)> = None;
-    for i in 0..rows.question_id.len() {
-        let g = match &rows.group {
-            Some(gs) => gs[i].unwrap_or("(none)"),
-            None => "",
-        };
-        let q = rows.question_id[i];
-        let ix = match cur {
-            Some((cq, cg, ix)) if cq == q && cg == g => ix,
-            _ => {
-                let ix = *index.entry((q.to_string(), g.to_string())).or_insert_with(|| {
-                    acc.push((needs(q), Answers::default()));
-                    keys.push((q.to_string(), g.to_string()));
-                    acc.len() - 1
-                });
-                cur = Some((q, g, ix));
-                ix
+/// Groups a round's answers by (question, group) over dense codes (no per-row key). The group
+/// key is "" without a segment and "(none)" for respondents without a value for the segment.
+pub fn group(a: &RoundAnswers) -> Grouped {
+    let ng = a.groups.len().max(1);
+    let segmented = !a.group.is_empty();
+    let mut acc: Vec<Option<Acc>> = vec![None; a.questions.len() * ng];
+    for i in 0..a.q.len() {
+        let g = if segmented { a.group[i] as usize } else { 0 };
+        let slot = acc[a.q[i] as usize * ng + g].get_or_insert_with(Acc::default);
+        let v = a.value[i];
+        if v.is_nan() {
+            slot.answers.excluded += 1;
+            continue;
+        }
+        slot.answers.values.push(v);
+        // Aligned with `values` (NONE where the respondent was not coded or not linked).
+        let w = a.who[i];
+        slot.answers.who.push(w);
+        let l = a.label[i];
+        if l != NONE {
+            let l = l as usize;
+            if slot.labels.len() <= l {
+                slot.labels.resize(l + 1, 0);
             }
-        };
-        let (need, a) = &mut acc[ix];
-        match rows.value[i] {
-            Some(v) => {
-                a.values.push(v);
-                if need.who {
-                    a.who.push(rows.respondent[i].to_string());
-                }
-                if need.labels
-                    && let Some(l) = rows.label[i]
-                {
-                    match a.labels.get_mut(l) {
-                        Some(c) => *c += 1,
-                        None => {
-                            a.labels.insert(l.to_string(), 1);
-                        }
-                    }
-                    a.respondents.insert(rows.respondent[i].to_string());
-                }
+            slot.labels[l] += 1;
+            if w != NONE {
+                slot.chose.push(w);
             }
-            None => a.excluded += 1,
         }
     }
-    keys.into_iter().zip(acc.into_iter().map(|(_, a)| a)).collect()
+    let mut out = Grouped::new();
+    for (k, slot) in acc.into_iter().enumerate() {
+        let Some(mut slot) = slot else { continue };
+        let (q, g) = (k / ng, k % ng);
+        slot.answers.labels = slot
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(l, c)| (a.labels[l].clone(), *c))
+            .collect();
+        slot.chose.sort_unstable();
+        slot.chose.dedup();
+        slot.answers.respondents = slot.chose.len();
+        let group = if segmented { a.groups[g].clone() } else { String::new() };
+        out.insert((a.questions[q].clone(), group), slot.answers);
+    }
+    out
+}
+
+/// One (question, group) while grouping: label counts by code, respondents who chose one.
+#[derive(Default, Clone)]
+struct Acc {
+    answers: Answers,
+    labels: Vec<usize>,
+    chose: Vec<u32>,
 }
 
 /// One output row of `summary`.
@@ -169,7 +160,7 @@ pub fn summarise(
     };
     match meta.kind.as_str() {
         "multi" => {
-            let n = a.respondents.len();
+            let n = a.respondents;
             a.labels
                 .iter()
                 .map(|(opt, &k)| SummaryRow {
@@ -221,6 +212,95 @@ pub fn summarise(
             vec![row]
         }
     }
+}
+
+/// Summary rows of a round's grouped answers, in question then group order; text questions
+/// and questions without metadata are skipped. When `segmented`, each breakdown (question and
+/// option) suppresses groups below `min` valid answers (respondents for a multi-select), and
+/// one more when exactly one is hidden.
+pub fn rows(
+    answers: &Grouped,
+    metas: &HashMap<String, QuestionMeta>,
+    segmented: bool,
+    min: usize,
+) -> Vec<SummaryRow> {
+    let mut by_question: BTreeMap<&str, Vec<SummaryRow>> = BTreeMap::new();
+    for ((q, g), a) in answers {
+        let Some(meta) = metas.get(q) else { continue };
+        if meta.kind == "text" {
+            continue;
+        }
+        by_question.entry(q.as_str()).or_default().extend(summarise(q, g, meta, a));
+    }
+    let mut out = Vec::new();
+    for (_, mut rows) in by_question {
+        if segmented {
+            let options: BTreeSet<String> = rows.iter().map(|r| r.option.clone()).collect();
+            for opt in options {
+                let idx: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].option == opt).collect();
+                let sizes: Vec<usize> = idx.iter().map(|&i| rows[i].n).collect();
+                for (k, hide) in suppress(&sizes, min).into_iter().enumerate() {
+                    if hide {
+                        rows[idx[k]] = suppressed(&rows[idx[k]]);
+                    }
+                }
+            }
+        }
+        out.extend(rows);
+    }
+    out
+}
+
+/// A row with every number removed.
+fn suppressed(r: &SummaryRow) -> SummaryRow {
+    SummaryRow {
+        question_id: r.question_id.clone(),
+        group: r.group.clone(),
+        option: r.option.clone(),
+        kind: r.kind.clone(),
+        suppressed: true,
+        ..SummaryRow::default()
+    }
+}
+
+fn lo(x: Option<(f64, f64)>) -> Option<f64> {
+    x.map(|p| p.0)
+}
+fn hi(x: Option<(f64, f64)>) -> Option<f64> {
+    x.map(|p| p.1)
+}
+
+/// The rows as a frame with the documented field names.
+pub fn frame(rows: &[SummaryRow], round: &str, segment: Option<&str>) -> PolarsResult<DataFrame> {
+    let s = |f: &dyn Fn(&SummaryRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    let o = |f: &dyn Fn(&SummaryRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let n = |f: &dyn Fn(&SummaryRow) -> Option<u64>| rows.iter().map(f).collect::<Vec<_>>();
+    let cols = vec![
+        Column::new("round".into(), vec![round; rows.len()]),
+        Column::new("question_id".into(), s(&|r| r.question_id.clone())),
+        Column::new("segment".into(), vec![segment.unwrap_or(""); rows.len()]),
+        Column::new("group".into(), s(&|r| r.group.clone())),
+        Column::new("option".into(), s(&|r| r.option.clone())),
+        Column::new("kind".into(), s(&|r| r.kind.clone())),
+        Column::new("n".into(), n(&|r| (!r.suppressed).then_some(r.n as u64))),
+        Column::new("excluded".into(), n(&|r| (!r.suppressed).then_some(r.excluded as u64))),
+        Column::new("mean".into(), o(&|r| r.mean)),
+        Column::new("mean_ci_low".into(), o(&|r| lo(r.mean_ci))),
+        Column::new("mean_ci_high".into(), o(&|r| hi(r.mean_ci))),
+        Column::new("top_box".into(), o(&|r| r.top_box)),
+        Column::new("top_box_ci_low".into(), o(&|r| lo(r.top_box_ci))),
+        Column::new("top_box_ci_high".into(), o(&|r| hi(r.top_box_ci))),
+        Column::new("bottom_box".into(), o(&|r| r.bottom_box)),
+        Column::new("nps".into(), o(&|r| r.nps.map(|x| x.0))),
+        Column::new("nps_ci_low".into(), o(&|r| r.nps.map(|x| x.1))),
+        Column::new("nps_ci_high".into(), o(&|r| r.nps.map(|x| x.2))),
+        Column::new(
+            "distribution".into(),
+            s(&|r| if r.suppressed { "suppressed".into() } else { r.distribution.clone() }),
+        ),
+        Column::new("suppressed".into(), rows.iter().map(|r| r.suppressed).collect::<Vec<_>>()),
+    ];
+    DataFrame::new(rows.len(), cols)
 }
 
 #[cfg(test)]
@@ -278,7 +358,7 @@ mod tests {
         let mut a = Answers::default();
         a.labels.insert("CI".into(), 3);
         a.labels.insert("Docs".into(), 1);
-        a.respondents = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
+        a.respondents = 4;
         let rows = summarise("caps", "", &multi, &a);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].top_box, Some(0.75));

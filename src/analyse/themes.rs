@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+use polars::prelude::{Column, DataFrame, PolarsResult};
+
 const LEXICON: &str = include_str!("lexicon/vader_lexicon.tsv");
 
 /// Platform vocabulary missing from VADER (our own valences, same −4..4 scale).
@@ -147,6 +149,43 @@ pub fn themes(comments: &[(String, bool)], dict: &BTreeMap<String, Vec<String>>)
     }
     out.sort_by(|a, b| b.comments.cmp(&a.comments).then(a.theme.cmp(&b.theme)));
     out
+}
+
+/// The themes of a round as a frame: comments, share, change against the round before (`prev`:
+/// None when there is no previous round; a theme it lacks had share 0), sentiment, examples.
+pub fn frame(round: &str, now: &[ThemeRow], prev: Option<&[ThemeRow]>) -> PolarsResult<DataFrame> {
+    let prev: Option<HashMap<&str, f64>> =
+        prev.map(|p| p.iter().map(|r| (r.theme.as_str(), r.share)).collect());
+    let len = now.len();
+    let prev_share: Vec<Option<f64>> = now
+        .iter()
+        .map(|r| prev.as_ref().map(|p| p.get(r.theme.as_str()).copied().unwrap_or(0.0)))
+        .collect();
+    DataFrame::new(
+        len,
+        vec![
+            Column::new("round".into(), vec![round; len]),
+            Column::new("theme".into(), now.iter().map(|r| r.theme.clone()).collect::<Vec<_>>()),
+            Column::new(
+                "comments".into(),
+                now.iter().map(|r| r.comments as u64).collect::<Vec<_>>(),
+            ),
+            Column::new("share".into(), now.iter().map(|r| r.share).collect::<Vec<_>>()),
+            Column::new("share_previous".into(), prev_share.clone()),
+            Column::new(
+                "share_change".into(),
+                now.iter()
+                    .zip(&prev_share)
+                    .map(|(r, p)| p.map(|p| r.share - p))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new("sentiment".into(), now.iter().map(|r| r.sentiment).collect::<Vec<_>>()),
+            Column::new(
+                "examples".into(),
+                now.iter().map(|r| r.examples.join(" | ")).collect::<Vec<_>>(),
+            ),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -1,19 +1,15 @@
 //! `pulse questions`: the catalog, per question (with the rounds it was asked in) or per round.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use polars::prelude::*;
 
 use crate::ExitStatus;
 use crate::cli::{Global, QuestionsArgs};
 use crate::store::catalog::Catalog;
-use crate::store::{frames, workspace::CATALOG, workspace::Workspace};
+use crate::store::{frames, workspace::Workspace};
 
-/// Loads the workspace catalog.
-pub fn load_catalog(ws: &Workspace) -> Result<Catalog> {
-    let p = ws.path(CATALOG);
-    let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
-    Catalog::from_toml(&text).with_context(|| format!("parsing {}", p.display()))
-}
+/// Moved to [`crate::store::read::load_catalog`] (re-export for old callers).
+pub use crate::store::read::load_catalog;
 
 /// Runs `pulse questions`.
 pub fn run(g: &Global, args: &QuestionsArgs) -> Result<ExitStatus> {

@@ -4,6 +4,7 @@ pub mod build;
 pub mod catalog;
 pub mod frames;
 pub mod parts;
+pub mod read;
 pub mod round;
 pub mod telemetry;
 pub mod workspace;

@@ -250,3 +250,62 @@ fn themes_and_maturity_on_the_demo() {
     assert_eq!(ev["median_level"], 4, "4 stable rounds, telemetry and guardrails: optimizing");
     assert!(!ev["next_level"].as_str().unwrap().contains("no telemetry imported"));
 }
+
+#[test]
+fn compare_same_round_twice_is_refused() {
+    let t = CliTest::new();
+    demo(&t);
+    let o = t.run(&["-w", "ws", "compare", "2026-Q3", "2026-Q3"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("with itself") && err.contains("hint:"), "{err}");
+    let o = t.run(&["-w", "ws", "compare", "2026-Q3"]);
+    assert_eq!(o.status.code(), Some(2), "one round alone is ambiguous");
+    assert!(text(&o.stderr).contains("hint:"));
+}
+
+#[test]
+fn compare_warns_when_from_is_later_than_to() {
+    let t = CliTest::new();
+    demo(&t);
+    let o = t.run(&["-w", "ws", "compare", "2026-Q3", "2026-Q2", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("warning: 2026-Q3 comes after 2026-Q2"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = t.run(&["-w", "ws", "compare", "2026-Q2", "2026-Q3", "--format", "json"]);
+    assert!(text(&o.stderr).is_empty(), "in order: no warning: {}", text(&o.stderr));
+}
+
+#[test]
+fn compare_without_rounds_takes_the_latest_two() {
+    let t = CliTest::new();
+    demo(&t);
+    let latest = json(&t, &["compare"]);
+    assert!(!latest.is_empty());
+    assert!(latest.iter().all(|r| r["from"] == "2026-Q2" && r["to"] == "2026-Q3"));
+    assert_eq!(latest, json(&t, &["compare", "2026-Q2", "2026-Q3"]));
+}
+
+/// Regression: the segment join fanned out on a pseudonym listed twice in `respondents` (a
+/// duplicate submission), so a segmented summary counted that person's answers twice. Each
+/// answer now counts once: with no group suppressed, the groups add up to the whole round.
+#[test]
+fn segment_breakdown_counts_a_duplicate_submitter_once() {
+    let t = CliTest::new();
+    demo(&t);
+    let whole = json(&t, &["summary", "--round", "2026-Q3"]);
+    let by_role = json(&t, &["summary", "--round", "2026-Q3", "--segment", "role"]);
+    assert!(by_role.iter().all(|r| r["suppressed"] == false), "no role group is small");
+    for w in whole.iter().filter(|r| r["option"] == "" && r["kind"] != "multi") {
+        let q = &w["question_id"];
+        let sum: u64 = by_role
+            .iter()
+            .filter(|r| &r["question_id"] == q)
+            .map(|r| r["n"].as_u64().unwrap())
+            .sum();
+        assert_eq!(sum, w["n"].as_u64().unwrap(), "{q}");
+    }
+}

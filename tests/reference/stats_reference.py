@@ -120,3 +120,21 @@ for k, n, p in [(60, 100, .5), (1350, 2300, .5), (45, 100, .5)]:
 print("proportions_ztest", proportions_ztest([30, 45], [200, 210]))
 print("bunching binomtest", repr(stats.binomtest(120, 160, 0.5, alternative="greater").pvalue))
 print("poisson rates binomtest", repr(stats.binomtest(60, 90, 92 / 182).pvalue))
+
+# Non-finite values are missing (the NaN regression tests in src/analyse/): scipy's
+# nan_policy='omit' gives the same numbers as the finite-only references above.
+nan, inf = float("nan"), float("inf")
+xn = [1, nan, 2, 2, 3, 4, 5, 5]
+yn = [2, 3, 3, 4, 4, 5, 5, 5, nan]
+res = stats.mannwhitneyu(xn, yn, alternative="two-sided", method="asymptotic", nan_policy="omit")
+print("mwu nan omit", r(res.statistic), r(res.pvalue))
+d = [x - y for x, y in zip(a, b)]
+res = stats.wilcoxon(d[:3] + [nan] + d[3:], nan_policy="omit")
+print("wilcoxon nan omit", r(res.statistic), r(res.pvalue))
+rho = stats.spearmanr(sx + [nan, 3], sy + [2, nan], nan_policy="omit")
+print("spearman nan omit", r(rho.statistic), r(rho.pvalue))
+m = [0.01, nan, 0.04, 0.03, 0.2, 0.5, 0.001]
+q = multipletests([v for v in m if v == v], method="fdr_bh")[1]
+print("fdr_bh without the nan", [r(v) for v in q])
+print("chi2 nan cell as 0", stats.chi2_contingency([[12, 5], [7, 14]])[:2])
+print("mean_ci nan dropped", mean_ci([v for v in [1, 2, nan, 2, 3, 3, 3, 4, 4, 5, 5] if v == v]))

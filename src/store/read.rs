@@ -1,0 +1,453 @@
+//! Typed reads of the store, shared by every command and the report: rounds, the catalog and
+//! its question metadata, a round's answers as dense columns, respondents' segment groups.
+//!
+//! Answers never become per-row Strings: [`answers`] reads the `responses` table once and
+//! codes question, respondent, label and segment group as small dense integers (one hash pass
+//! per column), with the value as `f64` (NaN = not a value).
+
+pub mod sql;
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Context, Result, bail};
+use polars::prelude::*;
+
+use super::catalog::Catalog;
+use super::{frames, workspace::CATALOG, workspace::Workspace};
+use crate::analyse::summary::QuestionMeta;
+use crate::ingest::scales::ScaleKind;
+
+/// A code that stands for "none" in the dense columns (blank label, respondent not read).
+pub const NONE: u32 = u32::MAX;
+
+/// Loads the workspace catalog.
+pub fn load_catalog(ws: &Workspace) -> Result<Catalog> {
+    let p = ws.path(CATALOG);
+    let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+    Catalog::from_toml(&text).with_context(|| format!("parsing {}", p.display()))
+}
+
+/// Checks that a round exists.
+pub fn check_round(ws: &Workspace, round: &str) -> Result<()> {
+    if !ws.config.rounds.contains_key(round) {
+        let known = ws.round_ids().join(", ");
+        bail!(
+            "no round {round:?}\nhint: imported rounds: {}",
+            if known.is_empty() { "none yet" } else { &known }
+        );
+    }
+    Ok(())
+}
+
+/// The latest imported round.
+pub fn latest_round(ws: &Workspace) -> Result<String> {
+    ws.round_ids()
+        .pop()
+        .context("no rounds imported yet\nhint: pulse import survey FILE --round ID")
+}
+
+/// The round asked for, or the latest imported one; checked to exist.
+pub fn round_or_latest(ws: &Workspace, round: Option<&String>) -> Result<String> {
+    let round = match round {
+        Some(r) => r.clone(),
+        None => latest_round(ws)?,
+    };
+    check_round(ws, &round)?;
+    Ok(round)
+}
+
+/// The imported round before `round` in round order, if any.
+pub fn previous_round(ws: &Workspace, round: &str) -> Option<String> {
+    ws.round_ids().into_iter().rfind(|r| r.as_str() < round)
+}
+
+/// Question metadata of every question asked in `round`.
+pub fn metas(catalog: &Catalog, round: &str) -> HashMap<String, QuestionMeta> {
+    let mut out = HashMap::new();
+    for q in &catalog.questions {
+        let Some(a) = q.rounds.get(round) else { continue };
+        // Maturity answers are levels 1-4 (provisional..optimizing) through the catalog's map.
+        let scale = if q.kind == "maturity" {
+            Some(ScaleKind::Numeric { low: 1, high: 4 })
+        } else {
+            ScaleKind::from_name(&a.scale)
+        };
+        let range = scale.as_ref().map(|s| match s {
+            ScaleKind::Labelled(l) => (1.0, l.points.len() as f64),
+            ScaleKind::Numeric { low, high } => (*low as f64, *high as f64),
+        });
+        out.insert(
+            q.id.clone(),
+            QuestionMeta {
+                kind: q.kind.clone(),
+                points: scale.as_ref().map(ScaleKind::points),
+                range,
+                higher_is_better: q.direction != "lower_is_better",
+                scale_changed: a.scale_changed,
+                wording_changed: a.wording_changed,
+            },
+        );
+    }
+    out
+}
+
+/// Level maps of the catalog's maturity questions: question -> (answer label -> level).
+pub fn maturity_levels(catalog: &Catalog) -> HashMap<String, BTreeMap<String, u8>> {
+    catalog
+        .questions
+        .iter()
+        .filter(|q| q.kind == "maturity")
+        .map(|q| (q.id.clone(), q.levels.clone()))
+        .collect()
+}
+
+/// Segment columns available in a round's respondents.
+pub fn segment_columns(ws: &Workspace, round: &str) -> Result<Vec<String>> {
+    let mut lf = frames::table(ws, "respondents", Some(&[round.to_string()]))?;
+    let schema = lf.collect_schema().map_err(anyhow::Error::from)?;
+    let fixed = ["round", "respondent", "submitted_at", "duration_s", "complete", "quality_flags"];
+    Ok(schema
+        .iter_names()
+        .map(|n| n.to_string())
+        .filter(|n| !fixed.contains(&n.as_str()))
+        .collect())
+}
+
+/// Fails with a hint when `round` has no segment column `segment`.
+fn check_segment(ws: &Workspace, round: &str, segment: &str) -> Result<()> {
+    let cols = segment_columns(ws, round)?;
+    if !cols.iter().any(|c| c == segment) {
+        bail!(
+            "round {round} has no segment {segment:?}\nhint: segments in this round: {}",
+            if cols.is_empty() { "none".to_string() } else { cols.join(", ") }
+        );
+    }
+    Ok(())
+}
+
+/// A round's responses (question_id, respondent, label, value[, group]) in store order.
+pub fn responses(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<DataFrame> {
+    let r = [round.to_string()];
+    let base = frames::table(ws, "responses", Some(&r))?.select([
+        col("question_id"),
+        col("respondent"),
+        col("label"),
+        col("value"),
+    ]);
+    let lf = match segment {
+        None => base,
+        Some(seg) => {
+            check_segment(ws, round, seg)?;
+            base.join(
+                segment_groups(ws, round, seg)?,
+                [col("respondent")],
+                [col("respondent")],
+                JoinArgs::new(JoinType::Left),
+            )
+        }
+    };
+    lf.collect()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the responses of round {round}"))
+}
+
+/// (respondent, group) of a round's respondents: the segment's value as a string.
+fn segment_groups(ws: &Workspace, round: &str, segment: &str) -> Result<LazyFrame> {
+    Ok(frames::table(ws, "respondents", Some(&[round.to_string()]))?
+        .select([col("respondent"), col(segment).cast(DataType::String).alias("group")]))
+}
+
+/// Respondents per segment group in a round ("(none)" for a missing value).
+pub fn group_sizes(ws: &Workspace, round: &str, segment: &str) -> Result<HashMap<String, usize>> {
+    let df = frames::table(ws, "respondents", Some(&[round.to_string()]))?
+        .select([col(segment).cast(DataType::String).alias("group")])
+        .collect()
+        .map_err(anyhow::Error::from)?;
+    let mut out = HashMap::new();
+    for g in df.column("group")?.str()?.iter() {
+        *out.entry(g.unwrap_or("(none)").to_string()).or_default() += 1;
+    }
+    Ok(out)
+}
+
+/// Which respondents to code when reading answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// Only where an analysis needs them (multi-select respondent counts).
+    Needed,
+    /// Every row (paired tests, drivers, reliability).
+    All,
+}
+
+/// A round's responses as dense columns, one entry per stored row, in store order.
+#[derive(Debug, Default, Clone)]
+pub struct RoundAnswers {
+    /// Question per code.
+    pub questions: Vec<String>,
+    /// Question code per row.
+    pub q: Vec<u32>,
+    /// Pseudonym per respondent code (first-appearance order).
+    pub respondents: Vec<String>,
+    /// Respondent code per row ([`NONE`] where not read).
+    pub who: Vec<u32>,
+    /// Label per code.
+    pub labels: Vec<String>,
+    /// Label code per row ([`NONE`] when blank or not needed: only single and multi choice
+    /// labels are coded).
+    pub label: Vec<u32>,
+    /// Value per row: NaN when not a value (N/A, blank, non-finite); maturity answers are their
+    /// level.
+    pub value: Vec<f64>,
+    /// Segment group per code ("(none)" for a missing value).
+    pub groups: Vec<String>,
+    /// Group code per row (empty without a segment).
+    pub group: Vec<u32>,
+}
+
+/// Dense codes for strings, in first-appearance order.
+#[derive(Default)]
+struct Coder<'a> {
+    index: PlHashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> Coder<'a> {
+    fn code(&mut self, s: &'a str) -> u32 {
+        if let Some(&c) = self.index.get(s) {
+            return c;
+        }
+        let c = self.names.len() as u32;
+        self.index.insert(s, c);
+        self.names.push(s);
+        c
+    }
+    fn into_names(self) -> Vec<String> {
+        self.names.into_iter().map(str::to_string).collect()
+    }
+}
+
+/// Reads a round's answers as dense columns. Maturity answers become their levels through the
+/// catalog's map (an answer without a level is not a value). With a `segment`, every row gets
+/// its respondent's group.
+pub fn answers(
+    ws: &Workspace,
+    round: &str,
+    metas: &HashMap<String, QuestionMeta>,
+    levels: &HashMap<String, BTreeMap<String, u8>>,
+    segment: Option<&str>,
+    who: Who,
+) -> Result<RoundAnswers> {
+    let r = [round.to_string()];
+    let df = frames::table(ws, "responses", Some(&r))?
+        .select([col("question_id"), col("respondent"), col("label"), col("value")])
+        .collect()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the responses of round {round}"))?;
+    let seg = match segment {
+        Some(s) => {
+            check_segment(ws, round, s)?;
+            Some(segment_groups(ws, round, s)?.collect().map_err(anyhow::Error::from)?)
+        }
+        None => None,
+    };
+    code(&df, seg.as_ref(), metas, levels, who)
+}
+
+/// How one question's rows are coded.
+#[derive(Clone, Copy)]
+struct Coding<'m> {
+    labels: bool,
+    who: bool,
+    levels: Option<&'m BTreeMap<String, u8>>,
+}
+
+fn code(
+    df: &DataFrame,
+    seg: Option<&DataFrame>,
+    metas: &HashMap<String, QuestionMeta>,
+    levels: &HashMap<String, BTreeMap<String, u8>>,
+    who: Who,
+) -> Result<RoundAnswers> {
+    let qs = df.column("question_id")?.str()?;
+    let resp = df.column("respondent")?.str()?;
+    let label = df.column("label")?.str()?;
+    let value = df.column("value")?.cast(&DataType::Float64)?;
+    let value = value.f64()?;
+    let n = df.height();
+    // Segment groups per respondent pseudonym.
+    let mut groups = Coder::default();
+    let mut group_of: PlHashMap<&str, u32> = PlHashMap::default();
+    if let Some(s) = seg {
+        let (ids, gs) = (s.column("respondent")?.str()?, s.column("group")?.str()?);
+        for (id, g) in ids.iter().zip(gs.iter()) {
+            let c = groups.code(g.unwrap_or("(none)"));
+            group_of.insert(id.unwrap_or(""), c);
+        }
+    }
+    let mut out = RoundAnswers {
+        q: Vec::with_capacity(n),
+        who: Vec::with_capacity(n),
+        label: Vec::with_capacity(n),
+        value: Vec::with_capacity(n),
+        group: Vec::with_capacity(if seg.is_some() { n } else { 0 }),
+        ..RoundAnswers::default()
+    };
+    let (mut questions, mut people, mut labels) =
+        (Coder::default(), Coder::default(), Coder::default());
+    let mut codings: Vec<Coding> = Vec::new();
+    // Rows come grouped by question (the store writes a round item by item): the question's
+    // code and coding are looked up once per run.
+    let mut cur: Option<(&str, u32)> = None;
+    let none_group = seg.map(|_| groups.code("(none)"));
+    for (((q, r), l), v) in qs.iter().zip(resp.iter()).zip(label.iter()).zip(value.iter()) {
+        let q = q.unwrap_or("");
+        let qc = match cur {
+            Some((c, k)) if c == q => k,
+            _ => {
+                let k = questions.code(q);
+                if k as usize == codings.len() {
+                    let kind = metas.get(q).map_or("", |m| m.kind.as_str());
+                    codings.push(Coding {
+                        labels: matches!(kind, "single" | "multi"),
+                        who: who == Who::All || kind == "multi" || seg.is_some(),
+                        levels: levels.get(q),
+                    });
+                }
+                cur = Some((q, k));
+                k
+            }
+        };
+        let c = codings[qc as usize];
+        out.q.push(qc);
+        let r = r.unwrap_or("");
+        out.who.push(if c.who { people.code(r) } else { NONE });
+        if let Some(ng) = none_group {
+            out.group.push(group_of.get(r).copied().unwrap_or(ng));
+        }
+        let v = match c.levels {
+            Some(m) => l.and_then(|l| m.get(l.trim())).map(|&x| f64::from(x)),
+            None => v,
+        };
+        let v = v.filter(|v| v.is_finite()).unwrap_or(f64::NAN);
+        out.value.push(v);
+        out.label.push(match l {
+            Some(l) if c.labels => labels.code(l),
+            _ => NONE,
+        });
+    }
+    out.questions = questions.into_names();
+    out.respondents = people.into_names();
+    out.labels = labels.into_names();
+    out.groups = groups.into_names();
+    Ok(out)
+}
+
+/// For each respondent code of `to`, the code of the same pseudonym in `from` ([`NONE`] when
+/// absent): links two rounds' respondents for paired tests.
+pub fn link(from: &RoundAnswers, to: &RoundAnswers) -> Vec<u32> {
+    let index: PlHashMap<&str, u32> =
+        from.respondents.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
+    to.respondents.iter().map(|s| index.get(s.as_str()).copied().unwrap_or(NONE)).collect()
+}
+
+/// A round's comments (respondent, text) sorted by respondent, and per respondent whether
+/// every segment group they belong to has at least `min` members (may be quoted).
+pub fn comments(ws: &Workspace, round: &str, min: usize) -> Result<Vec<(String, bool)>> {
+    let r = [round.to_string()];
+    let resp =
+        frames::table(ws, "respondents", Some(&r))?.collect().map_err(anyhow::Error::from)?;
+    let segs: Vec<&String> =
+        ws.config.segments.keys().filter(|s| resp.column(s.as_str()).is_ok()).collect();
+    let ids = resp.column("respondent")?.str()?.clone();
+    let mut small: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for s in segs {
+        let col = resp.column(s.as_str())?.cast(&DataType::String)?;
+        let vals = col.str()?.clone();
+        let mut sizes: HashMap<Option<&str>, usize> = HashMap::new();
+        for v in vals.iter() {
+            *sizes.entry(v).or_default() += 1;
+        }
+        for (id, v) in ids.iter().zip(vals.iter()) {
+            if sizes[&v] < min {
+                small.insert(id.unwrap_or("").to_string());
+            }
+        }
+    }
+    let c = frames::table(ws, "comments", Some(&r))?
+        .select([col("respondent"), col("text")])
+        .sort(["respondent"], SortMultipleOptions::default())
+        .collect()
+        .map_err(anyhow::Error::from)?;
+    let who = c.column("respondent")?.str()?.clone();
+    let text = c.column("text")?.str()?.clone();
+    Ok(who
+        .iter()
+        .zip(text.iter())
+        .map(|(w, t)| (t.unwrap_or("").to_string(), !small.contains(w.unwrap_or(""))))
+        .collect())
+}
+
+/// A round's maturity answers: (question, label) of every answered maturity question.
+pub fn maturity_answers(
+    ws: &Workspace,
+    catalog: &Catalog,
+    round: &str,
+) -> Result<Vec<(String, String)>> {
+    let ids: Vec<String> = catalog
+        .questions
+        .iter()
+        .filter(|q| q.kind == "maturity" && q.rounds.contains_key(round))
+        .map(|q| q.id.clone())
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let df = frames::table(ws, "responses", Some(&[round.to_string()]))?
+        .filter(col("question_id").is_in(lit(Series::new("ids".into(), ids)).implode(true), false))
+        .select([col("question_id"), col("label")])
+        .collect()
+        .map_err(anyhow::Error::from)?;
+    let q = df.column("question_id")?.str()?;
+    let l = df.column("label")?.str()?;
+    Ok(q.iter().zip(l.iter()).filter_map(|(q, l)| Some((q?.to_string(), l?.to_string()))).collect())
+}
+
+/// What the workspace holds as evidence for the Measurement maturity score, up to `upto`.
+pub fn evidence(
+    ws: &Workspace,
+    catalog: &Catalog,
+    upto: &str,
+) -> crate::analyse::maturity::Evidence {
+    let rounds: Vec<String> = ws.round_ids().into_iter().filter(|r| r.as_str() <= upto).collect();
+    let shares: Vec<f64> = rounds
+        .windows(2)
+        .filter_map(|w| {
+            let asked: Vec<_> =
+                catalog.questions.iter().filter(|q| q.rounds.contains_key(&w[0])).collect();
+            let again = asked.iter().filter(|q| q.rounds.contains_key(&w[1])).count();
+            (!asked.is_empty()).then(|| again as f64 / asked.len() as f64)
+        })
+        .collect();
+    let telemetry = ["builds", "deployments", "incidents", "usage", "changes"]
+        .iter()
+        .any(|t| ws.path(&format!("store/{t}")).exists());
+    let counter_metrics = std::fs::read_to_string(ws.path("metrics.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("metric").and_then(|m| m.as_array()).cloned())
+        .is_some_and(|ms| {
+            !ms.is_empty()
+                && ms.iter().all(|m| {
+                    m.get("target").is_none()
+                        || m.get("counter")
+                            .and_then(|c| c.as_array())
+                            .is_some_and(|c| !c.is_empty())
+                })
+        });
+    crate::analyse::maturity::Evidence {
+        rounds: rounds.len(),
+        stability: (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64),
+        telemetry,
+        counter_metrics,
+    }
+}
