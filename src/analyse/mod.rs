@@ -1,5 +1,6 @@
-//! Statistics over the store's frames: pure functions from data to typed results. No I/O, no
-//! printing. Every estimator and test matches a named scipy / statsmodels / pingouin call
+//! Statistics over the store's frames: pure functions from data to typed results. No printing;
+//! the only I/O is in the two entry-point files, `survey.rs` and `telemetry.rs`, which read
+//! their inputs once through `store` and call the pure functions. Every estimator and test matches a named scipy / statsmodels / pingouin call
 //! (reference values: `tests/reference/stats_reference.py`).
 
 pub mod anonymity;
@@ -18,6 +19,7 @@ pub mod quantile;
 pub mod reliability;
 pub mod summary;
 pub mod survey;
+pub mod telemetry;
 pub mod themes;
 pub mod trend;
 pub mod usage;

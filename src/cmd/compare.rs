@@ -8,13 +8,6 @@ use crate::analyse::compare::CompareOptions;
 use crate::cli::{CompareArgs, Global};
 use crate::store::{read, workspace::Workspace};
 
-/// Moved to [`crate::analyse::compare::LOW_RESPONSE_RATE`] (re-export for old callers).
-pub use crate::analyse::compare::LOW_RESPONSE_RATE;
-/// Moved to [`crate::analyse::compare::frame`] (re-export for old callers).
-pub use crate::analyse::compare::frame;
-/// Moved to [`crate::analyse::survey::compare_rows`] (re-export for old callers).
-pub use crate::analyse::survey::compare_rows as rows;
-
 /// The two rounds to compare: as given, or the latest and the one before. Refuses a round
 /// against itself; warns (stderr) when FROM comes after TO in round order.
 fn rounds(ws: &Workspace, from: &str, to: &str) -> Result<(String, String)> {

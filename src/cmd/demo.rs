@@ -166,7 +166,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
     super::rounds::run(&g, &TableArgs { format: Format::Table })?;
     crate::outln!("\n$ pulse query queries/top_box.sql   (first rows)")?;
     let ws = crate::store::workspace::Workspace::open(out)?;
-    let df = super::query::execute(&ws, crate::cmd::STARTER_QUERIES[0].1)?;
+    let df = crate::store::read::sql::execute(&ws, crate::cmd::STARTER_QUERIES[0].1)?;
     crate::output::print_frame(&df.head(Some(12)), Format::Table)?;
     crate::outln!("\n$ pulse compare 2026-Q2 2026-Q3")?;
     super::compare::run(

@@ -8,9 +8,6 @@ use crate::analyse::survey;
 use crate::cli::{DriversArgs, Global, ReliabilityArgs};
 use crate::store::{read, workspace::Workspace};
 
-/// Moved to [`crate::analyse::survey::drivers_frame`] (re-export for old callers).
-pub use crate::analyse::survey::drivers_frame as frame;
-
 /// Runs `pulse drivers`.
 pub fn run(g: &Global, a: &DriversArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;

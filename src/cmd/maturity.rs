@@ -7,9 +7,6 @@ use crate::ExitStatus;
 use crate::cli::{Global, MaturityArgs};
 use crate::store::{read, workspace::Workspace};
 
-/// Moved to [`crate::analyse::survey::maturity_frame`] (re-export for old callers).
-pub use crate::analyse::survey::maturity_frame as frame;
-
 /// Runs `pulse maturity`.
 pub fn run(g: &Global, a: &MaturityArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;

@@ -3,22 +3,17 @@
 //! definition produced it. Glue: typed reads from `store::telemetry`, metrics and frames from
 //! `analyse::{delivery, dora, usage}`.
 
-use std::collections::BTreeMap;
-
 use anyhow::{Result, bail};
 use polars::prelude::*;
 
 use crate::ExitStatus;
-use crate::analyse::delivery::{BuildMetrics, Period, build_metrics_of_frame, builds_frame};
-use crate::analyse::dora::{Compat, DeployMetrics, DoraYear, deploy_metrics};
-use crate::analyse::usage::{UsageMetrics, usage_frame, usage_metrics};
+use crate::analyse::delivery::{Period, builds_frame};
+use crate::analyse::dora::deploys_frame;
+use crate::analyse::dora::{Compat, DoraYear};
+use crate::analyse::telemetry::{builds, deploys, usage};
+use crate::analyse::usage::usage_frame;
 use crate::cli::{CompatArg, DoraYearArg, Format, Global, MetricsArgs, MetricsKind, PeriodArg};
-use crate::store::{telemetry, workspace::Workspace};
-
-// Old paths (the report stage uses `level`).
-pub use crate::analyse::delivery::BUILD_DEFINITION;
-pub use crate::analyse::dora::{deploy_definition, deploys_frame, level};
-pub use crate::analyse::usage::USAGE_DEFINITION;
+use crate::store::workspace::Workspace;
 
 /// The period enum of an argument.
 pub fn period(p: PeriodArg) -> Period {
@@ -40,32 +35,6 @@ pub fn dora_year(arg: Option<DoraYearArg>, compat: Compat) -> Result<DoraYear> {
         (Some(DoraYearArg::Y2023), _) | (None, Compat::DevLake) => DoraYear::Y2023,
         (Some(DoraYearArg::Y2024), _) | (None, Compat::Pulse) => DoraYear::Y2024,
     })
-}
-
-/// Build metrics per period; `keep_samples` keeps durations and queue times for tests.
-pub fn builds(
-    ws: &Workspace,
-    period: Period,
-    keep_samples: bool,
-) -> Result<BTreeMap<String, BuildMetrics>> {
-    build_metrics_of_frame(&telemetry::builds(ws)?, period, keep_samples)
-}
-
-/// Deployment metrics per period.
-pub fn deploys(
-    ws: &Workspace,
-    period: Period,
-    compat: Compat,
-) -> Result<BTreeMap<String, DeployMetrics>> {
-    let (rows, changes, incidents) =
-        (telemetry::deployments(ws)?, telemetry::changes(ws)?, telemetry::incidents(ws)?);
-    Ok(deploy_metrics(&rows, &changes, &incidents, period, compat))
-}
-
-/// Usage metrics per (period, capability).
-pub fn usage(ws: &Workspace, period: Period) -> Result<BTreeMap<(String, String), UsageMetrics>> {
-    let u = telemetry::usage(ws)?;
-    Ok(usage_metrics(u.events(), period, ws.config.organisation_size, ws.config.min_group_size))
 }
 
 /// Runs `pulse metrics`.

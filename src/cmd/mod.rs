@@ -8,7 +8,6 @@ pub mod drivers;
 pub mod generate;
 pub mod import;
 pub mod init;
-pub mod load;
 pub mod maturity;
 pub mod metrics;
 pub mod query;

@@ -8,8 +8,7 @@ use crate::cli::{Global, QueryArgs};
 use crate::store::read::sql::{SCHEMA, sql_text};
 use crate::store::workspace::Workspace;
 
-/// Moved to [`crate::store::read::sql`] (re-exports for old callers).
-pub use crate::store::read::sql::{context, execute, fill_period, statements};
+use crate::store::read::sql::execute;
 
 /// Runs `pulse query`.
 pub fn run(g: &Global, args: &QueryArgs) -> Result<ExitStatus> {

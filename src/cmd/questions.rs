@@ -8,8 +8,7 @@ use crate::cli::{Global, QuestionsArgs};
 use crate::store::catalog::Catalog;
 use crate::store::{frames, workspace::Workspace};
 
-/// Moved to [`crate::store::read::load_catalog`] (re-export for old callers).
-pub use crate::store::read::load_catalog;
+use crate::store::read::load_catalog;
 
 /// Runs `pulse questions`.
 pub fn run(g: &Global, args: &QuestionsArgs) -> Result<ExitStatus> {

@@ -7,11 +7,6 @@ use crate::ExitStatus;
 use crate::cli::{Global, SummaryArgs};
 use crate::store::{read, workspace::Workspace};
 
-/// Moved to [`crate::analyse::summary::frame`] (re-export for old callers).
-pub use crate::analyse::summary::frame;
-/// Moved to [`crate::analyse::survey::summary_rows`] (re-export for old callers).
-pub use crate::analyse::survey::summary_rows as rows;
-
 /// Runs `pulse summary`.
 pub fn run(g: &Global, a: &SummaryArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;

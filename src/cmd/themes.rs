@@ -7,9 +7,6 @@ use crate::ExitStatus;
 use crate::cli::{Global, ThemesArgs};
 use crate::store::{read, workspace::Workspace};
 
-/// Moved to [`crate::analyse::survey::themes_frame`] (re-export for old callers).
-pub use crate::analyse::survey::themes_frame as frame;
-
 /// Runs `pulse themes`.
 pub fn run(g: &Global, a: &ThemesArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;

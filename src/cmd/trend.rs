@@ -7,11 +7,6 @@ use crate::ExitStatus;
 use crate::cli::{Global, TrendArgs};
 use crate::store::workspace::Workspace;
 
-/// Moved to [`crate::analyse::survey::trend_frame`] (re-export for old callers).
-pub use crate::analyse::survey::trend_frame as frame;
-/// Moved to [`crate::analyse::trend::select_rounds`] (re-export for old callers).
-pub use crate::analyse::trend::select_rounds;
-
 /// Runs `pulse trend`.
 pub fn run(g: &Global, a: &TrendArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;

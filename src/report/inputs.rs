@@ -1,7 +1,7 @@
 //! The report's inputs: every analysis and store read the report stage needs, one small function
-//! each. This is the only file in `report/` that names `crate::cmd`: the functions below still
-//! live in the commands (issue 11 moves them to `store/read.rs` and `analyse/`), and repointing
-//! them here is all the report needs when they move.
+//! each, over `store::read` and the analyses' entry points (`analyse::survey`,
+//! `analyse::telemetry`). The sections name no other source of data, so what a report shows is
+//! listed here.
 //!
 //! Functions that the analyses will take a loaded [`Catalog`] for already receive the report's
 //! one catalog (read once per report); until the analyses accept it they read their own.
@@ -15,30 +15,32 @@ use polars::prelude::DataFrame;
 use crate::analyse::compare::{CompareOptions, CompareRow};
 use crate::analyse::delivery::{BuildMetrics, Period};
 use crate::analyse::dora::{Compat, DeployMetrics, DoraMetric, DoraYear};
+use crate::analyse::guardrails;
 use crate::analyse::summary::SummaryRow;
 use crate::analyse::usage::UsageMetrics;
-use crate::cmd;
+use crate::analyse::{survey, telemetry};
 use crate::store::catalog::{Catalog, Question};
+use crate::store::read;
 use crate::store::workspace::Workspace;
 
 /// `pulse check`'s result for a period.
-pub type Checked = cmd::check::Checked;
+pub type Checked = guardrails::Checked;
 /// One guardrail alert.
-pub type Alert = cmd::check::Alert;
+pub type Alert = guardrails::Alert;
 
 /// The question catalog (read once per report).
 pub fn catalog(ws: &Workspace) -> Result<Catalog> {
-    cmd::questions::load_catalog(ws)
+    read::load_catalog(ws)
 }
 
 /// `round` when given (checked), else the latest round.
 pub fn round_or_latest(ws: &Workspace, round: Option<&String>) -> Result<String> {
-    cmd::load::round_or_latest(ws, round)
+    read::round_or_latest(ws, round)
 }
 
 /// Respondents per group of `segment` in `round`.
 pub fn group_sizes(ws: &Workspace, round: &str, segment: &str) -> Result<HashMap<String, usize>> {
-    cmd::load::group_sizes(ws, round, segment)
+    read::group_sizes(ws, round, segment)
 }
 
 /// `pulse summary` rows of `round`, whole round or per group of `segment`.
@@ -48,7 +50,7 @@ pub fn summary(
     round: &str,
     segment: Option<&str>,
 ) -> Result<Vec<SummaryRow>> {
-    cmd::summary::rows(ws, round, segment)
+    survey::summary_rows(ws, round, segment)
 }
 
 /// `pulse compare from to` rows (whole rounds).
@@ -59,12 +61,12 @@ pub fn compare(
     to: &str,
     opts: CompareOptions,
 ) -> Result<Vec<CompareRow>> {
-    cmd::compare::rows(ws, from, to, None, opts)
+    survey::compare_rows(ws, from, to, None, opts)
 }
 
 /// `pulse trend` over the rounds `range` selects (`..2026-Q3`), every question, whole rounds.
 pub fn trend(ws: &Workspace, _catalog: &Catalog, range: &str) -> Result<DataFrame> {
-    cmd::trend::frame(ws, &[], Some(range), None)
+    survey::trend_frame(ws, &[], Some(range), None)
 }
 
 /// `pulse drivers` of `round` against `outcome`.
@@ -74,37 +76,37 @@ pub fn drivers(
     round: &str,
     outcome: &str,
 ) -> Result<DataFrame> {
-    cmd::drivers::frame(ws, round, Some(outcome))
+    survey::drivers_frame(ws, round, Some(outcome))
 }
 
 /// `pulse themes` of `round`.
 pub fn themes(ws: &Workspace, _catalog: &Catalog, round: &str) -> Result<DataFrame> {
-    cmd::themes::frame(ws, round)
+    survey::themes_frame(ws, round)
 }
 
 /// `pulse maturity` of `round`.
 pub fn maturity(ws: &Workspace, _catalog: &Catalog, round: &str) -> Result<DataFrame> {
-    cmd::maturity::frame(ws, round)
+    survey::maturity_frame(ws, round)
 }
 
 /// Build metrics per quarter, with samples (for the bunching histogram).
 pub fn builds(ws: &Workspace) -> Result<BTreeMap<String, BuildMetrics>> {
-    cmd::metrics::builds(ws, Period::Quarter, true)
+    telemetry::builds(ws, Period::Quarter, true)
 }
 
 /// Deployment metrics per quarter (pulse's definitions).
 pub fn deploys(ws: &Workspace) -> Result<BTreeMap<String, DeployMetrics>> {
-    cmd::metrics::deploys(ws, Period::Quarter, Compat::Pulse)
+    telemetry::deploys(ws, Period::Quarter, Compat::Pulse)
 }
 
 /// Usage per quarter and capability.
 pub fn usage(ws: &Workspace) -> Result<BTreeMap<(String, String), UsageMetrics>> {
-    cmd::metrics::usage(ws, Period::Quarter)
+    telemetry::usage(ws, Period::Quarter)
 }
 
 /// A DORA metric's performance level as text (`None` below the sample minimum).
 pub fn dora_level(year: DoraYear, m: DoraMetric, v: Option<f64>, n: usize) -> Option<String> {
-    cmd::metrics::level(year, m, v, n)
+    crate::analyse::dora::level(year, m, v, n)
 }
 
 /// `pulse check` of `period` with the workspace's metrics.toml, reusing the report's quarterly
@@ -117,14 +119,14 @@ pub fn check(
     usage: &BTreeMap<(String, String), UsageMetrics>,
 ) -> Result<Checked> {
     let pre =
-        cmd::check::Computed { builds: Some(builds), deploys: Some(deploys), usage: Some(usage) };
-    cmd::check::evaluate_with(ws, Some(period), None, &pre)
+        telemetry::Computed { builds: Some(builds), deploys: Some(deploys), usage: Some(usage) };
+    telemetry::evaluate_with(ws, Some(period), None, &pre)
 }
 
 /// The build-time target in seconds: the target (or SLO maximum) of the metric on
 /// `builds.duration_p50` in `metrics`; `None` when the file or the metric is absent.
 pub fn build_target(metrics: &Path) -> Option<f64> {
-    let f = cmd::check::load(metrics).ok()?;
+    let f = guardrails::load(metrics).ok()?;
     f.metrics
         .iter()
         .find(|m| m.source.as_deref() == Some("builds.duration_p50"))
@@ -133,22 +135,22 @@ pub fn build_target(metrics: &Path) -> Option<f64> {
 
 /// A query file's SQL with `{{period_start}}`-style placeholders filled for `period`.
 pub fn fill_period(ws: &Workspace, sql: &str, period: &str) -> Result<String> {
-    cmd::query::fill_period(ws, sql, Some(period))
+    read::sql::fill_period(ws, sql, Some(period))
 }
 
 /// Runs SQL on the workspace's tables.
 pub fn query(ws: &Workspace, sql: &str) -> Result<DataFrame> {
-    cmd::query::execute(ws, sql)
+    read::sql::execute(ws, sql)
 }
 
 /// An alert's severity (`high`, `medium`, `low`, `info`).
 pub fn severity(a: &Alert) -> &str {
-    a.severity
+    a.severity.as_str()
 }
 
 /// An alert's kind (`target_bunching`, `lone_target`, …).
 pub fn alert_kind(a: &Alert) -> &str {
-    a.kind
+    a.kind.as_str()
 }
 
 /// A comparison's verdict (`improved`, `declined`, `no detectable change`, `not comparable`).
