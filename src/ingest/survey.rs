@@ -15,7 +15,7 @@ use super::timestamp;
 
 mod items;
 mod multi;
-mod quality;
+pub mod quality;
 
 pub use multi::split_joined;
 pub use quality::quality_flags;

@@ -17,13 +17,20 @@ use crate::render::chart::Chart;
 use crate::store::catalog::Catalog;
 use crate::store::{frames, workspace::Workspace};
 
-/// The respondent quality flags, as (plural for text, flag as stored).
+/// The respondent quality flags, as (plural for text, flag as stored), in the order of
+/// [`crate::ingest::survey::quality::FLAGS`] (a test keeps the two equal).
 pub const QUALITY_FLAGS: [(&str, &str); 4] = [
     ("duplicates", "duplicate"),
     ("speeders", "speeder"),
     ("straightliners", "straightliner"),
     ("incomplete", "incomplete"),
 ];
+
+#[cfg(test)]
+#[test]
+fn quality_flags_are_the_ingest_flags() {
+    assert_eq!(QUALITY_FLAGS.map(|(_, f)| f), crate::ingest::survey::quality::FLAGS);
+}
 
 /// Everything the sections read, computed at most once.
 pub struct Ctx<'a> {

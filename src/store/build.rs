@@ -163,7 +163,7 @@ pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Resul
 
     let flags = quality_flags(survey, &pseudonyms);
     let mut quality = Vec::new();
-    for f in ["duplicate", "speeder", "straightliner", "incomplete"] {
+    for f in crate::ingest::survey::quality::FLAGS {
         quality.push((f, flags.iter().filter(|fs| fs.contains(&f)).count()));
     }
     let submitted: Vec<Option<i64>> = survey

@@ -4,6 +4,9 @@ use std::collections::HashMap;
 
 use super::{Answers, Item, ItemKind, NONE, Survey};
 
+/// Every response quality flag, in the order they are counted and reported.
+pub const FLAGS: [&str; 4] = ["duplicate", "speeder", "straightliner", "incomplete"];
+
 /// Flags for response quality, per respondent: `duplicate`, `speeder`, `straightliner`, `incomplete`.
 pub fn quality_flags(s: &Survey, pseudonyms: &[String]) -> Vec<Vec<&'static str>> {
     let n = s.respondents.len();
