@@ -14,5 +14,5 @@ fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get install -y --no-install-recommends "${need[@]}" \
-    || { $sudo apt-get update -q && $sudo apt-get install -y --no-install-recommends "${need[@]}"; }
+$sudo apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${need[@]}" \
+    || { $sudo apt-get update -q && $sudo apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${need[@]}"; }
