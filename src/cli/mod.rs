@@ -106,7 +106,8 @@ pub enum Command {
         gives each definition and its sources.")]
     Metrics(MetricsArgs),
     /// Goodhart guardrails: evaluate metrics.toml (SLOs, counter-metrics, target bunching,
-    /// survey/telemetry divergence, saturation, lone targets, survey health). Exit 1 on alerts.
+    /// survey/telemetry divergence, saturation, lone targets, survey health). Exit 1 on alerts at
+    /// or above --fail-on (default: warning).
     #[command(after_long_help = "Examples:\n  \
         pulse check                     # latest period against the one before\n  \
         pulse check --period 2026-Q2\n  \
