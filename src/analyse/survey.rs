@@ -10,12 +10,13 @@ use polars::prelude::DataFrame;
 use super::compare::{CompareOptions, CompareRow, LOW_RESPONSE_RATE, Side};
 use super::summary::{Grouped, SummaryRow};
 use super::{compare, drivers, maturity, reliability, summary, themes, trend};
+use crate::store::catalog::Catalog;
 use crate::store::read::{self, NONE, Who};
 use crate::store::workspace::{RoundMeta, Workspace};
 
 /// Summary rows of a round (suppression applied when segmented).
 pub fn summary_rows(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<Vec<SummaryRow>> {
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let metas = read::metas(&catalog, round);
     let levels = read::maturity_levels(&catalog);
     let a = read::answers(ws, round, &metas, &levels, segment, Who::Needed)?;
@@ -32,7 +33,7 @@ pub fn compare_rows(
     segment: Option<&str>,
     opts: CompareOptions,
 ) -> Result<Vec<CompareRow>> {
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let (mf, mt) = (read::metas(&catalog, from), read::metas(&catalog, to));
     let lv = read::maturity_levels(&catalog);
     let who = if opts.paired { Who::All } else { Who::Needed };
@@ -83,7 +84,7 @@ pub fn trend_frame(
     segment: Option<&str>,
 ) -> Result<DataFrame> {
     use rayon::prelude::*;
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let rounds = trend::select_rounds(&ws.round_ids(), rounds)?;
     trend::check_questions(&catalog, questions)?;
     let per_round: Vec<(String, Vec<SummaryRow>)> = rounds
@@ -100,7 +101,7 @@ struct Rated {
 }
 
 fn rated(ws: &Workspace, round: &str) -> Result<Rated> {
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let metas = read::metas(&catalog, round);
     let a = read::answers(ws, round, &metas, &read::maturity_levels(&catalog), None, Who::All)?;
     let grouped: Grouped = summary::group(&a);
@@ -129,7 +130,7 @@ pub fn drivers_frame(ws: &Workspace, round: &str, outcome: Option<&str>) -> Resu
 
 /// Reliability (Cronbach's α) of the constructs asked in `round`.
 pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let mut constructs: BTreeMap<&str, reliability::Construct> = BTreeMap::new();
     for q in &catalog.questions {
         let Some(asked) = q.rounds.get(round) else { continue };
@@ -165,7 +166,7 @@ pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
 
 /// Themes of `round`: comments, share, change against the round before, sentiment, examples.
 pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let dict =
         if catalog.themes.is_empty() { themes::default_themes() } else { catalog.themes.clone() };
     let min = ws.config.min_group_size;
@@ -180,7 +181,7 @@ pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
 /// Maturity levels per aspect of `round`, change against the round before, and the
 /// evidence-based Measurement score.
 pub fn maturity_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let levels = |r: &str| -> Result<_> {
         Ok(maturity::round_levels(&catalog, &read::maturity_answers(ws, &catalog, r)?))
     };

@@ -18,6 +18,7 @@ use super::guardrails::{self as g, Plan, Questions, Series, load};
 use super::period::{Period, previous_period};
 use super::survey;
 use super::usage::{UsageMetrics, usage_metrics};
+use crate::store::catalog::Catalog;
 use crate::store::{read, telemetry, workspace::Workspace};
 
 /// Build metrics per period; `keep_samples` keeps durations and queue times for tests.
@@ -77,7 +78,7 @@ pub fn evaluate_with(
 ) -> Result<g::Checked> {
     let path: PathBuf = metrics.map_or_else(|| ws.path("metrics.toml"), Path::to_path_buf);
     let file = load(&path)?;
-    let catalog = read::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     let questions = Questions {
         ids: catalog.questions.iter().map(|q| q.id.clone()).collect(),
         higher: catalog

@@ -8,12 +8,10 @@ use crate::cli::{Global, QuestionsArgs};
 use crate::store::catalog::Catalog;
 use crate::store::{frames, workspace::Workspace};
 
-use crate::store::read::load_catalog;
-
 /// Runs `pulse questions`.
 pub fn run(g: &Global, args: &QuestionsArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
-    let catalog = load_catalog(&ws)?;
+    let catalog = Catalog::load(&ws)?;
     let mut df = frames::questions_frame(&catalog)?;
     if let Some(r) = &args.round {
         if !ws.config.rounds.contains_key(r) {

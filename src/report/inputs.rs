@@ -30,7 +30,7 @@ pub type Alert = guardrails::Alert;
 
 /// The question catalog (read once per report).
 pub fn catalog(ws: &Workspace) -> Result<Catalog> {
-    read::load_catalog(ws)
+    Catalog::load(ws)
 }
 
 /// `round` when given (checked), else the latest round.

@@ -13,19 +13,12 @@ use anyhow::{Context, Result, bail};
 use polars::prelude::*;
 
 use super::catalog::Catalog;
-use super::{frames, workspace::CATALOG, workspace::Workspace};
+use super::{frames, workspace::Workspace};
 use crate::analyse::summary::QuestionMeta;
 use crate::ingest::scales::ScaleKind;
 
 /// A code that stands for "none" in the dense columns (blank label, respondent not read).
 pub const NONE: u32 = u32::MAX;
-
-/// Loads the workspace catalog.
-pub fn load_catalog(ws: &Workspace) -> Result<Catalog> {
-    let p = ws.path(CATALOG);
-    let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
-    Catalog::from_toml(&text).with_context(|| format!("parsing {}", p.display()))
-}
 
 /// Checks that a round exists.
 pub fn check_round(ws: &Workspace, round: &str) -> Result<()> {

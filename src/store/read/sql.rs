@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
+use crate::store::catalog::Catalog;
 use crate::store::{frames, workspace::Workspace};
 
 /// Documentation of every table column: (table, column, type, meaning).
@@ -67,7 +68,7 @@ pub const SCHEMA: &[(&str, &str, &str, &str)] = &[
 /// A SQL context with every table registered.
 pub fn context(ws: &Workspace) -> Result<SQLContext> {
     let ctx = SQLContext::new();
-    let catalog = super::load_catalog(ws)?;
+    let catalog = Catalog::load(ws)?;
     ctx.register("rounds", frames::rounds_frame(ws)?.lazy());
     ctx.register("questions", frames::questions_frame(&catalog)?.lazy());
     for t in ["respondents", "responses", "comments"] {
