@@ -3,6 +3,7 @@
 -- x: team
 -- y: developers
 -- unit: developers who used the service templates in the quarter
+-- count: developers
 -- Developers per team who used the golden-path service templates in the reported quarter.
 SELECT team, count(DISTINCT actor) AS developers
 FROM usage

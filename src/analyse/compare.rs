@@ -12,7 +12,6 @@ use std::collections::{BTreeSet, HashMap};
 use polars::prelude::{Column, DataFrame, PolarsResult};
 use rayon::prelude::*;
 
-use super::anonymity::{delta_hidden, suppress};
 use super::estimate::{mean_ci, top_box_threshold};
 use super::hypothesis::{benjamini_hochberg, chi_square, mann_whitney, rank, wilcoxon};
 use super::summary::{Answers, Grouped, QuestionMeta};
@@ -281,21 +280,21 @@ pub fn finish(rows: &mut [CompareRow], higher_is_better: impl Fn(&str) -> bool, 
     }
 }
 
-/// One side of a comparison: a round's question metadata, grouped answers and, per segment,
-/// its groups' respondent counts.
+/// One side of a comparison: a round's question metadata, grouped answers and, with a
+/// segment, which of its (question, group) figures the disclosure plan publishes.
 pub struct Side<'a> {
     /// Question metadata of the round.
     pub metas: &'a HashMap<String, QuestionMeta>,
     /// Answers per (question, group).
     pub answers: &'a Grouped,
-    /// Respondents per segment group (None without a segment).
-    pub sizes: Option<&'a HashMap<String, usize>>,
+    /// (question, group) -> published (None without a segment).
+    pub shown: Option<&'a (dyn Fn(&str, &str) -> bool + Sync)>,
 }
 
-/// Compares every question of `questions` (catalog order) asked in both rounds, per group, with
-/// the anonymity rules when segmented (groups small in either round, one more against
-/// differencing, and deltas of groups whose size changed by fewer than `opts.min_n`); flags
-/// `low_response_rate` when asked; then q-values and verdicts. Questions run in parallel.
+/// Compares every question of `questions` (catalog order) asked in both rounds, per group; a
+/// group is compared only when the disclosure plans publish it in both rounds (see
+/// [`super::disclosure`]), so a per-group change never describes fewer than the minimum;
+/// flags `low_response_rate` when asked; then q-values and verdicts. Questions run in parallel.
 pub fn rows(
     questions: &[&str],
     from: &Side,
@@ -304,7 +303,6 @@ pub fn rows(
     opts: CompareOptions,
 ) -> Vec<CompareRow> {
     let empty = Answers::default();
-    let min = opts.min_n;
     let one = |q: &&str| -> Vec<CompareRow> {
         let q = *q;
         let (Some(m1), Some(m2)) = (from.metas.get(q), to.metas.get(q)) else { return vec![] };
@@ -319,17 +317,8 @@ pub fn rows(
             .map(|(_, g)| g)
             .collect();
         let groups: Vec<&String> = groups.into_iter().collect();
-        let hide: Vec<bool> = match (from.sizes, to.sizes) {
-            (Some(sf), Some(st)) => {
-                let size = |m: &HashMap<String, usize>, g: &str| *m.get(g).unwrap_or(&0);
-                let h1 = suppress(&groups.iter().map(|g| size(sf, g)).collect::<Vec<_>>(), min);
-                let h2 = suppress(&groups.iter().map(|g| size(st, g)).collect::<Vec<_>>(), min);
-                groups
-                    .iter()
-                    .enumerate()
-                    .map(|(i, g)| h1[i] || h2[i] || delta_hidden(size(sf, g), size(st, g), min))
-                    .collect()
-            }
+        let hide: Vec<bool> = match (from.shown, to.shown) {
+            (Some(sf), Some(st)) => groups.iter().map(|g| !sf(q, g) || !st(q, g)).collect(),
             _ => vec![false; groups.len()],
         };
         let mut out = Vec::new();

@@ -3,11 +3,11 @@
 //! their inputs once through `store` and call the pure functions. Every estimator and test matches a named scipy / statsmodels / pingouin call
 //! (reference values: `tests/reference/stats_reference.py`).
 
-pub mod anonymity;
 pub mod compare;
 pub mod correlate;
 mod coverage;
 pub mod delivery;
+pub mod disclosure;
 pub mod dora;
 pub mod drivers;
 pub mod estimate;

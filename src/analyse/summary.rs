@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::{Column, DataFrame, PolarsResult};
 
-use super::anonymity::suppress;
 use super::estimate::{bottom_box_threshold, mean_ci, nps, top_box_threshold, wilson};
 use crate::store::read::{NONE, RoundAnswers};
 
@@ -161,6 +160,10 @@ pub fn summarise(
     match meta.kind.as_str() {
         "multi" => {
             let n = a.respondents;
+            if a.labels.is_empty() {
+                // Answered without choosing: a row all the same (its options are added as zeros).
+                return vec![SummaryRow { n, ..base }];
+            }
             a.labels
                 .iter()
                 .map(|(opt, &k)| SummaryRow {
@@ -214,15 +217,18 @@ pub fn summarise(
     }
 }
 
+/// Which figures may be published: `(question, group, n)` -> shown. The group is "" for the
+/// whole round; `n` is the row's valid answers (respondents for a multi-select).
+pub type Shows<'a> = dyn Fn(&str, &str, usize) -> bool + Sync + 'a;
+
 /// Summary rows of a round's grouped answers, in question then group order; text questions
-/// and questions without metadata are skipped. When `segmented`, each breakdown (question and
-/// option) suppresses groups below `min` valid answers (respondents for a multi-select), and
-/// one more when exactly one is hidden.
+/// and questions without metadata are skipped. Rows that `shows` refuses keep their question,
+/// group and option and lose every number. A multi-select gives every group a row for every
+/// option of the question, chosen or not (a group that chose nothing is still a row).
 pub fn rows(
     answers: &Grouped,
     metas: &HashMap<String, QuestionMeta>,
-    segmented: bool,
-    min: usize,
+    shows: &Shows,
 ) -> Vec<SummaryRow> {
     let mut by_question: BTreeMap<&str, Vec<SummaryRow>> = BTreeMap::new();
     for ((q, g), a) in answers {
@@ -234,21 +240,55 @@ pub fn rows(
     }
     let mut out = Vec::new();
     for (_, mut rows) in by_question {
-        if segmented {
-            let options: BTreeSet<String> = rows.iter().map(|r| r.option.clone()).collect();
-            for opt in options {
-                let idx: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].option == opt).collect();
-                let sizes: Vec<usize> = idx.iter().map(|&i| rows[i].n).collect();
-                for (k, hide) in suppress(&sizes, min).into_iter().enumerate() {
-                    if hide {
-                        rows[idx[k]] = suppressed(&rows[idx[k]]);
-                    }
-                }
+        if rows.first().is_some_and(|r| r.kind == "multi") {
+            all_options(&mut rows);
+        }
+        for r in &mut rows {
+            if !shows(&r.question_id, &r.group, r.n) {
+                *r = suppressed(r);
             }
         }
         out.extend(rows);
     }
     out
+}
+
+/// Adds a zero row for every (group, option) of a multi-select missing from `rows`, keeping
+/// group then option order.
+fn all_options(rows: &mut Vec<SummaryRow>) {
+    let options: BTreeSet<String> =
+        rows.iter().filter(|r| !r.option.is_empty()).map(|r| r.option.clone()).collect();
+    let mut groups: Vec<(String, usize, usize)> = Vec::new();
+    for r in rows.iter() {
+        if groups.last().is_none_or(|g| g.0 != r.group) {
+            groups.push((r.group.clone(), r.n, r.excluded));
+        }
+    }
+    let have: BTreeSet<(String, String)> =
+        rows.iter().map(|r| (r.group.clone(), r.option.clone())).collect();
+    let template = rows.first().cloned().unwrap_or_default();
+    rows.retain(|r| !r.option.is_empty());
+    for (g, n, excluded) in groups {
+        for o in &options {
+            if !have.contains(&(g.clone(), o.clone())) {
+                rows.push(SummaryRow {
+                    group: g.clone(),
+                    option: o.clone(),
+                    n,
+                    excluded,
+                    top_box: (n > 0).then_some(0.0),
+                    top_box_ci: wilson(0, n),
+                    distribution: format!("{o}=0"),
+                    ..SummaryRow {
+                        question_id: template.question_id.clone(),
+                        kind: template.kind.clone(),
+                        ..SummaryRow::default()
+                    }
+                });
+            }
+        }
+    }
+    rows.sort_by(|a, b| a.group.cmp(&b.group).then_with(|| a.option.cmp(&b.option)));
 }
 
 /// A row with every number removed.

@@ -7,21 +7,131 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 use polars::prelude::DataFrame;
 
+use std::collections::HashMap;
+
+use anyhow::Context;
+
 use super::compare::{CompareOptions, CompareRow, LOW_RESPONSE_RATE, Side};
-use super::summary::{Grouped, SummaryRow};
+use super::disclosure::{self, Population, RoundPlan};
+use super::summary::{Answers, Grouped, QuestionMeta, SummaryRow};
 use super::{compare, drivers, maturity, reliability, summary, themes, trend};
 use crate::store::catalog::Catalog;
-use crate::store::read::{self, NONE, Who};
+use crate::store::read::{self, NONE, Who, population};
 use crate::store::workspace::{RoundMeta, Workspace};
 
-/// Summary rows of a round (suppression applied when segmented).
+/// The disclosure plans of every imported round up to `upto` (each round is planned against
+/// the rounds before it; see [`disclosure`]). Populations load in parallel.
+pub fn plans(ws: &Workspace, upto: &str) -> Result<BTreeMap<String, RoundPlan>> {
+    use rayon::prelude::*;
+    let catalog = Catalog::load(ws)?;
+    let rounds: Vec<String> = ws.round_ids().into_iter().filter(|r| r.as_str() <= upto).collect();
+    let pops: Vec<Population> = rounds
+        .par_iter()
+        .map(|r| population::population(ws, &catalog, r))
+        .collect::<Result<_>>()?;
+    let plans = disclosure::plan_rounds(&pops, ws.config.min_group_size);
+    if std::env::var_os("PULSE_DEBUG_PLAN").is_some() {
+        for p in &plans {
+            for (scope, sp) in &p.scopes {
+                for (d, cells) in sp.groups.iter().enumerate() {
+                    for (g, c) in cells.iter().enumerate() {
+                        if *c != disclosure::Cell::Shown {
+                            eprintln!(
+                                "plan {} {scope:?} {}={} {c:?}",
+                                p.round, p.dims[d], p.values[d][g]
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(plans.into_iter().map(|p| (p.round.clone(), p)).collect())
+}
+
+/// Every segment name of the workspace and of `round` (configured and given at import).
+pub fn segments(ws: &Workspace, round: &str) -> Result<Vec<String>> {
+    let mut s: Vec<String> = ws.config.segments.keys().cloned().collect();
+    for x in population::segments(ws, round)? {
+        if !s.contains(&x) {
+            s.push(x);
+        }
+    }
+    Ok(s)
+}
+
+/// Valid answers behind a whole-round row (respondents who chose an option, for a
+/// multi-select): what the whole-round rule counts.
+fn whole_n(a: &Answers, meta: Option<&QuestionMeta>) -> usize {
+    if meta.is_some_and(|m| m.kind == "multi") { a.respondents } else { a.values.len() }
+}
+
+/// Summary rows of a round; every figure passes the disclosure plan (segmented) or the
+/// whole-round rule.
 pub fn summary_rows(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<Vec<SummaryRow>> {
+    let plans = match segment {
+        Some(_) => Some(plans(ws, round)?),
+        None => None,
+    };
+    summary_rows_with(ws, round, segment, plans.as_ref())
+}
+
+/// [`summary_rows`] with plans already made by [`plans`] (required with a segment).
+pub fn summary_rows_with(
+    ws: &Workspace,
+    round: &str,
+    segment: Option<&str>,
+    plans: Option<&BTreeMap<String, RoundPlan>>,
+) -> Result<Vec<SummaryRow>> {
     let catalog = Catalog::load(ws)?;
     let metas = read::metas(&catalog, round);
     let levels = read::maturity_levels(&catalog);
     let a = read::answers(ws, round, &metas, &levels, segment, Who::Needed)?;
     let grouped = summary::group(&a);
-    Ok(summary::rows(&grouped, &metas, segment.is_some(), ws.config.min_group_size))
+    let min = ws.config.min_group_size;
+    Ok(match (segment, plans.and_then(|p| p.get(round))) {
+        (Some(seg), Some(plan)) => {
+            summary::rows(&grouped, &metas, &|q: &str, g: &str, _| plan.shows(q, seg, g))
+        }
+        (Some(_), None) => bail!("no disclosure plan for round {round}"),
+        (None, _) => {
+            summary::rows(&grouped, &metas, &|_: &str, _: &str, n| disclosure::total_shown(n, min))
+        }
+    })
+}
+
+/// What a comparison side may publish: a segment's groups by the round's plan, or the whole
+/// round by the whole-round rule.
+enum ShownBy<'a> {
+    Plan(&'a RoundPlan, &'a str),
+    Whole(&'a Grouped, &'a HashMap<String, QuestionMeta>, usize),
+}
+
+impl ShownBy<'_> {
+    fn shows(&self, q: &str, g: &str) -> bool {
+        match self {
+            ShownBy::Plan(p, seg) => p.shows(q, seg, g),
+            ShownBy::Whole(a, m, min) => a
+                .get(&(q.to_string(), g.to_string()))
+                .is_some_and(|a| disclosure::total_shown(whole_n(a, m.get(q)), *min)),
+        }
+    }
+}
+
+fn shown_by<'a>(
+    plans: Option<&'a BTreeMap<String, RoundPlan>>,
+    segment: Option<&'a str>,
+    round: &str,
+    g: &'a Grouped,
+    m: &'a HashMap<String, QuestionMeta>,
+    min: usize,
+) -> Result<ShownBy<'a>> {
+    Ok(match (segment, plans) {
+        (Some(seg), Some(p)) => {
+            ShownBy::Plan(p.get(round).with_context(|| format!("no plan for round {round}"))?, seg)
+        }
+        _ => ShownBy::Whole(g, m, min),
+    })
 }
 
 /// Comparison rows of two rounds. The rounds load in parallel; with `opts.paired`, the later
@@ -54,10 +164,6 @@ pub fn compare_rows(
             }
         }
     }
-    let sizes = match segment {
-        Some(s) => Some((read::group_sizes(ws, from, s)?, read::group_sizes(ws, to, s)?)),
-        None => None,
-    };
     let low_rate = [from, to].iter().any(|r| {
         ws.config
             .rounds
@@ -66,10 +172,18 @@ pub fn compare_rows(
             .is_some_and(|x| x < LOW_RESPONSE_RATE)
     });
     let questions: Vec<&str> = catalog.questions.iter().map(|q| q.id.as_str()).collect();
+    let min = ws.config.min_group_size;
+    let plans = match segment {
+        Some(_) => Some(plans(ws, from.max(to))?),
+        None => None,
+    };
+    let by = |r: &str, g, m| shown_by(plans.as_ref(), segment, r, g, m, min);
+    let (bf, bt) = (by(from, &gf, &mf)?, by(to, &gt, &mt)?);
+    let (sf, st) = (|q: &str, g: &str| bf.shows(q, g), |q: &str, g: &str| bt.shows(q, g));
     Ok(compare::rows(
         &questions,
-        &Side { metas: &mf, answers: &gf, sizes: sizes.as_ref().map(|s| &s.0) },
-        &Side { metas: &mt, answers: &gt, sizes: sizes.as_ref().map(|s| &s.1) },
+        &Side { metas: &mf, answers: &gf, shown: Some(&sf) },
+        &Side { metas: &mt, answers: &gt, shown: Some(&st) },
         low_rate,
         opts,
     ))
@@ -87,9 +201,13 @@ pub fn trend_frame(
     let catalog = Catalog::load(ws)?;
     let rounds = trend::select_rounds(&ws.round_ids(), rounds)?;
     trend::check_questions(&catalog, questions)?;
+    let plans = match (segment, rounds.last()) {
+        (Some(_), Some(last)) => Some(plans(ws, last)?),
+        _ => None,
+    };
     let per_round: Vec<(String, Vec<SummaryRow>)> = rounds
         .par_iter()
-        .map(|r| Ok((r.clone(), summary_rows(ws, r, segment)?)))
+        .map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, plans.as_ref())?)))
         .collect::<Result<_>>()?;
     trend::frame(&catalog, &per_round, questions, segment)
 }
@@ -169,10 +287,28 @@ pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
     let catalog = Catalog::load(ws)?;
     let dict =
         if catalog.themes.is_empty() { themes::default_themes() } else { catalog.themes.clone() };
-    let min = ws.config.min_group_size;
-    let now = themes::themes(&read::comments(ws, round, min)?, &dict);
+    let plans = plans(ws, round)?;
+    // (text, may be quoted): quotes only from people published under every segment.
+    let comments = |r: &str| -> Result<Vec<(String, bool)>> {
+        let plan = plans.get(r).with_context(|| format!("no plan for round {r}"))?;
+        let quotable: std::collections::HashSet<&str> = plan
+            .ids
+            .iter()
+            .zip(&plan.quotable)
+            .filter(|(_, q)| **q)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        Ok(population::comments(ws, r)?
+            .into_iter()
+            .map(|(who, text)| {
+                let q = quotable.contains(who.as_str());
+                (text, q)
+            })
+            .collect())
+    };
+    let now = themes::themes(&comments(round)?, &dict);
     let prev = match read::previous_round(ws, round) {
-        Some(p) => Some(themes::themes(&read::comments(ws, &p, min)?, &dict)),
+        Some(p) => Some(themes::themes(&comments(&p)?, &dict)),
         None => None,
     };
     Ok(themes::frame(round, &now, prev.as_deref())?)

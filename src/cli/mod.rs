@@ -77,9 +77,15 @@ pub enum Command {
     /// Show the question catalog: which question in which round, wording and scale changes.
     Questions(QuestionsArgs),
     /// Run SQL over the store (tables: rounds, questions, respondents, responses, comments).
+    ///
+    /// Raw mode reads every stored row, respondents' pseudonyms and segments included: it is for
+    /// analysts who may see the store, and no anonymity rule applies to its output. To share a
+    /// result, use --safe: it applies pulse's disclosure control through the column that counts
+    /// people in each row.
     #[command(after_long_help = "Examples:\n  \
         pulse query \"SELECT question_id, avg(value) FROM responses GROUP BY 1\" --format csv\n  \
         pulse query queries/top_box.sql\n  \
+        pulse query --safe --count respondents \"SELECT team, count(*) AS respondents FROM respondents GROUP BY team\"\n  \
         pulse query --schema")]
     Query(QueryArgs),
     /// Per-question estimates for a round: n, mean and top box with 95 % intervals, NPS.

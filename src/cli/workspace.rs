@@ -146,6 +146,15 @@ pub struct QueryArgs {
     /// Print the tables and their columns instead.
     #[arg(long)]
     pub schema: bool,
+    /// Apply disclosure control to the result: rows counting fewer than min_group_size people
+    /// (and rows that would give such a row away by subtraction, and segment groups that every
+    /// other output hides) are left out. Needs the column that counts people: `--count COLUMN`
+    /// or a `-- count: COLUMN` line in the SQL; without one the query is refused.
+    #[arg(long)]
+    pub safe: bool,
+    /// With --safe: the column that counts the people behind each row.
+    #[arg(long, value_name = "COLUMN", requires = "safe")]
+    pub count: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -1,6 +1,6 @@
 //! `pulse query`: polars SQL over the store.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use polars::prelude::*;
 
 use crate::ExitStatus;
@@ -27,7 +27,37 @@ pub fn run(g: &Global, args: &QueryArgs) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let sql = sql_text(&ws, args.sql.as_deref().unwrap_or_default())?;
-    let df = execute(&ws, &sql)?;
+    let mut df = execute(&ws, &sql)?;
+    if args.safe {
+        let declared = crate::render::spec::query_header(&sql)?.count;
+        let Some(count) = args.count.clone().or(declared) else {
+            bail!(
+                "--safe needs the column that counts the people behind each row\nhint: --count COLUMN, or a `-- count: COLUMN` line at the top of the SQL"
+            );
+        };
+        let latest = crate::store::read::latest_round(&ws).ok();
+        let (plans, segments) = match &latest {
+            Some(r) => {
+                (crate::analyse::survey::plans(&ws, r)?, crate::analyse::survey::segments(&ws, r)?)
+            }
+            None => Default::default(),
+        };
+        let p = crate::analyse::disclosure::query::protect(
+            df,
+            Some(&count),
+            &segments,
+            &plans,
+            latest.as_deref(),
+            ws.config.min_group_size,
+        )?;
+        if p.dropped {
+            eprintln!(
+                "note: rows that could describe fewer than {} people were left out",
+                ws.config.min_group_size
+            );
+        }
+        df = p.frame;
+    }
     crate::output::print_frame(&df, args.format)?;
     Ok(ExitStatus::Success)
 }

@@ -260,6 +260,8 @@ pub struct QueryHeader {
     pub y: Option<String>,
     /// `-- unit:`.
     pub unit: Option<String>,
+    /// `-- count:` the column that counts the people behind each row (disclosure control).
+    pub count: Option<String>,
     /// Other leading comment lines: the description.
     pub description: String,
 }
@@ -277,7 +279,7 @@ pub fn query_header(sql: &str) -> Result<QueryHeader> {
         };
         let c = c.trim();
         match c.split_once(':') {
-            Some((k, v)) if ["title", "chart", "x", "y", "unit"].contains(&k.trim()) => {
+            Some((k, v)) if ["title", "chart", "x", "y", "unit", "count"].contains(&k.trim()) => {
                 let v = v.trim().to_string();
                 match k.trim() {
                     "title" => h.title = Some(v),
@@ -289,6 +291,7 @@ pub fn query_header(sql: &str) -> Result<QueryHeader> {
                     }
                     "x" => h.x = Some(v),
                     "y" => h.y = Some(v),
+                    "count" => h.count = Some(v),
                     _ => h.unit = Some(v),
                 }
             }

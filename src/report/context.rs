@@ -10,6 +10,7 @@ use polars::prelude::*;
 use super::inputs::{self, Checked};
 use crate::analyse::compare::{CompareOptions, CompareRow};
 use crate::analyse::delivery::BuildMetrics;
+use crate::analyse::disclosure::RoundPlan;
 use crate::analyse::dora::DeployMetrics;
 use crate::analyse::summary::SummaryRow;
 use crate::analyse::usage::UsageMetrics;
@@ -45,6 +46,7 @@ pub struct Ctx<'a> {
     /// Every round up to and including `round`.
     pub rounds: Vec<String>,
     summary: OnceCell<Vec<SummaryRow>>,
+    plans: OnceCell<BTreeMap<String, RoundPlan>>,
     compare: OnceCell<Vec<CompareRow>>,
     trend: OnceCell<DataFrame>,
     builds: OnceCell<BTreeMap<String, BuildMetrics>>,
@@ -78,6 +80,7 @@ impl<'a> Ctx<'a> {
             previous,
             rounds,
             summary: OnceCell::new(),
+            plans: OnceCell::new(),
             compare: OnceCell::new(),
             trend: OnceCell::new(),
             builds: OnceCell::new(),
@@ -96,12 +99,26 @@ impl<'a> Ctx<'a> {
 
     /// `pulse summary` rows of the round (whole round).
     pub fn summary(&self) -> Result<&Vec<SummaryRow>> {
-        once(&self.summary, || inputs::summary(self.ws, &self.catalog, &self.round, None))
+        once(&self.summary, || inputs::summary(self.ws, &self.catalog, &self.round, None, None))
+    }
+
+    /// The disclosure plan of the reported round (made once, against the rounds before it).
+    pub fn plan(&self) -> Result<&RoundPlan> {
+        self.plans()?
+            .get(&self.round)
+            .ok_or_else(|| anyhow::anyhow!("no plan for round {}", self.round))
+    }
+
+    /// Every round's disclosure plan up to the reported one.
+    pub fn plans(&self) -> Result<&BTreeMap<String, RoundPlan>> {
+        once(&self.plans, || inputs::plans(self.ws, &self.round))
     }
 
     /// `pulse summary` rows of the round per group of `segment` (one section reads them).
     pub fn summary_by(&self, segment: &str) -> Result<Vec<SummaryRow>> {
-        inputs::summary(self.ws, &self.catalog, &self.round, Some(segment))
+        self.plan()?;
+        let plans = self.plans.get();
+        inputs::summary(self.ws, &self.catalog, &self.round, Some(segment), plans)
     }
 
     /// `pulse compare previous round` rows (empty without a previous round).

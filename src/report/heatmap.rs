@@ -1,6 +1,7 @@
 //! Segments: favourable share per group and question, small groups suppressed.
 
 use super::blocks::*;
+use crate::analyse::disclosure::ROUND;
 
 /// The heatmap section for `segment` (default: `team`, else the first segment).
 pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Section> {
@@ -26,18 +27,20 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
         ));
     };
     let min = ctx.min();
+    let plan = ctx.plan()?;
+    // Rows: the groups the disclosure plan publishes for the round as a whole; the others are
+    // left out, names included, and nothing says how many or how large they are.
     let mut shown: Vec<String> = sizes
-        .iter()
-        .filter(|(g, n)| **n >= min && g.as_str() != "(none)")
-        .map(|(g, _)| g.clone())
+        .keys()
+        .filter(|g| g.as_str() != "(none)" && plan.shows(ROUND, &seg, g))
+        .cloned()
         .collect();
     shown.sort();
-    let hidden_groups = sizes.iter().filter(|(g, n)| **n < min && g.as_str() != "(none)").count();
     if shown.is_empty() {
         return Ok(Section::skip(
             SectionKind::Heatmap,
             title,
-            format!("no {seg} group has {min} or more respondents"),
+            format!("no {seg} group can be shown without identifying a group under {min}"),
         ));
     }
     let rows = ctx.summary_by(&seg)?;
@@ -60,7 +63,7 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
             let r =
                 rows.iter().find(|r| &r.group == g && &r.question_id == q && r.option.is_empty());
             line.push(match r {
-                Some(r) if r.suppressed || r.n < min => {
+                Some(r) if r.suppressed => {
                     suppressed += 1;
                     Cell::Suppressed
                 }
@@ -100,12 +103,12 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
             "Favourable (top-box; bottom-box for lower-is-better items) share per {seg}. Hatched cells are hidden: fewer than {min} answers, or a whole row withheld so that a smaller group cannot be worked out from the totals."
         ),
     )];
-    let mut n = format!("{} {seg} groups shown.", shown.len());
-    if hidden_groups > 0 {
-        n.push_str(&format!(" {hidden_groups} group(s) with fewer than {min} respondents are left out entirely, names included."));
-    }
+    let mut n = format!(
+        "{} {seg} groups shown. Groups whose figures could describe fewer than {min} people, alone or by subtraction from other figures, are left out entirely, names included.",
+        shown.len()
+    );
     if suppressed > 0 {
-        n.push_str(&format!(" {suppressed} cell(s) suppressed."));
+        n.push_str(&format!(" {suppressed} cell(s) hidden."));
     }
     blocks.push(note(n));
     Ok(Section::new(SectionKind::Heatmap, title, blocks))

@@ -14,6 +14,7 @@ use polars::prelude::DataFrame;
 
 use crate::analyse::compare::{CompareOptions, CompareRow};
 use crate::analyse::delivery::{BuildMetrics, Period};
+use crate::analyse::disclosure::RoundPlan;
 use crate::analyse::dora::{Compat, DeployMetrics, DoraMetric, DoraYear};
 use crate::analyse::guardrails;
 use crate::analyse::summary::SummaryRow;
@@ -43,14 +44,25 @@ pub fn group_sizes(ws: &Workspace, round: &str, segment: &str) -> Result<HashMap
     read::group_sizes(ws, round, segment)
 }
 
-/// `pulse summary` rows of `round`, whole round or per group of `segment`.
+/// Every segment name of the workspace and of `round` (configured and given at import).
+pub fn segments(ws: &Workspace, round: &str) -> Result<Vec<String>> {
+    survey::segments(ws, round)
+}
+
+/// The disclosure plans of every round up to `round`.
+pub fn plans(ws: &Workspace, round: &str) -> Result<BTreeMap<String, RoundPlan>> {
+    survey::plans(ws, round)
+}
+
+/// `pulse summary` rows of `round`, whole round or per group of `segment` (with the plans).
 pub fn summary(
     ws: &Workspace,
     _catalog: &Catalog,
     round: &str,
     segment: Option<&str>,
+    plans: Option<&BTreeMap<String, RoundPlan>>,
 ) -> Result<Vec<SummaryRow>> {
-    survey::summary_rows(ws, round, segment)
+    survey::summary_rows_with(ws, round, segment, plans)
 }
 
 /// `pulse compare from to` rows (whole rounds).

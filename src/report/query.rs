@@ -2,6 +2,7 @@
 //! the minimum group size dropped.
 
 use super::blocks::*;
+use crate::analyse::disclosure;
 
 /// A section from the SQL file `file`.
 pub fn query(ctx: &Ctx<'_>, title: &str, file: &str) -> Result<Section> {
@@ -30,26 +31,28 @@ pub fn query(ctx: &Ctx<'_>, title: &str, file: &str) -> Result<Section> {
     }
     let sql = inputs::fill_period(ctx.ws, &sql, &ctx.round)?;
     let title = h.title.clone().unwrap_or_else(|| title.to_string());
-    let mut df =
+    let df =
         inputs::query(ctx.ws, &sql).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))?;
-    // Anonymity: rows whose count column is under the minimum group size never reach the report.
-    let min = ctx.min() as f64;
-    let mut dropped = 0;
-    for c in ["n", "respondents", "users", "developers"] {
-        if let Ok(col) = df.column(c) {
-            let v = col.cast(&DataType::Float64)?;
-            let mask: BooleanChunked =
-                v.f64()?.iter().map(|x| Some(x.is_none_or(|x| x >= min))).collect();
-            dropped += df.height() - mask.sum().unwrap_or(0) as usize;
-            df = df.filter(&mask)?;
-        }
-    }
+    // Disclosure control: through the declared count column, and the plan's hidden groups.
+    let segments = inputs::segments(ctx.ws, &ctx.round)?;
+    ctx.plan()?;
+    let protected = disclosure::query::protect(
+        df,
+        h.count.as_deref(),
+        &segments,
+        ctx.plans()?,
+        Some(&ctx.round),
+        ctx.min(),
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))?;
+    let dropped = protected.dropped;
+    let df = protected.frame;
     if df.height() == 0 {
         return Ok(Section::skip(
             SectionKind::Query,
             &title,
             format!(
-                "{} returned no rows (after suppressing groups under {})",
+                "{} returned no rows that can be shown (groups under {} and their complements are left out)",
                 path.display(),
                 ctx.min()
             ),
@@ -127,9 +130,9 @@ pub fn query(ctx: &Ctx<'_>, title: &str, file: &str) -> Result<Section> {
         .collect();
     let hdr: Vec<&str> = names.iter().map(String::as_str).collect();
     blocks.push(table(&hdr, &align, rows, ""));
-    if dropped > 0 {
+    if dropped {
         blocks.push(note(format!(
-            "{dropped} row(s) under the minimum group size of {} were left out.",
+            "Rows that could describe fewer than {} people, alone or subtracted from the totals, were left out.",
             ctx.min()
         )));
     }

@@ -5,6 +5,7 @@
 //! codes question, respondent, label and segment group as small dense integers (one hash pass
 //! per column), with the value as `f64` (NaN = not a value).
 
+pub mod population;
 pub mod sql;
 
 use std::collections::{BTreeMap, HashMap};
@@ -341,43 +342,6 @@ pub fn link(from: &RoundAnswers, to: &RoundAnswers) -> Vec<u32> {
     let index: PlHashMap<&str, u32> =
         from.respondents.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
     to.respondents.iter().map(|s| index.get(s.as_str()).copied().unwrap_or(NONE)).collect()
-}
-
-/// A round's comments (respondent, text) sorted by respondent, and per respondent whether
-/// every segment group they belong to has at least `min` members (may be quoted).
-pub fn comments(ws: &Workspace, round: &str, min: usize) -> Result<Vec<(String, bool)>> {
-    let r = [round.to_string()];
-    let resp =
-        frames::table(ws, "respondents", Some(&r))?.collect().map_err(anyhow::Error::from)?;
-    let segs: Vec<&String> =
-        ws.config.segments.keys().filter(|s| resp.column(s.as_str()).is_ok()).collect();
-    let ids = resp.column("respondent")?.str()?.clone();
-    let mut small: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for s in segs {
-        let col = resp.column(s.as_str())?.cast(&DataType::String)?;
-        let vals = col.str()?.clone();
-        let mut sizes: HashMap<Option<&str>, usize> = HashMap::new();
-        for v in vals.iter() {
-            *sizes.entry(v).or_default() += 1;
-        }
-        for (id, v) in ids.iter().zip(vals.iter()) {
-            if sizes[&v] < min {
-                small.insert(id.unwrap_or("").to_string());
-            }
-        }
-    }
-    let c = frames::table(ws, "comments", Some(&r))?
-        .select([col("respondent"), col("text")])
-        .sort(["respondent"], SortMultipleOptions::default())
-        .collect()
-        .map_err(anyhow::Error::from)?;
-    let who = c.column("respondent")?.str()?.clone();
-    let text = c.column("text")?.str()?.clone();
-    Ok(who
-        .iter()
-        .zip(text.iter())
-        .map(|(w, t)| (t.unwrap_or("").to_string(), !small.contains(w.unwrap_or(""))))
-        .collect())
 }
 
 /// A round's maturity answers: (question, label) of every answered maturity question.

@@ -88,6 +88,7 @@ pub fn import_round(
             source_file: r.source_file.clone(),
             imported_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             responses: parsed.respondents.len() as u64,
+            segments: parsed.segments.iter().map(|s| s.name.clone()).collect(),
         },
     );
     txn.write("pulse.toml", ws.render_config()?.as_bytes())?;

@@ -61,6 +61,11 @@ pub struct RoundMeta {
     /// Responses imported.
     #[serde(default)]
     pub responses: u64,
+    /// Segment columns of the round's respondents (configured and `--segment`); every other
+    /// extra column is an identifying column kept on request. Empty in workspaces written before
+    /// pulse recorded it: then every extra column counts as a segment (the safe reading).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<String>,
 }
 
 impl RoundMeta {
@@ -132,7 +137,18 @@ impl Workspace {
         let config: Config =
             toml::from_str(&text).with_context(|| format!("parsing {}", cfg_path.display()))?;
         if config.min_group_size < 2 {
-            bail!("{}: min_group_size must be at least 2", cfg_path.display());
+            bail!(
+                "{}: min_group_size = {} is too small: a group of 1 is a person\nhint: use 5 or more (at least 2)",
+                cfg_path.display(),
+                config.min_group_size
+            );
+        }
+        if config.min_group_size < 5 {
+            eprintln!(
+                "warning: {}: min_group_size = {} is below 5, the usual minimum for anonymous survey results",
+                cfg_path.display(),
+                config.min_group_size
+            );
         }
         Ok(Workspace { root: root.to_path_buf(), config })
     }

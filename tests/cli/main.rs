@@ -6,6 +6,7 @@ mod atomic;
 mod bad_input;
 mod conformance;
 mod demo;
+mod disclosure;
 mod guardrails;
 mod platforms;
 mod real_exports;

@@ -455,19 +455,31 @@ fn workspace_template_restyles_the_pdf() {
 #[test]
 fn query_section_drops_rows_under_the_minimum() {
     let (t, _) = demo();
+    // A query by team that does not say which column counts people is refused.
     t.write(
         "ws/queries/teams_raw.sql",
         b"-- title: Respondents per team\n-- chart: bar\nSELECT team, count(*) AS n FROM respondents WHERE round = '2026-Q3' GROUP BY team ORDER BY team\n",
     );
     t.write("q.toml", b"[[section]]\nkind = \"query\"\nquery = \"teams_raw.sql\"\n");
+    let o =
+        t.run(&["-w", "ws", "report", "--spec", "q.toml", "--formats", "html", "--out", "q-out"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("teams_raw.sql") && err.contains("-- count:"), "{err}");
+    // Declared: small rows and their complement are dropped, and the drop is said (no count).
+    t.write(
+        "ws/queries/teams_raw.sql",
+        b"-- title: Respondents per team\n-- chart: bar\n-- count: n\nSELECT team, count(*) AS n FROM respondents WHERE round = '2026-Q3' GROUP BY team ORDER BY team\n",
+    );
     t.ok(&["-w", "ws", "report", "--spec", "q.toml", "--formats", "html,png", "--out", "q-out"]);
     let html = std::fs::read_to_string(t.path("q-out/report.html")).unwrap();
     assert!(html.contains("payments"), "large teams are shown");
     assert!(!html.contains("infra-tools"), "the one-person team is not");
     assert!(
-        html.contains("under the minimum group size of 5 were left out"),
-        "and the drop is said"
+        !html.contains("developer-experience"),
+        "nor the smallest other team, whose size would give the one-person team away"
     );
+    assert!(html.contains("Rows that could describe fewer than 5 people"), "and the drop is said");
     let svg = std::fs::read_to_string(t.path("q-out/charts/query-teams_raw.svg")).unwrap();
     assert!(!svg.contains("infra-tools"));
 }

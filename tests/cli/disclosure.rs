@@ -1,0 +1,437 @@
+//! Attacks on disclosure control (issue 12): a curious manager combines pulse's outputs to learn
+//! what a small group answered. The workspace is generated with planted answers:
+//! - team `tiny` (3 people, role dev) all answer "Strongly disagree" to "Deploys are easy.", and
+//!   none of them uses Docs or Deploy;
+//! - team `six` (6 people) is exactly role `lead`, and the next smallest team after `tiny`;
+//! - location `berlin` grows 4 -> 5 and location `paris` 5 -> 6 between the rounds; the newcomer
+//!   in paris answers "Strongly disagree" while everyone else keeps their answer;
+//! - squad `sq3` (3 people of team alpha, a segment given only with `--segment` at import) is
+//!   alone in writing about on-call;
+//! - only 2 people of team alpha (20) answer the rare question.
+//!
+//! Every test fails if a planted value, size or choice can be derived; each failed against the
+//! binary before the disclosure layer (checked by hand when the suite was written).
+
+use super::*;
+use serde_json::Value;
+
+const MIN: f64 = 5.0;
+const AGREE: [&str; 5] =
+    ["Agree", "Strongly agree", "Neither agree nor disagree", "Agree", "Disagree"];
+const PLANTED_COMMENT: &str = "PLANTED: the oncall pager wakes us every night";
+
+/// One generated person.
+struct P {
+    email: String,
+    team: &'static str,
+    role: &'static str,
+    location: &'static str,
+    squad: &'static str,
+    deploy: &'static str,
+    tools: &'static str,
+    rare: &'static str,
+    comment: String,
+}
+
+fn people(round: u8) -> Vec<P> {
+    let mut v = Vec::new();
+    let mut add =
+        |prefix: &str, n: usize, team: &'static str, role: &dyn Fn(usize) -> &'static str| {
+            for i in 0..n {
+                v.push(P {
+                    email: format!("{prefix}{i}@x.example"),
+                    team,
+                    role: role(i),
+                    location: "london",
+                    squad: "main",
+                    deploy: AGREE[i % 5],
+                    tools: if i % 2 == 0 { "CI;Deploy;Docs" } else { "CI;Docs" },
+                    rare: "",
+                    comment: if i % 3 == 0 {
+                        "Deploys are slow on Mondays.".into()
+                    } else {
+                        String::new()
+                    },
+                });
+            }
+        };
+    add("tiny", 3, "tiny", &|_| "dev");
+    add("six", 6, "six", &|_| "lead");
+    add("alpha", 20, "alpha", &|i| if i < 10 { "dev" } else { "ops" });
+    add("beta", 25, "beta", &|i| if i % 2 == 0 { "dev" } else { "ops" });
+    for (i, p) in v.iter_mut().enumerate() {
+        if p.team == "tiny" {
+            p.deploy = "Strongly disagree";
+            p.tools = "CI";
+        }
+        if p.team == "beta" || p.email.starts_with("alpha0@") || p.email.starts_with("alpha1@") {
+            p.rare = "Agree";
+        }
+        if ["alpha2@", "alpha3@", "alpha4@"].iter().any(|s| p.email.starts_with(s)) {
+            p.squad = "sq3";
+            p.comment = PLANTED_COMMENT.into();
+        }
+        // paris: alpha10..alpha14 (5); berlin: beta0..beta3 (4).
+        if p.team == "alpha" && (10..15).contains(&(i - 9)) {
+            p.location = "paris";
+        }
+        if ["beta0@", "beta1@", "beta2@", "beta3@"].iter().any(|s| p.email.starts_with(s)) {
+            p.location = "berlin";
+        }
+    }
+    if round == 2 {
+        let mut new = |email: &str, team, location, deploy| P {
+            email: email.into(),
+            team,
+            role: "ops",
+            location,
+            squad: "main",
+            deploy,
+            tools: "CI;Deploy;Docs",
+            rare: "",
+            comment: String::new(),
+        };
+        let (a, b) = (
+            new("paris_new@x.example", "alpha", "paris", "Strongly disagree"),
+            new("berlin_new@x.example", "beta", "berlin", "Agree"),
+        );
+        v.push(a);
+        v.push(b);
+    }
+    v
+}
+
+fn csv(round: u8) -> String {
+    let mut s = String::from(
+        "Email,Team,Role,Location,Squad,Deploys are easy.,Rare: the GPU queue is fine.,Which tools do you use?,Anything else?\n",
+    );
+    for p in people(round) {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},\"{}\"\n",
+            p.email, p.team, p.role, p.location, p.squad, p.deploy, p.rare, p.tools, p.comment
+        ));
+    }
+    s
+}
+
+/// The attack workspace `ws` with rounds 2026-Q1 and 2026-Q2.
+fn attack_ws() -> &'static CliTest {
+    static WS: std::sync::OnceLock<CliTest> = std::sync::OnceLock::new();
+    WS.get_or_init(|| {
+        let t = CliTest::new();
+        t.workspace();
+        for (r, id) in [(1, "2026-Q1"), (2, "2026-Q2")] {
+            let f = t.write(&format!("r{r}.csv"), csv(r).as_bytes());
+            t.ok(&[
+                "-w",
+                "ws",
+                "import",
+                "survey",
+                f.to_str().unwrap(),
+                "--round",
+                id,
+                "--segment",
+                "squad=Squad",
+            ]);
+        }
+        t
+    })
+}
+
+fn json(t: &CliTest, args: &[&str]) -> Vec<Value> {
+    let mut a = vec!["-w", "ws"];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&["--format", "json"]);
+    serde_json::from_str(&t.ok(&a)).unwrap()
+}
+
+fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+/// Question id of a question text's catalog entry.
+fn qid(t: &CliTest, starts: &str) -> String {
+    let q =
+        t.query(&format!("SELECT DISTINCT question_id FROM questions WHERE text LIKE '{starts}%'"));
+    q[0]["question_id"].as_str().unwrap().to_string()
+}
+
+/// (group -> (n, mean)) of the published rows of a segmented summary for a question.
+fn published(rows: &[Value], q: &str) -> Vec<(String, f64, f64)> {
+    rows.iter()
+        .filter(|r| r["question_id"] == q && r["option"] == "" && r["suppressed"] == false)
+        .map(|r| {
+            (
+                r["group"].as_str().unwrap().to_string(),
+                num(&r["n"]).unwrap(),
+                num(&r["mean"]).unwrap_or(f64::NAN),
+            )
+        })
+        .collect()
+}
+
+fn whole(t: &CliTest, round: &str, q: &str) -> (f64, f64) {
+    let rows = json(t, &["summary", "--round", round]);
+    let r = rows.iter().find(|r| r["question_id"] == q && r["option"] == "").unwrap();
+    (num(&r["n"]).unwrap(), num(&r["mean"]).unwrap())
+}
+
+/// A derived group of `n` people (n > 0) must have at least MIN of them.
+fn assert_not_isolated(n: f64, what: &str) {
+    assert!(n.abs() < 1e-9 || n >= MIN - 1e-9, "{what}: {n} people isolated");
+}
+
+#[test]
+fn across_breakdowns_total_minus_teams_minus_a_role() {
+    let t = attack_ws();
+    let q = qid(t, "Deploys are easy");
+    for round in ["2026-Q1", "2026-Q2"] {
+        let (n, mean) = whole(t, round, &q);
+        let teams = published(&json(t, &["summary", "--round", round, "--segment", "team"]), &q);
+        let roles = published(&json(t, &["summary", "--round", round, "--segment", "role"]), &q);
+        assert!(teams.iter().all(|g| g.0 != "tiny"), "the tiny team is published");
+        // Hidden teams together.
+        let hn = n - teams.iter().map(|g| g.1).sum::<f64>();
+        let hs = n * mean - teams.iter().map(|g| g.1 * g.2).sum::<f64>();
+        assert_not_isolated(hn, "total − shown teams");
+        // Any shown role inside the hidden teams: subtract it.
+        for (role, rn, rm) in &roles {
+            let ps = people(if round == "2026-Q1" { 1 } else { 2 });
+            let inside_hidden =
+                ps.iter().filter(|p| p.role == role).all(|p| !teams.iter().any(|g| g.0 == p.team));
+            if inside_hidden {
+                let left = hn - rn;
+                assert_not_isolated(left, &format!("hidden teams − role {role}"));
+                if left > 0.0 && left < MIN {
+                    let recovered = (hs - rn * rm) / left;
+                    panic!("recovered mean {recovered} of {left} people");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn across_commands_summary_and_compare_hide_the_same_groups() {
+    let t = attack_ws();
+    let s = json(t, &["summary", "--round", "2026-Q2", "--segment", "team"]);
+    let c = json(t, &["compare", "2026-Q1", "2026-Q2", "--segment", "team"]);
+    let shown_s: std::collections::BTreeSet<(String, String)> = s
+        .iter()
+        .filter(|r| r["suppressed"] == false && r["option"] == "")
+        .map(|r| (r["question_id"].as_str().unwrap().into(), r["group"].as_str().unwrap().into()))
+        .collect();
+    for r in c.iter().filter(|r| r["suppressed"] == false && r["option"] == "") {
+        let key = (
+            r["question_id"].as_str().unwrap().to_string(),
+            r["group"].as_str().unwrap().to_string(),
+        );
+        assert!(shown_s.contains(&key), "compare shows {key:?}, which summary hides");
+        // And its n is the summary's n (no second way to count the same group).
+        let n = s
+            .iter()
+            .find(|x| x["question_id"] == key.0 && x["group"] == key.1 && x["option"] == "")
+            .unwrap()["n"]
+            .clone();
+        assert_eq!(r["n_to"], n, "{key:?}");
+    }
+}
+
+#[test]
+fn small_n_inside_a_large_group_is_hidden_per_question() {
+    let t = attack_ws();
+    let q = qid(t, "Rare");
+    for args in [
+        vec!["summary", "--round", "2026-Q2", "--segment", "team"],
+        vec!["compare", "2026-Q1", "2026-Q2", "--segment", "team"],
+    ] {
+        let rows = json(t, &args);
+        for r in rows.iter().filter(|r| r["question_id"] == q && r["suppressed"] == false) {
+            let n = num(&r["n"]).or_else(|| num(&r["n_to"])).unwrap();
+            assert!(n >= MIN, "{args:?}: {} has {n} answers to the rare question", r["group"]);
+            assert_ne!(r["group"], "alpha", "{args:?}: alpha has 2 answers");
+        }
+        // Nor can alpha's 2 be recovered as total − shown groups.
+        let (n, _) = whole(t, "2026-Q2", &q);
+        let shown: f64 = rows
+            .iter()
+            .filter(|r| r["question_id"] == q && r["suppressed"] == false && r["option"] == "")
+            .map(|r| num(&r["n"]).or_else(|| num(&r["n_to"])).unwrap())
+            .sum();
+        if args[0] == "summary" {
+            assert_not_isolated(n - shown, "rare: total − shown teams");
+        }
+    }
+}
+
+#[test]
+fn across_rounds_the_newcomer_does_not_fall_out() {
+    let t = attack_ws();
+    let q = qid(t, "Deploys are easy");
+    let trend = json(t, &["trend", &q, "--segment", "location"]);
+    let cell = |round: &str, g: &str| -> Option<(f64, f64)> {
+        trend
+            .iter()
+            .find(|r| r["round"] == round && r["group"] == g && r["question_id"] == q)
+            .and_then(|r| Some((num(&r["n"])?, num(&r["mean"])?)))
+    };
+    // paris: 5 -> 6 with one newcomer: both rounds shown would give the newcomer away.
+    let both = cell("2026-Q1", "paris").zip(cell("2026-Q2", "paris"));
+    assert!(
+        both.is_none(),
+        "paris shown in both rounds: newcomer = {:?}",
+        both.map(|((n1, m1), (n2, m2))| n2 * m2 - n1 * m1)
+    );
+    // Two summary calls say the same.
+    let s1 = published(&json(t, &["summary", "--round", "2026-Q1", "--segment", "location"]), &q);
+    let s2 = published(&json(t, &["summary", "--round", "2026-Q2", "--segment", "location"]), &q);
+    assert!(!(s1.iter().any(|g| g.0 == "paris") && s2.iter().any(|g| g.0 == "paris")));
+    // Nor from the complement: the hidden locations of round 2 are not paris alone.
+    let (n2, _) = whole(t, "2026-Q2", &q);
+    let hidden2 = n2 - s2.iter().map(|g| g.1).sum::<f64>();
+    assert_ne!(hidden2, 6.0, "total − shown locations is paris alone in round 2");
+    // The same team-level attack: alpha gained the newcomer (20 -> 21).
+    let t1 = published(&json(t, &["summary", "--round", "2026-Q1", "--segment", "team"]), &q);
+    let t2 = published(&json(t, &["summary", "--round", "2026-Q2", "--segment", "team"]), &q);
+    assert!(!(t1.iter().any(|g| g.0 == "alpha") && t2.iter().any(|g| g.0 == "alpha")));
+    // berlin was never shown at 4, so its 5 may be shown in round 2.
+    assert!(cell("2026-Q1", "berlin").is_none());
+}
+
+#[test]
+fn multi_select_every_option_has_a_row_for_every_group() {
+    let t = attack_ws();
+    let q = qid(t, "Which tools");
+    let rows = json(t, &["summary", "--round", "2026-Q2", "--segment", "team"]);
+    let rows: Vec<&Value> = rows.iter().filter(|r| r["question_id"] == q).collect();
+    let options: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["option"].as_str().unwrap()).collect();
+    let kind =
+        &t.query(&format!("SELECT kind FROM questions WHERE question_id = '{q}'"))[0]["kind"];
+    assert_eq!(kind, "multi");
+    assert!(options.contains("Docs") && options.contains("CI"), "{options:?}");
+    for g in ["tiny", "six", "alpha", "beta"] {
+        for o in &options {
+            let r = rows.iter().find(|r| r["group"] == g && r["option"] == *o);
+            assert!(r.is_some(), "no row for group {g}, option {o}: its absence tells");
+        }
+    }
+    let tiny: Vec<&&Value> = rows.iter().filter(|r| r["group"] == "tiny").collect();
+    assert!(tiny.iter().all(|r| r["suppressed"] == true && r["n"].is_null()));
+    // Hidden groups together are not a small set, for every option.
+    let (whole_rows, shown): (Vec<Value>, Vec<&&Value>) = (
+        json(t, &["summary", "--round", "2026-Q2"]),
+        rows.iter().filter(|r| r["suppressed"] == false).collect(),
+    );
+    for o in &options {
+        let w = whole_rows.iter().find(|r| r["question_id"] == q && r["option"] == *o).unwrap();
+        let n = num(&w["n"]).unwrap()
+            - shown
+                .iter()
+                .filter(|r| r["option"] == *o)
+                .map(|r| num(&r["n"]).unwrap())
+                .sum::<f64>();
+        assert_not_isolated(n, &format!("option {o}: total − shown"));
+    }
+}
+
+#[test]
+fn comments_of_an_import_only_small_squad_are_never_quoted() {
+    let t = attack_ws();
+    for round in ["2026-Q1", "2026-Q2"] {
+        let out = t.ok(&["-w", "ws", "themes", "--round", round, "--format", "json"]);
+        assert!(!out.contains("PLANTED"), "{round}: planted squad comment quoted: {out}");
+    }
+}
+
+#[test]
+fn report_shows_no_small_group_size_or_answer() {
+    let t = attack_ws();
+    t.ok(&["-w", "ws", "report", "--round", "2026-Q2", "--formats", "md,html"]);
+    let dir = t.path("ws/reports/2026-Q2");
+    for f in ["summary.md", "report.html"] {
+        let s = std::fs::read_to_string(dir.join(f)).unwrap();
+        assert!(!s.contains("PLANTED"), "{f} quotes the squad");
+        assert!(!s.contains("tiny"), "{f} names the tiny team");
+        assert!(
+            !s.contains("left out entirely, names included.")
+                || !s.contains(" group(s) with fewer"),
+            "{f}"
+        );
+        assert!(!s.contains("1 group"), "{f} says how many groups were left out");
+    }
+}
+
+#[test]
+fn bundled_segment_sizes_query_and_safe_query_keep_the_plan() {
+    let t = attack_ws();
+    let sql = t.path("ws/queries/segment_sizes.sql");
+    let rows = json(t, &["query", "--safe", sql.to_str().unwrap()]);
+    assert!(rows.iter().all(|r| r["team"] != "tiny"));
+    for round in ["2026-Q1", "2026-Q2"] {
+        let total = t.query(&format!("SELECT count(*) AS n FROM respondents WHERE round = '{round}'"))[0]["n"].as_f64().unwrap();
+        let shown: f64 = rows
+            .iter()
+            .filter(|r| r["round"] == round)
+            .map(|r| num(&r["respondents"]).unwrap())
+            .sum();
+        assert_not_isolated(total - shown, &format!("{round}: respondents − shown team sizes"));
+    }
+    // Without a count column, --safe refuses.
+    let o = t.run(&[
+        "-w",
+        "ws",
+        "query",
+        "--safe",
+        "SELECT team, avg(duration_s) AS d FROM respondents GROUP BY team",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--count"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn every_format_hides_the_tiny_team_numbers() {
+    let t = attack_ws();
+    let q = qid(t, "Deploys are easy");
+    for f in ["csv", "table"] {
+        let out = t.ok(&[
+            "-w",
+            "ws",
+            "summary",
+            "--round",
+            "2026-Q2",
+            "--segment",
+            "team",
+            "--format",
+            f,
+        ]);
+        for line in out.lines().filter(|l| l.contains("tiny") && l.contains(&q)) {
+            assert!(line.contains("suppressed"), "{f}: {line}");
+            assert!(!line.contains("1.0") && !line.contains(",3,"), "{f}: numbers in {line}");
+        }
+    }
+}
+
+/// The same checks on the demo: per round, question and segment, the hidden groups together are
+/// never a small set; compare hides what summary hides.
+#[test]
+fn demo_passes_the_differencing_checks() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
+    for round in ["2026-Q2", "2026-Q3"] {
+        let whole_rows = json(&t, &["summary", "--round", round]);
+        for seg in ["team", "role", "tenure"] {
+            let rows = json(&t, &["summary", "--round", round, "--segment", seg]);
+            for w in whole_rows.iter().filter(|r| r["option"] == "" && r["kind"] != "multi") {
+                let q = &w["question_id"];
+                let shown: f64 = rows
+                    .iter()
+                    .filter(|r| &r["question_id"] == q && r["suppressed"] == false)
+                    .map(|r| num(&r["n"]).unwrap())
+                    .sum();
+                let n = num(&w["n"]).unwrap();
+                assert_not_isolated(n - shown, &format!("{round} {seg} {q}"));
+            }
+        }
+    }
+}
