@@ -280,6 +280,9 @@ pub fn finish(rows: &mut [CompareRow], higher_is_better: impl Fn(&str) -> bool, 
     }
 }
 
+/// (question, group) -> the disclosure plan publishes it.
+pub type Shown<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
+
 /// One side of a comparison: a round's question metadata, grouped answers and, with a
 /// segment, which of its (question, group) figures the disclosure plan publishes.
 pub struct Side<'a> {
@@ -288,7 +291,7 @@ pub struct Side<'a> {
     /// Answers per (question, group).
     pub answers: &'a Grouped,
     /// (question, group) -> published (None without a segment).
-    pub shown: Option<&'a (dyn Fn(&str, &str) -> bool + Sync)>,
+    pub shown: Option<&'a Shown<'a>>,
 }
 
 /// Compares every question of `questions` (catalog order) asked in both rounds, per group; a

@@ -80,7 +80,7 @@ fn people(round: u8) -> Vec<P> {
         }
     }
     if round == 2 {
-        let mut new = |email: &str, team, location, deploy| P {
+        let new = |email: &str, team, location, deploy| P {
             email: email.into(),
             team,
             role: "ops",

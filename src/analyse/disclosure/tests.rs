@@ -103,7 +103,7 @@ fn one_small_team_hides_the_next_smallest_too() {
     people.extend(many("c", 6, &["six"]));
     people.extend(many("d", 3, &["tiny"]));
     let p = build("r1", &["team"], &people);
-    let plan = &plan_rounds(&[p.clone()], 5)[0];
+    let plan = &plan_rounds(std::slice::from_ref(&p), 5)[0];
     assert_eq!(plan.cell("q", "team", "tiny"), Cell::Small);
     assert_eq!(plan.cell("q", "team", "six"), Cell::Secondary);
     assert!(plan.shows("q", "team", "big") && plan.shows("q", "team", "mid"));
@@ -119,7 +119,7 @@ fn a_role_that_equals_the_complementary_team_is_hidden_or_the_team_set_is_kept_w
     people.extend(many("c", 6, &["six", "lead"]));
     people.extend(many("d", 3, &["tiny", "dev"]));
     let p = build("r1", &["team", "role"], &people);
-    let plan = &plan_rounds(&[p.clone()], 5)[0];
+    let plan = &plan_rounds(std::slice::from_ref(&p), 5)[0];
     assert!(!plan.shows("q", "team", "tiny"));
     let (smallest, _) = smallest_derivable(&p, plan, &[]);
     assert!(smallest >= 5, "a set of {smallest} people can be computed");
@@ -137,7 +137,7 @@ fn full_cross_tables_with_small_cells_hide_nothing_extra() {
         people.extend(many(&format!("{t}m"), 2, &[team, "mgr"]));
     }
     let p = build("r1", &["team", "role"], &people);
-    let plan = &plan_rounds(&[p.clone()], 5)[0];
+    let plan = &plan_rounds(std::slice::from_ref(&p), 5)[0];
     for t in ["a", "b", "c"] {
         assert!(plan.shows("q", "team", t), "team {t}");
     }
@@ -210,7 +210,7 @@ fn comments_are_quotable_only_when_every_group_is_shown() {
     people.extend(many("g", 12, &["mid", "green"]));
     people.extend(many("s", 3, &["mid", "squad3"]));
     let p = build("r1", &["team", "squad"], &people);
-    let plan = &plan_rounds(&[p.clone()], 5)[0];
+    let plan = &plan_rounds(std::slice::from_ref(&p), 5)[0];
     for (i, id) in p.ids.iter().enumerate() {
         // squad3 is small; blue (12, the next smallest squad) is hidden as its complement.
         assert_eq!(plan.quotable[i], !id.starts_with('s') && !id.starts_with('b'), "{id}");
@@ -224,8 +224,8 @@ fn plans_are_deterministic() {
     people.extend(many("c", 7, &["z", "mgr"]));
     people.extend(many("d", 2, &["w", "mgr"]));
     let p = build("r1", &["team", "role"], &people);
-    let a = &plan_rounds(&[p.clone()], 5)[0];
-    let b = &plan_rounds(&[p.clone()], 5)[0];
+    let a = &plan_rounds(std::slice::from_ref(&p), 5)[0];
+    let b = &plan_rounds(std::slice::from_ref(&p), 5)[0];
     assert_eq!(format!("{:?}", a.scopes), format!("{:?}", b.scopes));
     assert!(smallest_derivable(&p, a, &[]).0 >= 5);
 }
