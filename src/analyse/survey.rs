@@ -25,11 +25,16 @@ pub fn plans(ws: &Workspace, upto: &str) -> Result<BTreeMap<String, RoundPlan>> 
     use rayon::prelude::*;
     let catalog = Catalog::load(ws)?;
     let rounds: Vec<String> = ws.round_ids().into_iter().filter(|r| r.as_str() <= upto).collect();
+    let t0 = std::time::Instant::now();
     let pops: Vec<Population> = rounds
         .par_iter()
         .map(|r| population::population(ws, &catalog, r))
         .collect::<Result<_>>()?;
+    let t1 = std::time::Instant::now();
     let plans = disclosure::plan_rounds(&pops, ws.config.min_group_size);
+    if std::env::var_os("PULSE_DEBUG_PLAN").is_some() {
+        eprintln!("plan timing: read {:?}, plan {:?}", t1 - t0, t1.elapsed());
+    }
     if std::env::var_os("PULSE_DEBUG_PLAN").is_some() {
         for p in &plans {
             for (scope, sp) in &p.scopes {
@@ -240,9 +245,25 @@ pub fn drivers_frame(ws: &Workspace, round: &str, outcome: Option<&str>) -> Resu
             "{outcome:?} is not a rated question of round {round}\nhint: `pulse questions --round {round}`"
         );
     };
-    let items: Vec<(String, Vec<f64>, Option<f64>)> =
-        r.items.into_iter().map(|(q, (v, t))| (q, v, t)).collect();
-    let d = drivers::drivers(&out_vals, &items);
+    // Disclosure: the items (and the outcome) whose whole-round figures the plan publishes.
+    let plans = plans(ws, round)?;
+    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
+    if !plan.shows_total(&outcome) {
+        bail!(
+            "the answers to {outcome:?} in round {round} cannot be shown without describing fewer than {} people",
+            ws.config.min_group_size
+        );
+    }
+    let items: Vec<(String, Vec<f64>, Option<f64>)> = r
+        .items
+        .into_iter()
+        .filter(|(q, _)| plan.shows_total(q))
+        .map(|(q, (v, t))| (q, v, t))
+        .collect();
+    let d: Vec<_> = drivers::drivers(&out_vals, &items)
+        .into_iter()
+        .filter(|x| disclosure::total_shown(x.n, ws.config.min_group_size))
+        .collect();
     Ok(drivers::frame(&d, round, &outcome)?)
 }
 
@@ -278,7 +299,21 @@ pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
         }
         _ => None,
     };
-    let rows = reliability::rows(&constructs, &items(&now), prev.as_ref().map(items).as_ref());
+    let mut rows = reliability::rows(&constructs, &items(&now), prev.as_ref().map(items).as_ref());
+    // Disclosure: a construct is shown when the plan publishes every item's whole-round figures
+    // and at least the minimum answered all of them.
+    let min = ws.config.min_group_size;
+    let plans = plans(ws, round)?;
+    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
+    for (row, c) in rows.iter_mut().zip(&constructs) {
+        let shown = c.items.iter().all(|q| plan.shows_total(q));
+        if !shown || row.n.is_some_and(|n| n < min) {
+            row.n = None;
+            row.alpha = None;
+            row.item_total = String::new();
+            row.warning = format!("suppressed: fewer than {min} respondents behind it");
+        }
+    }
     Ok(reliability::frame(&rows, round)?)
 }
 
@@ -306,7 +341,15 @@ pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
             })
             .collect())
     };
-    let now = themes::themes(&comments(round)?, &dict);
+    let mut now = themes::themes(&comments(round)?, &dict);
+    // Disclosure: a theme's sentiment is the mean of its comments' scores, shown for at least
+    // the minimum comments (its count and share are counts over every commenter).
+    for r in &mut now {
+        if r.comments < ws.config.min_group_size {
+            r.sentiment = f64::NAN;
+            r.examples.clear();
+        }
+    }
     let prev = match read::previous_round(ws, round) {
         Some(p) => Some(themes::themes(&comments(&p)?, &dict)),
         None => None,

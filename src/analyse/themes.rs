@@ -118,7 +118,8 @@ pub struct ThemeRow {
     pub comments: usize,
     /// Share of the round's comments.
     pub share: f64,
-    /// Mean compound sentiment of those comments.
+    /// Mean compound sentiment of those comments (NaN: not shown, fewer comments than the
+    /// minimum group size).
     pub sentiment: f64,
     /// Up to two example comments from respondents in groups at or above the minimum size.
     pub examples: Vec<String>,
@@ -179,7 +180,12 @@ pub fn frame(round: &str, now: &[ThemeRow], prev: Option<&[ThemeRow]>) -> Polars
                     .map(|(r, p)| p.map(|p| r.share - p))
                     .collect::<Vec<_>>(),
             ),
-            Column::new("sentiment".into(), now.iter().map(|r| r.sentiment).collect::<Vec<_>>()),
+            Column::new(
+                "sentiment".into(),
+                now.iter()
+                    .map(|r| r.sentiment.is_finite().then_some(r.sentiment))
+                    .collect::<Vec<_>>(),
+            ),
             Column::new(
                 "examples".into(),
                 now.iter().map(|r| r.examples.join(" | ")).collect::<Vec<_>>(),

@@ -149,7 +149,9 @@ pub struct QueryArgs {
     /// Apply disclosure control to the result: rows counting fewer than min_group_size people
     /// (and rows that would give such a row away by subtraction, and segment groups that every
     /// other output hides) are left out. Needs the column that counts people: `--count COLUMN`
-    /// or a `-- count: COLUMN` line in the SQL; without one the query is refused.
+    /// or a `-- count: COLUMN` line in the SQL; without one the query is refused. --safe
+    /// protects the rows of one result of a query you trust: it takes the count column at its
+    /// word and does not compare two queries (whoever writes SQL here can read the store).
     #[arg(long)]
     pub safe: bool,
     /// With --safe: the column that counts the people behind each row.

@@ -27,8 +27,12 @@ pub fn run(g: &Global, args: &QueryArgs) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let sql = sql_text(&ws, args.sql.as_deref().unwrap_or_default())?;
-    let mut df = execute(&ws, &sql)?;
-    if args.safe {
+    if !args.safe {
+        let df = execute(&ws, &sql)?;
+        crate::output::print_frame(&df, args.format)?;
+        return Ok(ExitStatus::Success);
+    }
+    {
         let declared = crate::render::spec::query_header(&sql)?.count;
         let Some(count) = args.count.clone().or(declared) else {
             bail!(
@@ -42,6 +46,7 @@ pub fn run(g: &Global, args: &QueryArgs) -> Result<ExitStatus> {
             }
             None => Default::default(),
         };
+        let df = execute(&ws, &sql)?;
         let p = crate::analyse::disclosure::query::protect(
             df,
             Some(&count),
@@ -56,8 +61,7 @@ pub fn run(g: &Global, args: &QueryArgs) -> Result<ExitStatus> {
                 ws.config.min_group_size
             );
         }
-        df = p.frame;
+        crate::output::print_frame(&p.frame, args.format)?;
     }
-    crate::output::print_frame(&df, args.format)?;
     Ok(ExitStatus::Success)
 }

@@ -30,6 +30,8 @@ struct P {
     deploy: &'static str,
     tools: &'static str,
     rare: &'static str,
+    docs: &'static str,
+    gpu: &'static str,
     comment: String,
 }
 
@@ -47,6 +49,8 @@ fn people(round: u8) -> Vec<P> {
                     deploy: AGREE[i % 5],
                     tools: if i % 2 == 0 { "CI;Deploy;Docs" } else { "CI;Docs" },
                     rare: "",
+                    docs: AGREE[(i + 2) % 5],
+                    gpu: "",
                     comment: if i % 3 == 0 {
                         "Deploys are slow on Mondays.".into()
                     } else {
@@ -63,6 +67,8 @@ fn people(round: u8) -> Vec<P> {
         if p.team == "tiny" {
             p.deploy = "Strongly disagree";
             p.tools = "CI";
+            p.docs = "Not applicable";
+            p.gpu = "Strongly agree";
         }
         if p.team == "beta" || p.email.starts_with("alpha0@") || p.email.starts_with("alpha1@") {
             p.rare = "Agree";
@@ -80,6 +86,23 @@ fn people(round: u8) -> Vec<P> {
         }
     }
     if round == 2 {
+        // Turnover: 5 of beta leave, 5 join (the round as a whole changes by 12 people).
+        v.retain(|p| !(20..25).any(|i| p.email == format!("beta{i}@x.example")));
+        for i in 0..5 {
+            v.push(P {
+                email: format!("beta_new{i}@x.example"),
+                team: "beta",
+                role: if i % 2 == 0 { "dev" } else { "ops" },
+                location: "london",
+                squad: "main",
+                deploy: AGREE[i % 5],
+                tools: "CI;Docs",
+                rare: "Agree",
+                docs: AGREE[i % 5],
+                gpu: "",
+                comment: String::new(),
+            });
+        }
         let new = |email: &str, team, location, deploy| P {
             email: email.into(),
             team,
@@ -89,6 +112,8 @@ fn people(round: u8) -> Vec<P> {
             deploy,
             tools: "CI;Deploy;Docs",
             rare: "",
+            docs: "Agree",
+            gpu: "",
             comment: String::new(),
         };
         let (a, b) = (
@@ -103,12 +128,22 @@ fn people(round: u8) -> Vec<P> {
 
 fn csv(round: u8) -> String {
     let mut s = String::from(
-        "Email,Team,Role,Location,Squad,Deploys are easy.,Rare: the GPU queue is fine.,Which tools do you use?,Anything else?\n",
+        "Email,Team,Role,Location,Squad,Deploys are easy.,Rare: the GPU queue is fine.,Which tools do you use?,Docs are good.,Only the smallest team: the GPU quota is fair.,Anything else?\n",
     );
     for p in people(round) {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},\"{}\"\n",
-            p.email, p.team, p.role, p.location, p.squad, p.deploy, p.rare, p.tools, p.comment
+            "{},{},{},{},{},{},{},{},{},{},\"{}\"\n",
+            p.email,
+            p.team,
+            p.role,
+            p.location,
+            p.squad,
+            p.deploy,
+            p.rare,
+            p.tools,
+            p.docs,
+            p.gpu,
+            p.comment
         ));
     }
     s
@@ -433,5 +468,63 @@ fn demo_passes_the_differencing_checks() {
                 assert_not_isolated(n - shown, &format!("{round} {seg} {q}"));
             }
         }
+    }
+}
+
+#[test]
+fn excluded_counts_do_not_give_a_hidden_group_away() {
+    // tiny's 3 all answer "Not applicable" to the docs question: total excluded − shown groups'
+    // excluded would say so if tiny were the only group hidden.
+    let t = attack_ws();
+    let q = qid(t, "Docs are good");
+    for round in ["2026-Q1", "2026-Q2"] {
+        let whole = json(t, &["summary", "--round", round]);
+        let w = whole.iter().find(|r| r["question_id"] == q).unwrap();
+        let people = |r: &Value| num(&r["n"]).unwrap_or(0.0) + num(&r["excluded"]).unwrap_or(0.0);
+        let rows = json(t, &["summary", "--round", round, "--segment", "team"]);
+        let shown: f64 = rows
+            .iter()
+            .filter(|r| r["question_id"] == q && r["suppressed"] == false)
+            .map(people)
+            .sum();
+        assert_not_isolated(people(w) - shown, &format!("{round}: respondents − shown teams"));
+    }
+}
+
+#[test]
+fn drivers_reliability_and_themes_respect_the_minimum() {
+    let t = attack_ws();
+    let only_tiny = qid(t, "Only the smallest");
+    let deploy = qid(t, "Deploys are easy");
+    let d = json(t, &["drivers", "--round", "2026-Q2", "--outcome", &deploy]);
+    assert!(
+        d.iter().all(|r| r["question_id"] != only_tiny.as_str()),
+        "drivers shows the 3-person question"
+    );
+    assert!(d.iter().all(|r| num(&r["n"]).unwrap() >= MIN));
+    // The on-call theme has 3 comments (the squad's): no sentiment, no example.
+    let th = json(t, &["themes", "--round", "2026-Q2"]);
+    let oc = th.iter().find(|r| r["theme"] == "on_call").expect("the on-call theme");
+    assert!(oc["sentiment"].is_null() && oc["examples"] == "", "{oc}");
+}
+
+#[test]
+fn across_rounds_the_remainder_of_hidden_locations_gives_no_newcomer() {
+    // Round 1 hides berlin (4) and paris (its complement); round 2 has both grown by one. If
+    // london were shown in both rounds, total − london would differ by the two newcomers.
+    let t = attack_ws();
+    let q = qid(t, "Deploys are easy");
+    let mut remainder = Vec::new();
+    for round in ["2026-Q1", "2026-Q2"] {
+        let (n, _) = whole(t, round, &q);
+        let s = published(&json(t, &["summary", "--round", round, "--segment", "location"]), &q);
+        remainder.push((
+            n - s.iter().map(|g| g.1).sum::<f64>(),
+            s.iter().map(|g| g.0.clone()).collect::<Vec<_>>(),
+        ));
+    }
+    if remainder[0].1 == remainder[1].1 {
+        let d = (remainder[1].0 - remainder[0].0).abs();
+        assert_not_isolated(d, "the hidden locations' remainder between rounds");
     }
 }

@@ -79,13 +79,15 @@ impl Span {
 
     /// A 0/1 vector of the span whose weight (sum of `size` over its cells) is between 1 and
     /// `min − 1`, if any. `size` must be sorted descending (the column order of the span).
+    /// Pivots of weight 0 are left out of the search (they cannot change a weight; a set
+    /// that needs one of them to be a 0/1 vector is not found).
     pub fn small_set(&self, size: &[usize], min: usize) -> Option<Vec<bool>> {
         // Pivots of small cells, as (row index, size).
         let small: Vec<(usize, usize)> = self
             .pivots
             .iter()
             .enumerate()
-            .filter(|(_, p)| size[**p] < min)
+            .filter(|(_, p)| size[**p] > 0 && size[**p] < min)
             .map(|(i, p)| (i, size[*p]))
             .collect();
         let mut chosen = Vec::new();

@@ -145,18 +145,43 @@ fn full_cross_tables_with_small_cells_hide_nothing_extra() {
     assert!(smallest_derivable(&p, plan, &[]).0 >= 5);
 }
 
+/// Round 2 of a round: `target` gains one newcomer; every other team loses `churn` people and
+/// gains as many new ones.
+fn next_round(
+    r1: &[(String, Vec<&'static str>)],
+    target: &'static str,
+    churn: usize,
+) -> Vec<(String, Vec<&'static str>)> {
+    let mut r2: Vec<(String, Vec<&'static str>)> = Vec::new();
+    let mut dropped = BTreeMap::<&'static str, usize>::new();
+    for (id, g) in r1 {
+        let d = dropped.entry(g[0]).or_default();
+        if g[0] != target && *d < churn {
+            *d += 1;
+            continue;
+        }
+        r2.push((id.clone(), g.clone()));
+    }
+    for (team, n) in dropped {
+        r2.extend(many(&format!("new-{team}-"), n, &[team]));
+    }
+    r2.push(("newcomer".into(), vec![target]));
+    r2
+}
+
 #[test]
 fn a_team_that_grows_by_one_is_hidden_and_cannot_be_recomputed() {
-    let mut r1 = many("a", 5, &["five"]);
-    r1.extend(many("b", 20, &["big"]));
-    r1.extend(many("c", 15, &["other"]));
-    let mut r2 = r1.clone();
-    r2.push(("new".into(), vec!["five"]));
+    let r1: Vec<_> =
+        [many("a", 5, &["five"]), many("b", 20, &["big"]), many("c", 15, &["other"])].concat();
+    let r2 = next_round(&r1, "five", 3);
     let (p1, p2) = (build("r1", &["team"], &r1), build("r2", &["team"], &r2));
     let plans = plan_rounds(&[p1, p2.clone()], 5);
     assert!(plans[0].shows("q", "team", "five"), "5 people: shown in the first round");
     assert_eq!(plans[1].cell("q", "team", "five"), Cell::Changed);
-    // Total − big − other would give it back: one more is hidden.
+    // Total − big − other would give it back: one more is hidden; big and other changed by 6
+    // people each, so the remainder five ∪ other differs from round 1's union by 7.
+    assert!(plans[1].shows("q", "team", "big"));
+    assert!(!plans[1].shows("q", "team", "other"));
     let five = members(&p2, 0, "five");
     let (smallest, hit) = smallest_derivable(&p2, &plans[1], &[five]);
     assert!(!hit, "the changed team can be computed from the round's figures");
@@ -165,15 +190,41 @@ fn a_team_that_grows_by_one_is_hidden_and_cannot_be_recomputed() {
 
 #[test]
 fn a_team_that_grows_from_four_to_five_is_shown_once_it_has_five() {
-    let mut r1 = many("a", 4, &["four"]);
-    r1.extend(many("b", 20, &["big"]));
-    r1.extend(many("c", 15, &["other"]));
-    let mut r2 = r1.clone();
-    r2.push(("new".into(), vec!["four"]));
-    let (p1, p2) = (build("r1", &["team"], &r1), build("r2", &["team"], &r2));
-    let plans = plan_rounds(&[p1, p2], 5);
+    let r1: Vec<_> =
+        [many("a", 4, &["four"]), many("b", 20, &["big"]), many("c", 15, &["other"])].concat();
+    let r2 = next_round(&r1, "four", 3);
+    let plans = plan_rounds(&[build("r1", &["team"], &r1), build("r2", &["team"], &r2)], 5);
     assert_eq!(plans[0].cell("q", "team", "four"), Cell::Small);
-    assert!(plans[1].shows("q", "team", "four"), "never published before: nothing to subtract");
+    assert!(plans[1].shows("q", "team", "four"), "never published alone before");
+}
+
+#[test]
+fn a_remainder_that_changed_by_one_is_not_published_again() {
+    // Round 1 hides four and other (its complement). Round 2 has four + a newcomer and other
+    // unchanged: showing both would give round 1's remainder four ∪ other plus one person.
+    let r1: Vec<_> =
+        [many("a", 4, &["four"]), many("b", 20, &["big"]), many("c", 15, &["other"])].concat();
+    let mut r2 = next_round(&r1, "four", 0);
+    r2.extend(many("extra", 6, &["big"])); // the round as a whole changes by 7
+    let plans = plan_rounds(&[build("r1", &["team"], &r1), build("r2", &["team"], &r2)], 5);
+    assert!(!plans[0].shows("q", "team", "other"));
+    let s = &plans[1];
+    assert!(
+        !(s.shows("q", "team", "four") && s.shows("q", "team", "other")),
+        "{:?}",
+        s.scopes["q"]
+    );
+}
+
+#[test]
+fn a_round_that_changed_by_one_person_publishes_nothing_of_the_question() {
+    let r1: Vec<_> = [many("b", 20, &["big"]), many("c", 15, &["other"])].concat();
+    let mut r2 = r1.clone();
+    r2.push(("newcomer".into(), vec!["big"]));
+    let plans = plan_rounds(&[build("r1", &["team"], &r1), build("r2", &["team"], &r2)], 5);
+    assert!(plans[0].shows_total("q"));
+    assert!(!plans[1].shows_total("q"), "round 2 − round 1 is the newcomer");
+    assert!(!plans[1].shows("q", "team", "other"));
 }
 
 #[test]
@@ -181,7 +232,7 @@ fn pseudonyms_that_do_not_link_fall_back_to_counts() {
     let r1: Vec<_> =
         [many("a", 6, &["six"]), many("b", 20, &["big"]), many("c", 20, &["c"])].concat();
     let r2: Vec<_> =
-        [many("x", 7, &["six"]), many("y", 20, &["big"]), many("z", 20, &["c"])].concat();
+        [many("x", 7, &["six"]), many("y", 26, &["big"]), many("z", 26, &["c"])].concat();
     let plans = plan_rounds(&[build("r1", &["team"], &r1), build("r2", &["team"], &r2)], 5);
     assert_eq!(plans[1].cell("q", "team", "six"), Cell::Changed, "6 -> 7 by count");
     // Total − the other two would give it back: exactly one of them is hidden as well.
@@ -189,6 +240,23 @@ fn pseudonyms_that_do_not_link_fall_back_to_counts() {
         plans[1].shows("q", "team", "big") as u8 + plans[1].shows("q", "team", "c") as u8,
         1
     );
+}
+
+#[test]
+fn labels_match_across_rounds_as_a_reader_matches_them() {
+    let r1: Vec<_> =
+        [many("a", 6, &["six"]), many("b", 20, &["big"]), many("c", 20, &["c"])].concat();
+    let mut r2: Vec<_> = [
+        many("a", 6, &["Six "]),
+        many("b", 20, &["big"]),
+        many("n", 6, &["big"]),
+        many("c", 20, &["c"]),
+        many("m", 6, &["c"]),
+    ]
+    .concat();
+    r2.push(("new".into(), vec!["Six "]));
+    let plans = plan_rounds(&[build("r1", &["team"], &r1), build("r2", &["team"], &r2)], 5);
+    assert!(!plans[1].shows("q", "team", "Six "), "\"Six \" is six with a newcomer");
 }
 
 #[test]

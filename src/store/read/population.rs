@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use super::{NONE, Who, answers, maturity_levels, metas, segment_columns};
+use super::{maturity_levels, metas, segment_columns};
 use crate::analyse::disclosure::{Dim, Population, ROUND, Scope};
 use crate::store::catalog::Catalog;
 use crate::store::{frames, workspace::Workspace};
@@ -59,43 +59,79 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
         ROUND.to_string(),
         Scope { members: (0..ids.len() as u32).collect(), counted: None },
     );
-    // Who answered what: the same reading as the summaries (a value; any row of a multi-select).
+    // Who is behind each question's figures: everyone with a row (N/A and blank included), and
+    // who answered it by the summaries' reading (a value; a maturity label with a level; an
+    // option of a multi-select). The respondent is
+    // matched to its index by one polars join, not a hash per row here.
     let m = metas(catalog, round);
-    let a = answers(ws, round, &m, &maturity_levels(catalog), None, Who::All)?;
-    let index: HashMap<&str, u32> = ids.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
-    let person: Vec<u32> =
-        a.respondents.iter().map(|s| index.get(s.as_str()).copied().unwrap_or(NONE)).collect();
+    let levels = maturity_levels(catalog);
+    let index = resp.select(["respondent"])?.with_row_index("idx".into(), None)?;
+    let df = frames::table(ws, "responses", Some(&[round.to_string()]))?
+        .select([
+            col("question_id"),
+            col("respondent"),
+            col("label"),
+            col("value").is_not_null().alias("valued"),
+        ])
+        .join(
+            index.lazy(),
+            [col("respondent")],
+            [col("respondent")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("question_id"), col("idx"), col("label"), col("valued")])
+        .collect()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the responses of round {round}"))?;
+    let (qs, idx, label, valued) = (
+        df.column("question_id")?.str()?,
+        df.column("idx")?.idx()?,
+        df.column("label")?.str()?,
+        df.column("valued")?.bool()?,
+    );
     // Per question and respondent: 0 not behind its figures, 1 behind them (a multi-select
     // answered without an option), 2 behind them and counted.
     let n = ids.len();
-    let mut state: Vec<Vec<u8>> = vec![Vec::new(); a.questions.len()];
-    for i in 0..a.q.len() {
-        let q = a.q[i] as usize;
-        let Some(meta) = m.get(&a.questions[q]) else { continue };
-        if meta.kind == "text" || a.who[i] == NONE {
-            continue;
-        }
-        let p = person[a.who[i] as usize];
-        if p == NONE {
-            continue;
-        }
-        let valid = !a.value[i].is_nan();
-        if valid || meta.kind == "multi" {
-            let s = &mut state[q];
-            if s.is_empty() {
-                s.resize(n, 0);
+    struct Slot<'a> {
+        kind: &'a str,
+        levels: Option<&'a BTreeMap<String, u8>>,
+        state: Vec<u8>,
+    }
+    let mut slots: BTreeMap<&str, Slot> = BTreeMap::new();
+    let mut cur: Option<&str> = None;
+    for (((q, i), l), v) in qs.iter().zip(idx.iter()).zip(label.iter()).zip(valued.iter()) {
+        let (Some(q), Some(i)) = (q, i) else { continue };
+        if cur != Some(q) {
+            cur = Some(q);
+            if !slots.contains_key(q) {
+                let kind = m.get(q).map_or("text", |x| x.kind.as_str());
+                slots.insert(q, Slot { kind, levels: levels.get(q), state: Vec::new() });
             }
-            s[p as usize] = s[p as usize].max(if valid { 2 } else { 1 });
+        }
+        let slot = slots.get_mut(q).expect("inserted above");
+        if slot.kind == "text" {
+            continue;
+        }
+        let valid = match (slot.kind, slot.levels) {
+            ("maturity", Some(lv)) => l.is_some_and(|l| lv.contains_key(l.trim())),
+            _ => v.unwrap_or(false),
+        };
+        {
+            if slot.state.is_empty() {
+                slot.state.resize(n, 0);
+            }
+            let i = i as usize;
+            slot.state[i] = slot.state[i].max(if valid { 2 } else { 1 });
         }
     }
-    for (q, s) in state.into_iter().enumerate() {
+    for (q, slot) in slots {
+        let s = slot.state;
         if s.is_empty() {
             continue;
         }
-        let multi = m.get(&a.questions[q]).is_some_and(|x| x.kind == "multi");
         let members: Vec<u32> = (0..n as u32).filter(|&p| s[p as usize] > 0).collect();
-        let counted = multi.then(|| members.iter().map(|&p| s[p as usize] == 2).collect());
-        scopes.insert(a.questions[q].clone(), Scope { members, counted });
+        let counted = Some(members.iter().map(|&p| s[p as usize] == 2).collect());
+        scopes.insert(q.to_string(), Scope { members, counted });
     }
     Ok(Population { round: round.to_string(), ids, dims, scopes })
 }
