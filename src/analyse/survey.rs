@@ -74,19 +74,15 @@ fn whole_n(a: &Answers, meta: Option<&QuestionMeta>) -> usize {
 /// Summary rows of a round; every figure passes the disclosure plan (segmented) or the
 /// whole-round rule.
 pub fn summary_rows(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<Vec<SummaryRow>> {
-    let plans = match segment {
-        Some(_) => Some(plans(ws, round)?),
-        None => None,
-    };
-    summary_rows_with(ws, round, segment, plans.as_ref())
+    summary_rows_with(ws, round, segment, &plans(ws, round)?)
 }
 
-/// [`summary_rows`] with plans already made by [`plans`] (required with a segment).
+/// [`summary_rows`] with plans already made by [`plans`] (up to `round` at least).
 pub fn summary_rows_with(
     ws: &Workspace,
     round: &str,
     segment: Option<&str>,
-    plans: Option<&BTreeMap<String, RoundPlan>>,
+    plans: &BTreeMap<String, RoundPlan>,
 ) -> Result<Vec<SummaryRow>> {
     let catalog = Catalog::load(ws)?;
     let metas = read::metas(&catalog, round);
@@ -94,14 +90,12 @@ pub fn summary_rows_with(
     let a = read::answers(ws, round, &metas, &levels, segment, Who::Needed)?;
     let grouped = summary::group(&a);
     let min = ws.config.min_group_size;
-    Ok(match (segment, plans.and_then(|p| p.get(round))) {
-        (Some(seg), Some(plan)) => {
-            summary::rows(&grouped, &metas, &|q: &str, g: &str, _| plan.shows(q, seg, g))
-        }
-        (Some(_), None) => bail!("no disclosure plan for round {round}"),
-        (None, _) => {
-            summary::rows(&grouped, &metas, &|_: &str, _: &str, n| disclosure::total_shown(n, min))
-        }
+    let plan = plans.get(round).with_context(|| format!("no disclosure plan for round {round}"))?;
+    Ok(match segment {
+        Some(seg) => summary::rows(&grouped, &metas, &|q: &str, g: &str, _| plan.shows(q, seg, g)),
+        None => summary::rows(&grouped, &metas, &|q: &str, _: &str, n| {
+            plan.shows_total(q) && disclosure::total_shown(n, min)
+        }),
     })
 }
 
@@ -109,33 +103,34 @@ pub fn summary_rows_with(
 /// round by the whole-round rule.
 enum ShownBy<'a> {
     Plan(&'a RoundPlan, &'a str),
-    Whole(&'a Grouped, &'a HashMap<String, QuestionMeta>, usize),
+    Whole(&'a RoundPlan, &'a Grouped, &'a HashMap<String, QuestionMeta>, usize),
 }
 
 impl ShownBy<'_> {
     fn shows(&self, q: &str, g: &str) -> bool {
         match self {
             ShownBy::Plan(p, seg) => p.shows(q, seg, g),
-            ShownBy::Whole(a, m, min) => a
-                .get(&(q.to_string(), g.to_string()))
-                .is_some_and(|a| disclosure::total_shown(whole_n(a, m.get(q)), *min)),
+            ShownBy::Whole(p, a, m, min) => {
+                p.shows_total(q)
+                    && a.get(&(q.to_string(), g.to_string()))
+                        .is_some_and(|a| disclosure::total_shown(whole_n(a, m.get(q)), *min))
+            }
         }
     }
 }
 
 fn shown_by<'a>(
-    plans: Option<&'a BTreeMap<String, RoundPlan>>,
+    plans: &'a BTreeMap<String, RoundPlan>,
     segment: Option<&'a str>,
     round: &str,
     g: &'a Grouped,
     m: &'a HashMap<String, QuestionMeta>,
     min: usize,
 ) -> Result<ShownBy<'a>> {
-    Ok(match (segment, plans) {
-        (Some(seg), Some(p)) => {
-            ShownBy::Plan(p.get(round).with_context(|| format!("no plan for round {round}"))?, seg)
-        }
-        _ => ShownBy::Whole(g, m, min),
+    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
+    Ok(match segment {
+        Some(seg) => ShownBy::Plan(plan, seg),
+        None => ShownBy::Whole(plan, g, m, min),
     })
 }
 
@@ -178,11 +173,8 @@ pub fn compare_rows(
     });
     let questions: Vec<&str> = catalog.questions.iter().map(|q| q.id.as_str()).collect();
     let min = ws.config.min_group_size;
-    let plans = match segment {
-        Some(_) => Some(plans(ws, from.max(to))?),
-        None => None,
-    };
-    let by = |r: &str, g, m| shown_by(plans.as_ref(), segment, r, g, m, min);
+    let plans = plans(ws, from.max(to))?;
+    let by = |r: &str, g, m| shown_by(&plans, segment, r, g, m, min);
     let (bf, bt) = (by(from, &gf, &mf)?, by(to, &gt, &mt)?);
     let (sf, st) = (|q: &str, g: &str| bf.shows(q, g), |q: &str, g: &str| bt.shows(q, g));
     Ok(compare::rows(
@@ -206,13 +198,13 @@ pub fn trend_frame(
     let catalog = Catalog::load(ws)?;
     let rounds = trend::select_rounds(&ws.round_ids(), rounds)?;
     trend::check_questions(&catalog, questions)?;
-    let plans = match (segment, rounds.last()) {
-        (Some(_), Some(last)) => Some(plans(ws, last)?),
-        _ => None,
+    let plans = match rounds.last() {
+        Some(last) => plans(ws, last)?,
+        None => BTreeMap::new(),
     };
     let per_round: Vec<(String, Vec<SummaryRow>)> = rounds
         .par_iter()
-        .map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, plans.as_ref())?)))
+        .map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, &plans)?)))
         .collect::<Result<_>>()?;
     trend::frame(&catalog, &per_round, questions, segment)
 }

@@ -99,7 +99,9 @@ impl<'a> Ctx<'a> {
 
     /// `pulse summary` rows of the round (whole round).
     pub fn summary(&self) -> Result<&Vec<SummaryRow>> {
-        once(&self.summary, || inputs::summary(self.ws, &self.catalog, &self.round, None, None))
+        once(&self.summary, || {
+            inputs::summary(self.ws, &self.catalog, &self.round, None, self.plans()?)
+        })
     }
 
     /// The disclosure plan of the reported round (made once, against the rounds before it).
@@ -116,9 +118,7 @@ impl<'a> Ctx<'a> {
 
     /// `pulse summary` rows of the round per group of `segment` (one section reads them).
     pub fn summary_by(&self, segment: &str) -> Result<Vec<SummaryRow>> {
-        self.plan()?;
-        let plans = self.plans.get();
-        inputs::summary(self.ws, &self.catalog, &self.round, Some(segment), plans)
+        inputs::summary(self.ws, &self.catalog, &self.round, Some(segment), self.plans()?)
     }
 
     /// `pulse compare previous round` rows (empty without a previous round).

@@ -60,7 +60,7 @@ pub fn summary(
     _catalog: &Catalog,
     round: &str,
     segment: Option<&str>,
-    plans: Option<&BTreeMap<String, RoundPlan>>,
+    plans: &BTreeMap<String, RoundPlan>,
 ) -> Result<Vec<SummaryRow>> {
     survey::summary_rows_with(ws, round, segment, plans)
 }

@@ -121,7 +121,12 @@ fn changes(ctx: &Ctx<'_>, prev: &str, mut health: String, blocks: &mut Vec<Block
     };
     let (improved, declined) = (with("improved"), with("declined"));
     let (flat, nc) = (with("no detectable change").len(), with("not comparable").len());
-    if tested.is_empty() {
+    if tested.is_empty() && ctx.compare()?.iter().any(|r| r.suppressed) {
+        health.push_str(&format!(
+            " No comparison with {prev} can be shown without describing fewer than {} people.",
+            ctx.min()
+        ));
+    } else if tested.is_empty() {
         health.push_str(&format!(
             " No question was asked in both {prev} and {round}, so nothing is compared."
         ));

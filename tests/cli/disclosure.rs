@@ -528,3 +528,30 @@ fn across_rounds_the_remainder_of_hidden_locations_gives_no_newcomer() {
         assert_not_isolated(d, "the hidden locations' remainder between rounds");
     }
 }
+
+#[test]
+fn a_whole_round_that_changed_by_one_person_is_not_published() {
+    // Round 2 is round 1 plus one newcomer: the two rounds' whole figures would give the
+    // newcomer's answer, so round 2's figures are withheld (whole round and every group).
+    let t = CliTest::new();
+    t.workspace();
+    let mut r1 = String::from("Email,Team,Deploys are easy.\n");
+    for i in 0..30 {
+        r1.push_str(&format!("p{i}@x.example,{},{}\n", ["a", "b"][i % 2], AGREE[i % 5]));
+    }
+    let r2 = format!("{r1}new@x.example,a,Strongly disagree\n");
+    for (r, body) in [("2026-Q1", &r1), ("2026-Q2", &r2)] {
+        let f = t.write(&format!("{r}.csv"), body.as_bytes());
+        t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", r]);
+    }
+    let q = qid(&t, "Deploys are easy");
+    let s1 = json(&t, &["summary", "--round", "2026-Q1"]);
+    let s2 = json(&t, &["summary", "--round", "2026-Q2"]);
+    let row = |rows: &[Value]| rows.iter().find(|r| r["question_id"] == q).unwrap().clone();
+    assert!(row(&s1)["mean"].is_number(), "round 1 is published");
+    assert!(row(&s2)["mean"].is_null() && row(&s2)["n"].is_null(), "round 2: {}", row(&s2));
+    let c = json(&t, &["compare", "2026-Q1", "2026-Q2"]);
+    assert!(c.iter().all(|r| r["mean_to"].is_null()), "compare gives round 2 away");
+    let tr = json(&t, &["trend", &q, "--segment", "team"]);
+    assert!(tr.iter().filter(|r| r["round"] == "2026-Q2").all(|r| r["mean"].is_null()));
+}
