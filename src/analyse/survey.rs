@@ -353,8 +353,15 @@ pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
 /// evidence-based Measurement score.
 pub fn maturity_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
     let catalog = Catalog::load(ws)?;
+    let plans = plans(ws, round)?;
+    // Disclosure: only the answers of questions whose whole-round figures the plan publishes.
     let levels = |r: &str| -> Result<_> {
-        Ok(maturity::round_levels(&catalog, &read::maturity_answers(ws, &catalog, r)?))
+        let plan = plans.get(r).with_context(|| format!("no plan for round {r}"))?;
+        let answers: Vec<(String, String)> = read::maturity_answers(ws, &catalog, r)?
+            .into_iter()
+            .filter(|(q, _)| plan.shows_total(q))
+            .collect();
+        Ok(maturity::round_levels(&catalog, &answers))
     };
     let now = levels(round)?;
     let prev = match read::previous_round(ws, round) {
