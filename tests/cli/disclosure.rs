@@ -382,19 +382,52 @@ fn comments_of_an_import_only_small_squad_are_never_quoted() {
 #[test]
 fn report_shows_no_small_group_size_or_answer() {
     let t = attack_ws();
-    t.ok(&["-w", "ws", "report", "--round", "2026-Q2", "--formats", "md,html"]);
+    t.ok(&["-w", "ws", "report", "--round", "2026-Q2", "--formats", "pdf,png,md,html"]);
     let dir = t.path("ws/reports/2026-Q2");
-    for f in ["summary.md", "report.html"] {
-        let s = std::fs::read_to_string(dir.join(f)).unwrap();
+    let mut texts: Vec<(String, String)> = ["summary.md", "report.html"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))
+        .collect();
+    if let Some(pdf) = super::report::pdf_text(&dir.join("report.pdf")) {
+        texts.push(("report.pdf".into(), pdf));
+    }
+    for e in std::fs::read_dir(dir.join("charts")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            texts.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+        }
+    }
+    assert!(texts.len() > 3, "charts drawn");
+    for (f, s) in &texts {
         assert!(!s.contains("PLANTED"), "{f} quotes the squad");
         assert!(!s.contains("tiny"), "{f} names the tiny team");
-        assert!(
-            !s.contains("left out entirely, names included.")
-                || !s.contains(" group(s) with fewer"),
-            "{f}"
-        );
+        assert!(!s.contains(" group(s) with fewer"), "{f} says how many groups were left out");
         assert!(!s.contains("1 group"), "{f} says how many groups were left out");
     }
+}
+
+#[test]
+fn min_group_size_is_validated() {
+    let t = CliTest::new();
+    t.workspace();
+    let cfg = std::fs::read_to_string(t.path("ws/pulse.toml")).unwrap();
+    for (v, code, says) in [
+        ("1", Some(2), "too small"),
+        ("5.5", Some(2), "min_group_size"),
+        ("-3", Some(2), "min_group_size"),
+    ] {
+        t.write(
+            "ws/pulse.toml",
+            cfg.replace("min_group_size = 5", &format!("min_group_size = {v}")).as_bytes(),
+        );
+        let o = t.run(&["-w", "ws", "rounds"]);
+        assert_eq!(o.status.code(), code, "{v}");
+        assert!(text(&o.stderr).contains(says), "{v}: {}", text(&o.stderr));
+    }
+    t.write("ws/pulse.toml", cfg.replace("min_group_size = 5", "min_group_size = 3").as_bytes());
+    let o = t.run(&["-w", "ws", "rounds"]);
+    assert!(o.status.success());
+    assert!(text(&o.stderr).contains("warning:") && text(&o.stderr).contains("below 5"));
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn tool(name: &str, args: &[&str]) -> Option<String> {
     }
 }
 
-fn pdf_text(pdf: &Path) -> Option<String> {
+pub(crate) fn pdf_text(pdf: &Path) -> Option<String> {
     tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
 }
 
