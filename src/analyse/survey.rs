@@ -20,11 +20,26 @@ use crate::store::read::{self, NONE, Who, population};
 use crate::store::workspace::{RoundMeta, Workspace};
 
 /// The disclosure plans of every imported round up to `upto` (each round is planned against
-/// the rounds before it; see [`disclosure`]). Populations load in parallel.
+/// the rounds before it; see [`disclosure`]). The plans of all rounds are made at once and
+/// cached in `.pulse/cache/` under a fingerprint of the survey side of the workspace.
 pub fn plans(ws: &Workspace, upto: &str) -> Result<BTreeMap<String, RoundPlan>> {
+    let key = crate::store::cache::survey_fingerprint(ws);
+    let all: BTreeMap<String, RoundPlan> = match crate::store::cache::load(ws, "plans", &key) {
+        Some(p) => p,
+        None => {
+            let p = plan_all(ws)?;
+            crate::store::cache::save(ws, "plans", &key, &p);
+            p
+        }
+    };
+    Ok(all.into_iter().filter(|(r, _)| r.as_str() <= upto).collect())
+}
+
+/// Plans every imported round (what [`plans`] caches).
+fn plan_all(ws: &Workspace) -> Result<BTreeMap<String, RoundPlan>> {
     use rayon::prelude::*;
     let catalog = Catalog::load(ws)?;
-    let rounds: Vec<String> = ws.round_ids().into_iter().filter(|r| r.as_str() <= upto).collect();
+    let rounds: Vec<String> = ws.round_ids();
     let t0 = std::time::Instant::now();
     let pops: Vec<Population> = rounds
         .par_iter()
@@ -34,17 +49,12 @@ pub fn plans(ws: &Workspace, upto: &str) -> Result<BTreeMap<String, RoundPlan>> 
     let plans = disclosure::plan_rounds(&pops, ws.config.min_group_size);
     if std::env::var_os("PULSE_DEBUG_PLAN").is_some() {
         eprintln!("plan timing: read {:?}, plan {:?}", t1 - t0, t1.elapsed());
-    }
-    if std::env::var_os("PULSE_DEBUG_PLAN").is_some() {
         for p in &plans {
             for (scope, sp) in &p.scopes {
                 for (d, cells) in sp.groups.iter().enumerate() {
                     for (g, c) in cells.iter().enumerate() {
                         if *c != disclosure::Cell::Shown {
-                            eprintln!(
-                                "plan {} {scope:?} {}={} {c:?}",
-                                p.round, p.dims[d], p.values[d][g]
-                            );
+                            eprintln!("plan {} {scope:?} {}={} {c:?}", p.round, p.dims[d], p.values[d][g]);
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 //! The workspace at rest: settings, the question catalog, Parquet tables and atomic changes.
 
 pub mod build;
+pub mod cache;
 pub mod catalog;
 pub mod frames;
 pub mod parts;

@@ -73,7 +73,7 @@ pub struct Scope {
 }
 
 /// Why a group's figures are published or not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     /// Published.
     Shown,
@@ -88,7 +88,7 @@ pub enum Cell {
 }
 
 /// The decision for one scope of one round.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScopePlan {
     /// The whole round's figure is published.
     pub total: bool,
@@ -97,7 +97,7 @@ pub struct ScopePlan {
 }
 
 /// The decisions for one round.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RoundPlan {
     /// Round id.
     pub round: String,
