@@ -54,7 +54,10 @@ fn plan_all(ws: &Workspace) -> Result<BTreeMap<String, RoundPlan>> {
                 for (d, cells) in sp.groups.iter().enumerate() {
                     for (g, c) in cells.iter().enumerate() {
                         if *c != disclosure::Cell::Shown {
-                            eprintln!("plan {} {scope:?} {}={} {c:?}", p.round, p.dims[d], p.values[d][g]);
+                            eprintln!(
+                                "plan {} {scope:?} {}={} {c:?}",
+                                p.round, p.dims[d], p.values[d][g]
+                            );
                         }
                     }
                 }
