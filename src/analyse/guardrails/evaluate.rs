@@ -93,7 +93,8 @@ fn read(plan: &Plan, name: &str, s: &Series, x: &Inputs<'_>, alpha: f64) -> Eval
                 .compare
                 .iter()
                 .find(|r| r.question_id == *question && r.group.is_empty() && r.option.is_empty());
-            let Some(r) = row else { return e };
+            // A row disclosure control withholds has no figures to check (its n is not 0).
+            let Some(r) = row.filter(|r| !r.suppressed) else { return e };
             e.top_box = (r.top_box_from, r.top_box_to);
             e.n_to = Some(r.n_to);
             (e.from, e.to) = match stat.as_str() {
