@@ -37,14 +37,12 @@ pub fn plans(ws: &Workspace, upto: &str) -> Result<BTreeMap<String, RoundPlan>> 
 
 /// Plans every imported round (what [`plans`] caches).
 fn plan_all(ws: &Workspace) -> Result<BTreeMap<String, RoundPlan>> {
-    use rayon::prelude::*;
     let catalog = Catalog::load(ws)?;
     let rounds: Vec<String> = ws.round_ids();
     let t0 = std::time::Instant::now();
-    let pops: Vec<Population> = rounds
-        .par_iter()
-        .map(|r| population::population(ws, &catalog, r))
-        .collect::<Result<_>>()?;
+    // One round at a time: each read is parallel inside, and two at once double the peak memory.
+    let pops: Vec<Population> =
+        rounds.iter().map(|r| population::population(ws, &catalog, r)).collect::<Result<_>>()?;
     let t1 = std::time::Instant::now();
     let plans = disclosure::plan_rounds(&pops, ws.config.min_group_size);
     if std::env::var_os("PULSE_DEBUG_PLAN").is_some() {

@@ -61,34 +61,64 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
     );
     // Who is behind each question's figures: everyone with a row (N/A and blank included), and
     // who answered it by the summaries' reading (a value; a maturity label with a level; an
-    // option of a multi-select). The respondent is
-    // matched to its index by one polars join, not a hash per row here.
+    // option of a multi-select). Labels are read for maturity questions only.
     let m = metas(catalog, round);
     let levels = maturity_levels(catalog);
-    let index = resp.select(["respondent"])?.with_row_index("idx".into(), None)?;
+    let maturity: Vec<String> =
+        m.iter().filter(|(_, x)| x.kind == "maturity").map(|(q, _)| q.clone()).collect();
+    let label = if maturity.is_empty() {
+        lit(NULL).cast(DataType::String)
+    } else {
+        when(col("question_id").is_in(lit(Series::new("m".into(), maturity)).implode(true), false))
+            .then(col("label"))
+            .otherwise(lit(NULL).cast(DataType::String))
+    };
     let df = frames::table(ws, "responses", Some(&[round.to_string()]))?
         .select([
             col("question_id"),
             col("respondent"),
-            col("label"),
+            label.alias("label"),
             col("value").is_not_null().alias("valued"),
         ])
-        .join(
-            index.lazy(),
-            [col("respondent")],
-            [col("respondent")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select([col("question_id"), col("idx"), col("label"), col("valued")])
         .collect()
         .map_err(anyhow::Error::from)
         .with_context(|| format!("reading the responses of round {round}"))?;
-    let (qs, idx, label, valued) = (
+    let (qs, who, label, valued) = (
         df.column("question_id")?.str()?,
-        df.column("idx")?.idx()?,
+        df.column("respondent")?.str()?,
         df.column("label")?.str()?,
         df.column("valued")?.bool()?,
     );
+    // The respondent's index. The store writes a question's rows in respondent order, so the
+    // next respondent (or the same one, for a multi-select's options) is tried first with one
+    // string comparison; any other order falls back to a hash lookup, so the result never
+    // depends on the order.
+    let index: PlHashMap<&str, u32> =
+        ids.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
+    let mut prev: Option<(&str, &str, u32)> = None; // (question, respondent, index)
+    let idx: Vec<Option<u32>> = qs
+        .iter()
+        .zip(who.iter())
+        .map(|(q, w)| {
+            let (q, w) = (q?, w?);
+            let i = match prev {
+                Some((pq, pw, pi)) if pq == q && pw == w => pi,
+                Some((pq, _, pi))
+                    if pq == q && ids.get(pi as usize + 1).is_some_and(|x| x == w) =>
+                {
+                    pi + 1
+                }
+                _ if prev.is_none_or(|(pq, _, _)| pq != q)
+                    && ids.first().is_some_and(|x| x == w) =>
+                {
+                    0
+                }
+                _ => *index.get(w)?,
+            };
+            prev = Some((q, w, i));
+            Some(i)
+        })
+        .collect();
     // Per question and respondent: 0 not behind its figures, 1 behind them (a multi-select
     // answered without an option), 2 behind them and counted.
     let n = ids.len();
@@ -99,7 +129,8 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
     }
     let mut slots: BTreeMap<&str, Slot> = BTreeMap::new();
     let mut cur: Option<&str> = None;
-    for (((q, i), l), v) in qs.iter().zip(idx.iter()).zip(label.iter()).zip(valued.iter()) {
+    for (((q, i), l), v) in qs.iter().zip(idx.iter().copied()).zip(label.iter()).zip(valued.iter())
+    {
         let (Some(q), Some(i)) = (q, i) else { continue };
         if cur != Some(q) {
             cur = Some(q);
@@ -124,6 +155,8 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
             slot.state[i] = slot.state[i].max(if valid { 2 } else { 1 });
         }
     }
+    let slots: Vec<(String, Slot)> = slots.into_iter().map(|(q, s)| (q.to_string(), s)).collect();
+    drop(index);
     for (q, slot) in slots {
         let s = slot.state;
         if s.is_empty() {
@@ -131,7 +164,7 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
         }
         let members: Vec<u32> = (0..n as u32).filter(|&p| s[p as usize] > 0).collect();
         let counted = Some(members.iter().map(|&p| s[p as usize] == 2).collect());
-        scopes.insert(q.to_string(), Scope { members, counted });
+        scopes.insert(q, Scope { members, counted });
     }
     Ok(Population { round: round.to_string(), ids, dims, scopes })
 }
