@@ -189,10 +189,10 @@ pub fn frame(
     let mut rows: Vec<[Option<String>; 13]> = Vec::new();
     for (aspect, levels) in now {
         let s = aspect_levels(levels);
-        let hidden = s.n < min;
+        let hidden = !super::disclosure::total_shown(s.n, min);
         let p = prev.get(aspect).map(|l| aspect_levels(l));
         let change = match (&p, s.median) {
-            (Some(p), Some(m)) if p.n >= min && !hidden => {
+            (Some(p), Some(m)) if super::disclosure::total_shown(p.n, min) && !hidden => {
                 p.median.map(|pm| (m as i64 - pm as i64).to_string())
             }
             _ => None,

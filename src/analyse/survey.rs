@@ -310,7 +310,7 @@ pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
     let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
     for (row, c) in rows.iter_mut().zip(&constructs) {
         let shown = c.items.iter().all(|q| plan.shows_total(q));
-        if !shown || row.n.is_some_and(|n| n < min) {
+        if !shown || row.n.is_some_and(|n| !disclosure::total_shown(n, min)) {
             row.n = None;
             row.alpha = None;
             row.item_total = String::new();
@@ -348,7 +348,7 @@ pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
     // Disclosure: a theme's sentiment is the mean of its comments' scores, shown for at least
     // the minimum comments (its count and share are counts over every commenter).
     for r in &mut now {
-        if r.comments < ws.config.min_group_size {
+        if !disclosure::total_shown(r.comments, ws.config.min_group_size) {
             r.sentiment = f64::NAN;
             r.examples.clear();
         }

@@ -74,7 +74,7 @@ pub fn usage_metrics<'a>(
         let retention = prev.filter(|(_, u, _)| !u.is_empty()).map(|(_, u, _)| {
             u.iter().filter(|x| users.contains(*x)).count() as f64 / u.len() as f64
         });
-        let m = if users.len() < min_group {
+        let m = if !super::disclosure::total_shown(users.len(), min_group) {
             UsageMetrics { suppressed: true, ..UsageMetrics::default() }
         } else {
             UsageMetrics {
