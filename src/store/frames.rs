@@ -14,7 +14,8 @@ use super::catalog::Catalog;
 use super::workspace::Workspace;
 
 /// Tables stored per round.
-pub const ROUND_TABLES: [&str; 4] = ["responses", "respondents", "comments", "questions"];
+pub const ROUND_TABLES: [&str; 5] =
+    ["responses", "labels", "respondents", "comments", "questions"];
 
 /// Relative path of a round's partition of a table.
 pub fn partition(table: &str, round: &str) -> String {
@@ -51,9 +52,14 @@ pub fn write_parquet_with(
 /// partitioning, as DuckDB reads it; the hive schema keeps `2026-Q1` a string). Rounds can
 /// carry different segment columns, so the scan gets the union of the files' schemas and a
 /// column a round lacks is null there.
+///
+/// `responses` is stored as integer codes and comes back decoded (see [`super::responses`]).
 pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<LazyFrame> {
     let all_rounds = ws.round_ids();
     let rounds = rounds.unwrap_or(&all_rounds);
+    if name == "responses" {
+        return super::responses::table(ws, rounds);
+    }
     let files: Vec<std::path::PathBuf> = rounds
         .iter()
         .map(|r| ws.path(&partition(name, r)).join("part-0.parquet"))

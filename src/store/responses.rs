@@ -1,0 +1,146 @@
+//! The `responses` table at rest and read back. A round's answers are stored as three dense
+//! integer columns (see [`super::build`]): the respondent's row in the round's `respondents`,
+//! the question's row in its `questions` snapshot, and the answer's row in its `labels`
+//! dictionary. Readers that want numbers take the codes as they are ([`codes`]); everything
+//! else sees the decoded table ([`table`]: `round, respondent, question_id, label, value`, as
+//! `pulse query` documents it), built by one gather per column from the small dictionaries.
+//!
+//! Rounds imported before the codes (string columns in the file) still read: their file is
+//! scanned as it is.
+
+use std::fs;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use polars::prelude::*;
+
+use super::build::{LABEL_CODE, QUESTION_CODE, RESPONDENT_CODE};
+use super::frames::{empty_table, partition};
+use super::workspace::Workspace;
+
+/// A round's `responses` file, if the round has one.
+pub fn file(ws: &Workspace, round: &str) -> Option<PathBuf> {
+    Some(ws.path(&partition("responses", round)).join("part-0.parquet")).filter(|f| f.exists())
+}
+
+/// Whether a `responses` file holds integer codes (false: the string columns of older stores).
+pub fn is_coded(path: &std::path::Path) -> Result<bool> {
+    let f = fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let schema = ParquetReader::new(f)
+        .schema()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the schema of {}", path.display()))?;
+    Ok(schema.get(LABEL_CODE).is_some())
+}
+
+/// Reads some columns of one Parquet file.
+fn read_columns(path: &std::path::Path, columns: &[&str]) -> Result<DataFrame> {
+    let f = fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    ParquetReader::new(f)
+        .with_columns(Some(columns.iter().map(|c| (*c).to_string()).collect()))
+        .finish()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading {}", path.display()))
+}
+
+/// The dictionaries a round's codes point into, each indexed by its code.
+#[derive(Debug, Clone)]
+pub struct Dicts {
+    /// Pseudonym per respondent code (the rows of `respondents`).
+    pub respondents: StringChunked,
+    /// Question ID per question code (the rows of the `questions` snapshot).
+    pub questions: StringChunked,
+    /// Label per label code (null for a blank answer).
+    pub labels: StringChunked,
+    /// Value per label code (null when not a value).
+    pub values: Float64Chunked,
+}
+
+impl Dicts {
+    /// Reads the dictionaries of `round`.
+    pub fn read(ws: &Workspace, round: &str) -> Result<Dicts> {
+        let part = |t: &str| ws.path(&partition(t, round)).join("part-0.parquet");
+        let respondents = read_columns(&part("respondents"), &["respondent"])?;
+        let questions = read_columns(&part("questions"), &["question_id"])?;
+        let labels = read_columns(&part("labels"), &["label", "value"])
+            .context("the round's label dictionary is missing\nhint: import the round again with --replace")?;
+        Ok(Dicts {
+            respondents: respondents.column("respondent")?.str()?.clone(),
+            questions: questions.column("question_id")?.str()?.clone(),
+            labels: labels.column("label")?.str()?.clone(),
+            values: labels.column("value")?.cast(&DataType::Float64)?.f64()?.clone(),
+        })
+    }
+}
+
+/// A round's codes, one entry per stored row, in store order.
+#[derive(Debug, Clone)]
+pub struct Codes {
+    /// Respondent code per row.
+    pub respondent: UInt32Chunked,
+    /// Question code per row.
+    pub question: UInt32Chunked,
+    /// Label code per row.
+    pub label: UInt32Chunked,
+}
+
+/// Reads the codes of a coded `responses` file.
+pub fn codes(path: &std::path::Path) -> Result<Codes> {
+    let df = read_columns(path, &[RESPONDENT_CODE, QUESTION_CODE, LABEL_CODE])?;
+    let col = |n: &str| -> Result<UInt32Chunked> {
+        Ok(df.column(n)?.cast(&DataType::UInt32)?.u32()?.rechunk().into_owned())
+    };
+    Ok(Codes {
+        respondent: col(RESPONDENT_CODE)?,
+        question: col(QUESTION_CODE)?,
+        label: col(LABEL_CODE)?,
+    })
+}
+
+/// One round's `responses` as documented: `round, respondent, question_id, label, value`.
+pub fn decoded(ws: &Workspace, round: &str, path: &std::path::Path) -> Result<LazyFrame> {
+    let scan = LazyFrame::scan_parquet(
+        PlRefPath::from(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(anyhow::Error::from)
+    .with_context(|| format!("reading the responses of round {round}"))?;
+    let round_col = lit(round.to_string()).alias("round");
+    if !is_coded(path)? {
+        return Ok(scan.select([
+            round_col,
+            col("respondent"),
+            col("question_id"),
+            col("label"),
+            col("value").cast(DataType::Float64),
+        ]));
+    }
+    let d = Dicts::read(ws, round)?;
+    let by = |dict: Series, code: &str, name: &str| {
+        lit(dict).gather(col(code), false).alias(name.to_string())
+    };
+    Ok(scan.select([
+        round_col,
+        by(d.respondents.into_series(), RESPONDENT_CODE, "respondent"),
+        by(d.questions.into_series(), QUESTION_CODE, "question_id"),
+        by(d.labels.into_series(), LABEL_CODE, "label"),
+        by(d.values.into_series(), LABEL_CODE, "value"),
+    ]))
+}
+
+/// The decoded `responses` of the given rounds, in round order (empty, with the documented
+/// columns, when none has answers).
+pub fn table(ws: &Workspace, rounds: &[String]) -> Result<LazyFrame> {
+    let mut parts = Vec::new();
+    for r in rounds {
+        if let Some(f) = file(ws, r) {
+            parts.push(decoded(ws, r, &f)?);
+        }
+    }
+    if parts.is_empty() {
+        return Ok(empty_table("responses").lazy());
+    }
+    concat(parts, UnionArgs::default())
+        .map_err(anyhow::Error::from)
+        .context("reading the responses table")
+}
