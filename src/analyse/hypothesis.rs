@@ -570,7 +570,8 @@ mod tests {
     #[test]
     fn rank_by_counting_equals_rank_by_sorting() {
         // Few distinct values (the counting path), with -0 and +0 tied, and many (the sort).
-        let few: Vec<f64> = (0..1000).map(|i| [0.0, -0.0, 2.5, -1.0, 7.0][(i * 7919) % 5]).collect();
+        let few: Vec<f64> =
+            (0..1000).map(|i| [0.0, -0.0, 2.5, -1.0, 7.0][(i * 7919) % 5]).collect();
         assert!(rank_few(&few).is_some());
         assert_eq!(rank(&few), rank_by_sorting(&few));
         let many: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 997) as f64).collect();

@@ -14,8 +14,7 @@ use super::catalog::Catalog;
 use super::workspace::Workspace;
 
 /// Tables stored per round.
-pub const ROUND_TABLES: [&str; 5] =
-    ["responses", "labels", "respondents", "comments", "questions"];
+pub const ROUND_TABLES: [&str; 5] = ["responses", "labels", "respondents", "comments", "questions"];
 
 /// Relative path of a round's partition of a table.
 pub fn partition(table: &str, round: &str) -> String {

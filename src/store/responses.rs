@@ -3,7 +3,7 @@
 //! the question's row in its `questions` snapshot, and the answer's row in its `labels`
 //! dictionary. Readers that want numbers take the codes as they are ([`codes`]); everything
 //! else sees the decoded table ([`table`]: `round, respondent, question_id, label, value`, as
-//! `pulse query` documents it), built by one gather per column from the small dictionaries.
+//! `pulse query` documents it), built by left joins with the small dictionaries.
 //!
 //! Rounds imported before the codes (string columns in the file) still read: their file is
 //! scanned as it is.
@@ -62,8 +62,9 @@ impl Dicts {
         let part = |t: &str| ws.path(&partition(t, round)).join("part-0.parquet");
         let respondents = read_columns(&part("respondents"), &["respondent"])?;
         let questions = read_columns(&part("questions"), &["question_id"])?;
-        let labels = read_columns(&part("labels"), &["label", "value"])
-            .context("the round's label dictionary is missing\nhint: import the round again with --replace")?;
+        let labels = read_columns(&part("labels"), &["label", "value"]).context(
+            "the round's label dictionary is missing\nhint: import the round again with --replace",
+        )?;
         Ok(Dicts {
             respondents: respondents.column("respondent")?.str()?.clone(),
             questions: questions.column("question_id")?.str()?.clone(),
@@ -115,17 +116,43 @@ pub fn decoded(ws: &Workspace, round: &str, path: &std::path::Path) -> Result<La
             col("value").cast(DataType::Float64),
         ]));
     }
+    // Left joins with the small dictionaries (in row order), not gathers: polars pushes a
+    // filter on a decoded column into the scan, and cannot evaluate a gather there.
     let d = Dicts::read(ws, round)?;
-    let by = |dict: Series, code: &str, name: &str| {
-        lit(dict).gather(col(code), false).alias(name.to_string())
+    let dict = |code: &str, cols: Vec<Column>| -> Result<LazyFrame> {
+        let n = cols.first().map_or(0, Column::len);
+        let codes: Vec<u32> = (0..u32::try_from(n)?).collect();
+        let mut all = vec![Column::new(code.into(), codes)];
+        all.extend(cols);
+        Ok(DataFrame::new(n, all)?.lazy())
     };
-    Ok(scan.select([
-        round_col,
-        by(d.respondents.into_series(), RESPONDENT_CODE, "respondent"),
-        by(d.questions.into_series(), QUESTION_CODE, "question_id"),
-        by(d.labels.into_series(), LABEL_CODE, "label"),
-        by(d.values.into_series(), LABEL_CODE, "value"),
-    ]))
+    let args =
+        JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) };
+    let join = |lf: LazyFrame, code: &str, with: LazyFrame| {
+        lf.join(with, [col(code)], [col(code)], args.clone())
+    };
+    let lf = join(
+        scan,
+        RESPONDENT_CODE,
+        dict(RESPONDENT_CODE, vec![d.respondents.into_column().with_name("respondent".into())])?,
+    );
+    let lf = join(
+        lf,
+        QUESTION_CODE,
+        dict(QUESTION_CODE, vec![d.questions.into_column().with_name("question_id".into())])?,
+    );
+    let lf = join(
+        lf,
+        LABEL_CODE,
+        dict(
+            LABEL_CODE,
+            vec![
+                d.labels.into_column().with_name("label".into()),
+                d.values.into_column().with_name("value".into()),
+            ],
+        )?,
+    );
+    Ok(lf.select([round_col, col("respondent"), col("question_id"), col("label"), col("value")]))
 }
 
 /// The decoded `responses` of the given rounds, in round order (empty, with the documented

@@ -42,8 +42,7 @@ pub(super) fn code(
     let slice = |c: &UInt32Chunked| -> Vec<u32> {
         c.cont_slice().map_or_else(|_| c.into_no_null_iter().collect(), <[u32]>::to_vec)
     };
-    let (resp, qs, label) =
-        (slice(&codes.respondent), slice(&codes.question), slice(&codes.label));
+    let (resp, qs, label) = (slice(&codes.respondent), slice(&codes.question), slice(&codes.label));
     let pseudonym = |k: u32| dicts.respondents.get(k as usize).unwrap_or("");
     let n = resp.len();
     let mut groups = Coder::default();
@@ -77,7 +76,8 @@ pub(super) fn code(
     // are coded per item; code 0, the blank answer, is never a value), so its value is fixed.
     let mut value_of: Vec<Option<f64>> = vec![None; dicts.labels.len()];
     for ((&r, &qk), &lk) in resp.iter().zip(&qs).zip(&label) {
-        let qc = q_map.get(qk, || questions.code(dicts.questions.get(qk as usize).unwrap_or("")))?;
+        let qc =
+            q_map.get(qk, || questions.code(dicts.questions.get(qk as usize).unwrap_or("")))?;
         if qc as usize == codings.len() {
             let q = dicts.questions.get(qk as usize).unwrap_or("");
             codings.push(Coding::of(q, metas, levels, who, seg.is_some()));
@@ -86,14 +86,18 @@ pub(super) fn code(
         out.q.push(qc);
         out.who.push(if c.who { who_map.get(r, || people.code(pseudonym(r)))? } else { NONE });
         if seg.is_some() {
-            out.group.push(*group_by_code.get(r as usize).context("a respondent code outside respondents")?);
+            out.group.push(
+                *group_by_code.get(r as usize).context("a respondent code outside respondents")?,
+            );
         }
         let slot = value_of.get_mut(lk as usize).context("a label code outside labels")?;
         let v = *slot.get_or_insert_with(|| {
             let v = match c.levels {
-                Some(m) => {
-                    dicts.labels.get(lk as usize).and_then(|l| m.get(l.trim())).map(|&x| f64::from(x))
-                }
+                Some(m) => dicts
+                    .labels
+                    .get(lk as usize)
+                    .and_then(|l| m.get(l.trim()))
+                    .map(|&x| f64::from(x)),
                 None => dicts.values.get(lk as usize),
             };
             v.filter(|v| v.is_finite()).unwrap_or(f64::NAN)
