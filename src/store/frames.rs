@@ -59,6 +59,11 @@ pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<La
     if name == "responses" {
         return super::responses::table(ws, rounds);
     }
+    scan_rounds(ws, name, rounds)
+}
+
+/// [`table`] as stored, without decoding: one Hive scan over the rounds' files.
+pub(crate) fn scan_rounds(ws: &Workspace, name: &str, rounds: &[String]) -> Result<LazyFrame> {
     let files: Vec<std::path::PathBuf> = rounds
         .iter()
         .map(|r| ws.path(&partition(name, r)).join("part-0.parquet"))
@@ -86,7 +91,7 @@ pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<La
 /// One Parquet scan over Hive-partitioned files: the `partition` column (a string, never parsed
 /// as a date) comes from the `partition=<value>` folder and is put first. With a `schema`, files
 /// lacking some of its columns read them as null.
-fn hive_scan(
+pub(crate) fn hive_scan(
     files: &[std::path::PathBuf],
     partition: &str,
     schema: Option<Schema>,

@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use super::build::{LABEL_CODE, QUESTION_CODE, RESPONDENT_CODE};
-use super::frames::{empty_table, partition};
+use super::frames::{empty_table, hive_scan, partition, scan_rounds};
 use super::workspace::Workspace;
 
 /// A round's `responses` file, if the round has one.
@@ -156,18 +156,86 @@ pub fn decoded(ws: &Workspace, round: &str, path: &std::path::Path) -> Result<La
 }
 
 /// The decoded `responses` of the given rounds, in round order (empty, with the documented
-/// columns, when none has answers).
+/// columns, when none has answers). One Hive scan over the rounds' files joined with the
+/// rounds' stacked dictionaries on (round, code): a union of per-round frames would make
+/// polars rewrite `count(*)` into a 128-bit sum this build cannot cast to.
 pub fn table(ws: &Workspace, rounds: &[String]) -> Result<LazyFrame> {
-    let mut parts = Vec::new();
-    for r in rounds {
-        if let Some(f) = file(ws, r) {
-            parts.push(decoded(ws, r, &f)?);
-        }
-    }
-    if parts.is_empty() {
+    let files: Vec<(String, PathBuf)> =
+        rounds.iter().filter_map(|r| file(ws, r).map(|f| (r.clone(), f))).collect();
+    if files.is_empty() {
         return Ok(empty_table("responses").lazy());
     }
-    concat(parts, UnionArgs::default())
-        .map_err(anyhow::Error::from)
-        .context("reading the responses table")
+    let coded = files.iter().map(|(_, f)| is_coded(f)).collect::<Result<Vec<bool>>>()?;
+    if !coded.iter().any(|&c| c) {
+        return scan_rounds(ws, "responses", rounds);
+    }
+    if !coded.iter().all(|&c| c) {
+        // Rounds stored before the codes next to coded ones: one frame per round.
+        let mut parts = Vec::new();
+        for (r, f) in &files {
+            parts.push(decoded(ws, r, f)?);
+        }
+        return concat(parts, UnionArgs::default())
+            .map_err(anyhow::Error::from)
+            .context("reading the responses table");
+    }
+    let mut resp: Option<DataFrame> = None;
+    let mut quest: Option<DataFrame> = None;
+    let mut labs: Option<DataFrame> = None;
+    let stack = |acc: &mut Option<DataFrame>, df: DataFrame| -> Result<()> {
+        match acc {
+            Some(a) => {
+                a.vstack_mut(&df)?;
+            }
+            None => *acc = Some(df),
+        }
+        Ok(())
+    };
+    for (r, _) in &files {
+        let d = Dicts::read(ws, r)?;
+        let frame = |code: &str, cols: Vec<Column>| -> Result<DataFrame> {
+            let n = cols.first().map_or(0, Column::len);
+            let codes: Vec<u32> = (0..u32::try_from(n)?).collect();
+            let mut all = vec![
+                Column::new("round".into(), vec![r.as_str(); n]),
+                Column::new(code.into(), codes),
+            ];
+            all.extend(cols);
+            Ok(DataFrame::new(n, all)?)
+        };
+        stack(
+            &mut resp,
+            frame(
+                RESPONDENT_CODE,
+                vec![d.respondents.into_column().with_name("respondent".into())],
+            )?,
+        )?;
+        stack(
+            &mut quest,
+            frame(QUESTION_CODE, vec![d.questions.into_column().with_name("question_id".into())])?,
+        )?;
+        stack(
+            &mut labs,
+            frame(
+                LABEL_CODE,
+                vec![
+                    d.labels.into_column().with_name("label".into()),
+                    d.values.into_column().with_name("value".into()),
+                ],
+            )?,
+        )?;
+    }
+    let paths: Vec<PathBuf> = files.into_iter().map(|(_, f)| f).collect();
+    let scan = hive_scan(&paths, "round", None, "responses")?;
+    let args =
+        JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) };
+    let join = |lf: LazyFrame, code: &str, with: Option<DataFrame>| -> Result<LazyFrame> {
+        let with = with.context("no dictionary")?.lazy();
+        let on = [col("round"), col(code)];
+        Ok(lf.join(with, on.clone(), on, args.clone()))
+    };
+    let lf = join(scan, RESPONDENT_CODE, resp)?;
+    let lf = join(lf, QUESTION_CODE, quest)?;
+    let lf = join(lf, LABEL_CODE, labs)?;
+    Ok(lf.select([col("round"), col("respondent"), col("question_id"), col("label"), col("value")]))
 }
