@@ -46,7 +46,7 @@ pub fn drivers(outcome: &[f64], items: &[(String, Vec<f64>, Option<f64>)]) -> Ve
             .collect();
         // A canonical order (equal pairs are interchangeable), so ρ does not depend on how
         // respondents were coded.
-        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        sort_pairs(&mut pairs);
         let n = pairs.len();
         let mut d = Driver { question_id: q.clone(), n, top_box: *top, ..Driver::default() };
         if n < MIN_PAIRS {
@@ -82,6 +82,47 @@ pub fn drivers(outcome: &[f64], items: &[(String, Vec<f64>, Option<f64>)]) -> Ve
         b.rho.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.rho.unwrap_or(f64::NEG_INFINITY))
     });
     out
+}
+
+/// Sorts pairs by first then second value (`total_cmp`). Rated answers take a handful of
+/// values, so this is a counting sort over the distinct values when there are few; the order
+/// is the same as a comparison sort's (pairs equal under `total_cmp` are identical).
+fn sort_pairs(pairs: &mut [(f64, f64)]) {
+    const FEW: usize = 64;
+    fn distinct(v: impl Iterator<Item = f64>) -> Option<Vec<f64>> {
+        let mut d: Vec<f64> = Vec::new();
+        for x in v {
+            if let Err(i) = d.binary_search_by(|p| p.total_cmp(&x)) {
+                if d.len() == FEW {
+                    return None;
+                }
+                d.insert(i, x);
+            }
+        }
+        Some(d)
+    }
+    let by_comparison = |pairs: &mut [(f64, f64)]| {
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    };
+    if pairs.len() < 4 * FEW {
+        return by_comparison(pairs);
+    }
+    let (Some(dx), Some(dy)) =
+        (distinct(pairs.iter().map(|p| p.0)), distinct(pairs.iter().map(|p| p.1)))
+    else {
+        return by_comparison(pairs);
+    };
+    let at = |d: &[f64], x: f64| d.binary_search_by(|p| p.total_cmp(&x)).unwrap_or(0);
+    let mut counts = vec![0usize; dx.len() * dy.len()];
+    for &(x, y) in pairs.iter() {
+        counts[at(&dx, x) * dy.len() + at(&dy, y)] += 1;
+    }
+    let mut k = 0;
+    for (cell, &c) in counts.iter().enumerate() {
+        let pair = (dx[cell / dy.len()], dy[cell % dy.len()]);
+        pairs[k..k + c].fill(pair);
+        k += c;
+    }
 }
 
 /// Per rated question of a round: its values dense per respondent code (`respondents` codes;
@@ -167,6 +208,20 @@ mod tests {
         assert_eq!(d[0].quadrant, "priority");
         assert_eq!(d[1].quadrant, "maintain");
         assert_eq!(d[2].quadrant, "insufficient data (n < 30)");
+    }
+
+    #[test]
+    fn counting_sort_of_pairs_equals_comparison_sort() {
+        let vals = [1.0, 5.0, -0.0, 0.0, 3.0, -4.0];
+        let mut a: Vec<(f64, f64)> =
+            (0..2000).map(|i| (vals[(i * 7) % 6], vals[(i * 13 + i / 5) % 6])).collect();
+        let mut b = a.clone();
+        sort_pairs(&mut a);
+        b.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.total_cmp(&q.1)));
+        let bits = |v: &[(f64, f64)]| -> Vec<(u64, u64)> {
+            v.iter().map(|p| (p.0.to_bits(), p.1.to_bits())).collect()
+        };
+        assert_eq!(bits(&a), bits(&b));
     }
 
     // Regression: a NaN outcome or item value entered ρ; now the pair is missing.

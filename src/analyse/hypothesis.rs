@@ -23,6 +23,9 @@ pub fn normal_sf(z: f64) -> f64 {
 /// Average ranks (1-based) of `v`, ties sharing their mean rank, and the tie group sizes.
 /// Callers pass finite values (a NaN only ever ties with itself and cannot loop).
 pub fn rank(v: &[f64]) -> (Vec<f64>, Vec<usize>) {
+    if let Some(r) = rank_few(v) {
+        return r;
+    }
     // (value, position) pairs sorted by value; positions within a tie do not change the ranks,
     // so an unstable sort gives the same result. Already sorted input (drivers' pairs) skips it.
     let mut s: Vec<(f64, u32)> = v.iter().zip(0u32..).map(|(&x, i)| (x, i)).collect();
@@ -47,44 +50,116 @@ pub fn rank(v: &[f64]) -> (Vec<f64>, Vec<usize>) {
     (ranks, ties)
 }
 
+/// Most distinct values [`rank_few`] takes (survey answers take a handful).
+const FEW: usize = 64;
+
+/// The distinct values of `v` in ascending order (-0 and +0 as one), or None when there are
+/// more than [`FEW`] or a NaN.
+fn distinct(v: &[f64]) -> Option<Vec<f64>> {
+    let mut d: Vec<f64> = Vec::new();
+    let mut last = f64::NAN;
+    for &x in v {
+        let x = x + 0.0;
+        if x == last {
+            continue;
+        }
+        if x.is_nan() {
+            return None;
+        }
+        if let Err(i) = d.binary_search_by(|p| p.total_cmp(&x)) {
+            if d.len() == FEW {
+                return None;
+            }
+            d.insert(i, x);
+        }
+        last = x;
+    }
+    Some(d)
+}
+
+/// [`rank`] by counting, for samples with few distinct values: no sort, the same ranks and
+/// ties (a tie group's mean rank is computed from the same two positions).
+fn rank_few(v: &[f64]) -> Option<(Vec<f64>, Vec<usize>)> {
+    if v.len() < 2 * FEW {
+        return None;
+    }
+    let d = distinct(v)?;
+    let group = |x: f64| d.binary_search_by(|p| p.total_cmp(&(x + 0.0))).unwrap_or(0);
+    let groups: Vec<u8> = v.iter().map(|&x| group(x) as u8).collect();
+    let mut ties = vec![0usize; d.len()];
+    for &g in &groups {
+        ties[g as usize] += 1;
+    }
+    let mut at = 0;
+    let mean: Vec<f64> = ties
+        .iter()
+        .map(|&t| {
+            let (i, j) = (at, at + t);
+            at = j;
+            (i + j + 1) as f64 / 2.0
+        })
+        .collect();
+    Some((groups.iter().map(|&g| mean[g as usize]).collect(), ties))
+}
+
+/// The finite values of `v` with their counts, ascending, equal values (-0 and +0 too) counted
+/// together: by counting when there are few distinct values, else by sorting.
+fn value_counts(v: &[f64]) -> Vec<(f64, usize)> {
+    let fin = finite(v.iter().copied());
+    if fin.len() >= 2 * FEW
+        && let Some(d) = distinct(&fin)
+    {
+        let mut counts = vec![0usize; d.len()];
+        for &x in &fin {
+            counts[d.binary_search_by(|p| p.total_cmp(&(x + 0.0))).unwrap_or(0)] += 1;
+        }
+        return d.into_iter().zip(counts).filter(|c| c.1 > 0).collect();
+    }
+    let mut s = fin;
+    s.sort_unstable_by(f64::total_cmp);
+    let mut out: Vec<(f64, usize)> = Vec::new();
+    for x in s {
+        match out.last_mut() {
+            Some(last) if last.0 == x => last.1 += 1,
+            _ => out.push((x, 1)),
+        }
+    }
+    out
+}
+
 /// Mann–Whitney U, two-sided, normal approximation with tie correction and continuity
 /// correction: `scipy.stats.mannwhitneyu(x, y, alternative='two-sided', method='asymptotic')`.
 /// The statistic is U of `x`. Also returns the rank-biserial correlation 2·U/(n₁n₂) − 1
 /// (pingouin's `RBC` sign: positive when `x` tends to be larger). Non-finite values are missing
 /// (scipy's `nan_policy='omit'`). None when a sample has no finite value.
 pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<(TestResult, f64)> {
-    // Rank by distinct value (survey answers take few values): sort each side once, then walk
-    // both in step; each tie group gets its mean rank. Only finite values: a NaN equals
-    // nothing, so the tie walk would never advance past it.
-    let sorted = |v: &[f64]| {
-        let mut s = finite(v.iter().copied());
-        s.sort_unstable_by(f64::total_cmp);
-        s
-    };
-    let (xs, ys) = (sorted(x), sorted(y));
-    let (n1, n2) = (xs.len(), ys.len());
+    // Rank by distinct value (survey answers take few values): count each side's values (or
+    // sort them, when there are many), then walk both in step; each tie group gets its mean
+    // rank. Only finite values: a NaN equals nothing, so the tie walk would never advance.
+    let (xs, ys) = (value_counts(x), value_counts(y));
+    let (n1, n2): (usize, usize) = (xs.iter().map(|c| c.1).sum(), ys.iter().map(|c| c.1).sum());
     if n1 == 0 || n2 == 0 {
         return None;
     }
     let (mut i, mut j, mut below) = (0usize, 0usize, 0usize);
     let mut r1 = 0.0;
     let mut ties: Vec<usize> = Vec::new();
-    while i < n1 || j < n2 {
+    while i < xs.len() || j < ys.len() {
         let v = match (xs.get(i), ys.get(j)) {
-            (Some(a), Some(b)) => a.min(*b),
-            (Some(a), None) => *a,
-            (None, Some(b)) => *b,
+            (Some(a), Some(b)) => a.0.min(b.0),
+            (Some(a), None) => a.0,
+            (None, Some(b)) => b.0,
             (None, None) => unreachable!("loop condition"),
         };
-        let ci = xs[i..].iter().take_while(|&&a| a == v).count();
-        let cj = ys[j..].iter().take_while(|&&b| b == v).count();
+        let ci = xs.get(i).filter(|a| a.0 == v).map_or(0, |a| a.1);
+        let cj = ys.get(j).filter(|b| b.0 == v).map_or(0, |b| b.1);
         let t = ci + cj;
         let mean_rank = below as f64 + (t as f64 + 1.0) / 2.0;
         r1 += ci as f64 * mean_rank;
         ties.push(t);
         below += t;
-        i += ci;
-        j += cj;
+        i += usize::from(ci > 0);
+        j += usize::from(cj > 0);
     }
     let (f1, f2) = (n1 as f64, n2 as f64);
     let u1 = r1 - f1 * (f1 + 1.0) / 2.0;
@@ -474,5 +549,33 @@ mod tests {
         assert_eq!(t, vec![2, 1, 2]);
         let (r, _) = rank(&[1., 1., 2., 3., 3.]);
         assert_eq!(r, vec![1.5, 1.5, 3.0, 4.5, 4.5], "sorted input");
+    }
+
+    /// The rank by sorting, as [`rank`] does it without the counting path.
+    fn rank_by_sorting(v: &[f64]) -> (Vec<f64>, Vec<usize>) {
+        let mut s: Vec<(f64, usize)> = v.iter().copied().zip(0..).collect();
+        s.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut ranks, mut ties, mut i) = (vec![0.0; v.len()], Vec::new(), 0);
+        while i < s.len() {
+            let j = i + s[i..].iter().take_while(|p| p.0 == s[i].0).count();
+            for p in &s[i..j] {
+                ranks[p.1] = (i + j + 1) as f64 / 2.0;
+            }
+            ties.push(j - i);
+            i = j;
+        }
+        (ranks, ties)
+    }
+
+    #[test]
+    fn rank_by_counting_equals_rank_by_sorting() {
+        // Few distinct values (the counting path), with -0 and +0 tied, and many (the sort).
+        let few: Vec<f64> =
+            (0..1000).map(|i| [0.0, -0.0, 2.5, -1.0, 7.0][(i * 7919) % 5]).collect();
+        assert!(rank_few(&few).is_some());
+        assert_eq!(rank(&few), rank_by_sorting(&few));
+        let many: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 997) as f64).collect();
+        assert!(rank_few(&many).is_none());
+        assert_eq!(rank(&many), rank_by_sorting(&many));
     }
 }

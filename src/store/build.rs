@@ -8,11 +8,20 @@ use crate::ingest::privacy::{pseudonym, scrub};
 use crate::ingest::scales::{ScaleKind, finite_number, is_excluded};
 use crate::ingest::survey::{Answers, ItemKind, NONE, Survey, quality_flags};
 
+/// Column of `responses`: the respondent's row in the round's `respondents`.
+pub const RESPONDENT_CODE: &str = "respondent_code";
+/// Column of `responses`: the question's row in the round's `questions` snapshot.
+pub const QUESTION_CODE: &str = "question_code";
+/// Column of `responses` and `labels`: the answer's row in the round's `labels` (0 = blank).
+pub const LABEL_CODE: &str = "label_code";
+
 /// The tables of one round.
 #[derive(Debug)]
 pub struct RoundFrames {
-    /// `responses(respondent, question_id, label, value)`.
+    /// `responses(respondent_code, question_code, label_code)`: see [`LABEL_CODE`].
     pub responses: DataFrame,
+    /// `labels(label_code, label, value)`: the round's answer dictionary.
+    pub labels: DataFrame,
     /// `respondents(respondent, submitted_at, duration_s, complete, quality_flags, segments…)`.
     pub respondents: DataFrame,
     /// `comments(respondent, question_id, text)`, scrubbed.
@@ -37,12 +46,15 @@ fn value_of(kind: &ItemKind, options: &[String], label: &str) -> Option<f64> {
 }
 
 /// `responses` in long format, one row per respondent and item (one per chosen option of a
-/// multi-select), item by item in file order.
+/// multi-select), item by item in file order, as three dense integer columns: the respondent's
+/// row in `respondents`, the question's row in the `questions` snapshot, and the answer's row in
+/// `labels` (the round's label dictionary: label text and value; code 0 is the blank answer).
 ///
-/// Built as dense typed columns (respondent index, question index, label code, value) and
-/// turned into strings by one gather per column from small dictionaries: the string views of
-/// the 6 M-row columns point into the dictionaries' buffers, so no answer text is copied.
-fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Result<DataFrame> {
+/// Integer codes instead of 6 M-row string columns make the write several times cheaper and
+/// let readers skip per-row hashing (issue 11); readers decode them through
+/// [`super::frames::table`], so SQL users still see `respondent`, `question_id`, `label` and
+/// `value` as text and numbers.
+fn responses_frame(survey: &Survey) -> Result<(DataFrame, DataFrame)> {
     // Label dictionary: code 0 is the null label, then every item's labels (or options). A
     // label code also fixes the value (labels are coded per item), so values are a dictionary too.
     let mut dict: Vec<Option<&str>> = vec![None];
@@ -56,10 +68,10 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
             Answers::Texts(_) => 0,
         })
         .sum();
-    let mut resp: Vec<IdxSize> = Vec::with_capacity(coded_rows);
-    let mut qid: Vec<IdxSize> = Vec::with_capacity(coded_rows);
-    let mut label: Vec<IdxSize> = Vec::with_capacity(coded_rows);
-    let idx = |i: usize| IdxSize::try_from(i).context("more rows than the store can index");
+    let mut resp: Vec<u32> = Vec::with_capacity(coded_rows);
+    let mut qid: Vec<u32> = Vec::with_capacity(coded_rows);
+    let mut label: Vec<u32> = Vec::with_capacity(coded_rows);
+    let idx = |i: usize| u32::try_from(i).context("more rows than the store can index");
     for (qi, item) in survey.items.iter().enumerate() {
         let q = idx(qi)?;
         match &item.answers {
@@ -67,15 +79,13 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
                 let base = idx(dict.len())?;
                 dict.extend(labels.iter().map(|l| Some(l.as_str())));
                 dict_values.extend(labels.iter().map(|l| value_of(&item.kind, &item.options, l)));
-                for (i, &k) in codes.iter().enumerate() {
-                    resp.push(idx(i)?);
-                    qid.push(q);
-                    label.push(if k == NONE { 0 } else { base + k });
-                }
+                resp.extend(0..idx(codes.len())?);
+                qid.resize(qid.len() + codes.len(), q);
+                label.extend(codes.iter().map(|&k| if k == NONE { 0 } else { base + k }));
             }
             Answers::Sets(sets) => {
                 // Options by text: a set holds option labels, coded once per item.
-                let mut codes: std::collections::HashMap<&str, IdxSize> =
+                let mut codes: std::collections::HashMap<&str, u32> =
                     std::collections::HashMap::new();
                 for (i, set) in sets.iter().enumerate() {
                     if set.is_empty() {
@@ -103,26 +113,25 @@ fn responses_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Re
             Answers::Texts(_) => {}
         }
     }
-    let who =
-        StringChunked::from_iter_values("respondent".into(), pseudonyms.iter().map(String::as_str));
-    let what =
-        StringChunked::from_iter_values("question_id".into(), ids.iter().map(String::as_str));
-    let labels = StringChunked::from_iter_options("label".into(), dict.into_iter());
-    let values = Float64Chunked::from_iter_options("value".into(), dict_values.into_iter());
     let len = resp.len();
-    let ((respondent, question_id), (label, value)) = rayon::join(
-        || (who.take(resp.as_slice()), what.take(qid.as_slice())),
-        || (labels.take(label.as_slice()), values.take(label.as_slice())),
-    );
-    Ok(DataFrame::new(
+    let responses = DataFrame::new(
         len,
         vec![
-            respondent?.into_column(),
-            question_id?.into_column(),
-            label?.into_column(),
-            value?.into_column(),
+            Column::new(RESPONDENT_CODE.into(), resp),
+            Column::new(QUESTION_CODE.into(), qid),
+            Column::new(LABEL_CODE.into(), label),
         ],
-    )?)
+    )?;
+    let n = dict.len();
+    let labels = DataFrame::new(
+        n,
+        vec![
+            Column::new(LABEL_CODE.into(), (0..idx(n)?).collect::<Vec<u32>>()),
+            Column::new("label".into(), dict),
+            Column::new("value".into(), dict_values),
+        ],
+    )?;
+    Ok((responses, labels))
 }
 
 /// `comments`: the non-blank answers of text items, scrubbed.
@@ -158,7 +167,7 @@ pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Resul
         survey.respondents.iter().map(|r| pseudonym(secret, &r.person_key)).collect();
     let n = pseudonyms.len();
 
-    let responses = responses_frame(survey, ids, &pseudonyms)?;
+    let (responses, labels) = responses_frame(survey)?;
     let comments = comments_frame(survey, ids, &pseudonyms)?;
 
     let flags = quality_flags(survey, &pseudonyms);
@@ -224,5 +233,5 @@ pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Resul
             ),
         ],
     )?;
-    Ok(RoundFrames { responses, respondents, comments, questions, quality })
+    Ok(RoundFrames { responses, labels, respondents, comments, questions, quality })
 }

@@ -14,8 +14,8 @@ use super::workspace::Workspace;
 /// Bump when what a cached result means changes (it is part of every fingerprint).
 const VERSION: &str = "pulse-cache-1";
 
-/// A fingerprint of the survey side of the workspace: pulse.toml and catalog.toml as written,
-/// and the path, size and modification time of every file of the survey tables.
+/// A fingerprint of the workspace's data: pulse.toml and catalog.toml as written, and the path,
+/// size and modification time of every file of the store.
 pub fn survey_fingerprint(ws: &Workspace) -> String {
     let mut h = blake3::Hasher::new();
     h.update(VERSION.as_bytes());
@@ -24,9 +24,7 @@ pub fn survey_fingerprint(ws: &Workspace) -> String {
         h.update(f.as_bytes());
         h.update(&fs::read(ws.path(f)).unwrap_or_default());
     }
-    for t in ["respondents", "responses", "comments", "questions"] {
-        hash_tree(&mut h, &ws.path(&format!("store/{t}")));
-    }
+    hash_tree(&mut h, &ws.path("store"));
     h.finalize().to_hex().to_string()
 }
 

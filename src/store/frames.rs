@@ -14,7 +14,7 @@ use super::catalog::Catalog;
 use super::workspace::Workspace;
 
 /// Tables stored per round.
-pub const ROUND_TABLES: [&str; 4] = ["responses", "respondents", "comments", "questions"];
+pub const ROUND_TABLES: [&str; 5] = ["responses", "labels", "respondents", "comments", "questions"];
 
 /// Relative path of a round's partition of a table.
 pub fn partition(table: &str, round: &str) -> String {
@@ -51,9 +51,19 @@ pub fn write_parquet_with(
 /// partitioning, as DuckDB reads it; the hive schema keeps `2026-Q1` a string). Rounds can
 /// carry different segment columns, so the scan gets the union of the files' schemas and a
 /// column a round lacks is null there.
+///
+/// `responses` is stored as integer codes and comes back decoded (see [`super::responses`]).
 pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<LazyFrame> {
     let all_rounds = ws.round_ids();
     let rounds = rounds.unwrap_or(&all_rounds);
+    if name == "responses" {
+        return super::responses::table(ws, rounds);
+    }
+    scan_rounds(ws, name, rounds)
+}
+
+/// [`table`] as stored, without decoding: one Hive scan over the rounds' files.
+pub(crate) fn scan_rounds(ws: &Workspace, name: &str, rounds: &[String]) -> Result<LazyFrame> {
     let files: Vec<std::path::PathBuf> = rounds
         .iter()
         .map(|r| ws.path(&partition(name, r)).join("part-0.parquet"))
@@ -81,7 +91,7 @@ pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<La
 /// One Parquet scan over Hive-partitioned files: the `partition` column (a string, never parsed
 /// as a date) comes from the `partition=<value>` folder and is put first. With a `schema`, files
 /// lacking some of its columns read them as null.
-fn hive_scan(
+pub(crate) fn hive_scan(
     files: &[std::path::PathBuf],
     partition: &str,
     schema: Option<Schema>,

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod frames;
 pub mod parts;
 pub mod read;
+pub mod responses;
 pub mod round;
 pub mod telemetry;
 pub mod workspace;

@@ -5,6 +5,7 @@
 //! codes question, respondent, label and segment group as small dense integers (one hash pass
 //! per column), with the value as `f64` (NaN = not a value).
 
+mod dense;
 pub mod population;
 pub mod sql;
 
@@ -14,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use polars::prelude::*;
 
 use super::catalog::Catalog;
+use super::responses::{self, Dicts};
 use super::{frames, workspace::Workspace};
 use crate::analyse::summary::QuestionMeta;
 use crate::ingest::scales::ScaleKind;
@@ -200,13 +202,13 @@ pub struct RoundAnswers {
 
 /// Dense codes for strings, in first-appearance order.
 #[derive(Default)]
-struct Coder<'a> {
+pub(crate) struct Coder<'a> {
     index: PlHashMap<&'a str, u32>,
     names: Vec<&'a str>,
 }
 
 impl<'a> Coder<'a> {
-    fn code(&mut self, s: &'a str) -> u32 {
+    pub(crate) fn code(&mut self, s: &'a str) -> u32 {
         if let Some(&c) = self.index.get(s) {
             return c;
         }
@@ -215,7 +217,7 @@ impl<'a> Coder<'a> {
         self.names.push(s);
         c
     }
-    fn into_names(self) -> Vec<String> {
+    pub(crate) fn into_names(self) -> Vec<String> {
         self.names.into_iter().map(str::to_string).collect()
     }
 }
@@ -231,12 +233,6 @@ pub fn answers(
     segment: Option<&str>,
     who: Who,
 ) -> Result<RoundAnswers> {
-    let r = [round.to_string()];
-    let df = frames::table(ws, "responses", Some(&r))?
-        .select([col("question_id"), col("respondent"), col("label"), col("value")])
-        .collect()
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("reading the responses of round {round}"))?;
     let seg = match segment {
         Some(s) => {
             check_segment(ws, round, s)?;
@@ -244,15 +240,66 @@ pub fn answers(
         }
         None => None,
     };
+    if let Some(f) = responses::file(ws, round).filter(|f| responses::is_coded(f).unwrap_or(false))
+    {
+        let (codes, dicts) = rayon::join(|| responses::codes(&f), || Dicts::read(ws, round));
+        let (codes, dicts) = (
+            codes.with_context(|| format!("reading the responses of round {round}"))?,
+            dicts.with_context(|| format!("reading the responses of round {round}"))?,
+        );
+        return dense::code(&codes, &dicts, seg.as_ref(), metas, levels, who);
+    }
+    // A round stored before the integer codes: its string columns, coded row by row.
+    let r = [round.to_string()];
+    let df = frames::table(ws, "responses", Some(&r))?
+        .select([col("question_id"), col("respondent"), col("label"), col("value")])
+        .collect()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the responses of round {round}"))?;
     code(&df, seg.as_ref(), metas, levels, who)
 }
 
 /// How one question's rows are coded.
 #[derive(Clone, Copy)]
-struct Coding<'m> {
+pub(crate) struct Coding<'m> {
     labels: bool,
     who: bool,
     levels: Option<&'m BTreeMap<String, u8>>,
+}
+
+impl<'m> Coding<'m> {
+    /// The coding of question `q`.
+    pub(crate) fn of(
+        q: &str,
+        metas: &HashMap<String, QuestionMeta>,
+        levels: &'m HashMap<String, BTreeMap<String, u8>>,
+        who: Who,
+        segmented: bool,
+    ) -> Coding<'m> {
+        let kind = metas.get(q).map_or("", |m| m.kind.as_str());
+        Coding {
+            labels: matches!(kind, "single" | "multi"),
+            who: who == Who::All || kind == "multi" || segmented,
+            levels: levels.get(q),
+        }
+    }
+}
+
+/// Segment group codes: per respondent pseudonym, its group's code in `groups` (the last row
+/// wins when a pseudonym repeats), in the order of the segment frame.
+fn group_codes<'a>(
+    seg: Option<&'a DataFrame>,
+    groups: &mut Coder<'a>,
+) -> Result<PlHashMap<&'a str, u32>> {
+    let mut group_of: PlHashMap<&str, u32> = PlHashMap::default();
+    if let Some(s) = seg {
+        let (ids, gs) = (s.column("respondent")?.str()?, s.column("group")?.str()?);
+        for (id, g) in ids.iter().zip(gs.iter()) {
+            let c = groups.code(g.unwrap_or("(none)"));
+            group_of.insert(id.unwrap_or(""), c);
+        }
+    }
+    Ok(group_of)
 }
 
 fn code(
@@ -270,14 +317,7 @@ fn code(
     let n = df.height();
     // Segment groups per respondent pseudonym.
     let mut groups = Coder::default();
-    let mut group_of: PlHashMap<&str, u32> = PlHashMap::default();
-    if let Some(s) = seg {
-        let (ids, gs) = (s.column("respondent")?.str()?, s.column("group")?.str()?);
-        for (id, g) in ids.iter().zip(gs.iter()) {
-            let c = groups.code(g.unwrap_or("(none)"));
-            group_of.insert(id.unwrap_or(""), c);
-        }
-    }
+    let group_of = group_codes(seg, &mut groups)?;
     let mut out = RoundAnswers {
         q: Vec::with_capacity(n),
         who: Vec::with_capacity(n),
@@ -300,12 +340,7 @@ fn code(
             _ => {
                 let k = questions.code(q);
                 if k as usize == codings.len() {
-                    let kind = metas.get(q).map_or("", |m| m.kind.as_str());
-                    codings.push(Coding {
-                        labels: matches!(kind, "single" | "multi"),
-                        who: who == Who::All || kind == "multi" || seg.is_some(),
-                        levels: levels.get(q),
-                    });
+                    codings.push(Coding::of(q, metas, levels, who, seg.is_some()));
                 }
                 cur = Some((q, k));
                 k
@@ -358,6 +393,23 @@ pub fn maturity_answers(
         .collect();
     if ids.is_empty() {
         return Ok(Vec::new());
+    }
+    if let Some(f) = responses::file(ws, round).filter(|f| responses::is_coded(f).unwrap_or(false))
+    {
+        // Codes: the maturity questions' codes, then one pass over the rows.
+        let (codes, d) = (responses::codes(&f)?, Dicts::read(ws, round)?);
+        let wanted: Vec<bool> =
+            d.questions.iter().map(|q| q.is_some_and(|q| ids.iter().any(|i| i == q))).collect();
+        let mut out = Vec::new();
+        for (q, l) in codes.question.into_no_null_iter().zip(codes.label.into_no_null_iter()) {
+            if wanted.get(q as usize).copied().unwrap_or(false)
+                && let (Some(qid), Some(label)) =
+                    (d.questions.get(q as usize), d.labels.get(l as usize))
+            {
+                out.push((qid.to_string(), label.to_string()));
+            }
+        }
+        return Ok(out);
     }
     let df = frames::table(ws, "responses", Some(&[round.to_string()]))?
         .filter(col("question_id").is_in(lit(Series::new("ids".into(), ids)).implode(true), false))

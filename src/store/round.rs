@@ -62,12 +62,18 @@ pub fn import_round(
 
     let mut txn = Txn::begin(root)?;
     let mut staged = Vec::new();
-    for table in ["responses", "respondents", "comments", "questions"] {
+    for table in frames::ROUND_TABLES {
         let dir = txn.stage(&frames::partition(table, r.round))?;
         staged.push(dir.join("part-0.parquet"));
     }
-    // The four tables at once: `responses` is most of the work, the rest come free.
-    let tables = [&mut rf.responses, &mut rf.respondents, &mut rf.comments, &mut rf.questions];
+    // The tables at once: `responses` is most of the work, the rest come free.
+    let tables = [
+        &mut rf.responses,
+        &mut rf.labels,
+        &mut rf.respondents,
+        &mut rf.comments,
+        &mut rf.questions,
+    ];
     let written: Vec<Result<()>> = {
         use rayon::prelude::*;
         tables

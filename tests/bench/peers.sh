@@ -5,6 +5,9 @@
 #
 #   tests/bench/peers.sh [RESPONDENTS] [QUESTIONS] [RUNS]
 #
+# With PULSE_BASELINE=/path/to/an/older/pulse, that binary runs in the same alternation (in its
+# own workspace) and its numbers print beside, for a before/after table from one run.
+#
 # Peers: the pandas pipeline for `import survey` (read -> melt -> map labels -> Parquet), a bare
 # polars CSV read, and a pandas + scipy + matplotlib script for `pulse report` (summaries,
 # Mann-Whitney + BH, one chart per question). Needs `cargo build --release`; the Python peers
@@ -41,21 +44,33 @@ ratio() { # label_a label_b title
     'BEGIN { printf "%-52s %-14s %6.2f s %6d MB | %-14s %6.2f s %6d MB | ratio %.2fx\n", t, la, a, ka, lb, b, kb, a / b }'
 }
 
+BASE=${PULSE_BASELINE:-}
+# baseline LABEL ARGS... -> runs the baseline binary (workspace $TMP/ws-base) when there is one
+baseline() { local label=$1; shift; [ -z "$BASE" ] || run "$label" "$BASE" -w "$TMP/ws-base" "$@"; }
+
 for i in $(seq "$RUNS"); do
   rm -rf "$TMP/ws"; "$BIN" init "$TMP/ws" > /dev/null
   run pulse-import "$BIN" -w "$TMP/ws" import survey "$TMP/r1.csv" --round 2026-Q2
   run pandas-import python3 "$PEERS/import_pandas.py" "$TMP/r1.csv" "$TMP/pandas.parquet"
   run polars-read python3 -c "import polars as pl, sys; pl.read_csv(sys.argv[1])" "$TMP/r1.csv"
+  if [ -n "$BASE" ]; then rm -rf "$TMP/ws-base"; "$BASE" init "$TMP/ws-base" > /dev/null; fi
+  baseline base-import import survey "$TMP/r1.csv" --round 2026-Q2
 done
-"$BIN" -w "$TMP/ws" import survey "$TMP/r2.csv" --round 2026-Q3 > /dev/null
 # An outcome question, so the report's drivers section runs too (the first rated statement).
-OUTCOME=$("$BIN" -w "$TMP/ws" questions --format csv | awk -F, 'NR > 1 && $2 == "likert" {print $1; exit}')
-sed -i "s/^# outcome = .*/outcome = \"$OUTCOME\"/" "$TMP/ws/pulse.toml"
+for w in "$TMP/ws" ${BASE:+"$TMP/ws-base"}; do
+  b=$BIN; [ "$w" = "$TMP/ws" ] || b=$BASE
+  "$b" -w "$w" import survey "$TMP/r2.csv" --round 2026-Q3 > /dev/null
+  OUTCOME=$("$b" -w "$w" questions --format csv | awk -F, 'NR > 1 && $2 == "likert" {print $1; exit}')
+  sed -i "s/^# outcome = .*/outcome = \"$OUTCOME\"/" "$w/pulse.toml"
+done
 for i in $(seq "$RUNS"); do
   run pulse-report "$BIN" -w "$TMP/ws" report --round 2026-Q3 --out "$TMP/report-$i"
   run pandas-report python3 "$PEERS/report_pandas.py" "$TMP/r1.csv" "$TMP/r2.csv" "$TMP/pandas-$i"
+  baseline base-report report --round 2026-Q3 --out "$TMP/base-report-$i"
   run pulse-paired "$BIN" -w "$TMP/ws" compare 2026-Q2 2026-Q3 --paired
+  baseline base-paired compare 2026-Q2 2026-Q3 --paired
   run pulse-drivers "$BIN" -w "$TMP/ws" drivers --round 2026-Q3
+  baseline base-drivers drivers --round 2026-Q3
 done
 
 echo "== $N respondents x $Q questions, 2 cores, median of $RUNS alternating runs"
@@ -64,3 +79,11 @@ ratio pulse-import polars-read "import survey vs bare polars CSV read"
 ratio pulse-report pandas-report "report (2 rounds) vs pandas+scipy+matplotlib (<= 0.25x)"
 read -r m k <<< "$(stats pulse-paired)"; printf '%-52s %6.2f s %6d MB (target < 1.5 s)\n' "compare --paired" "$m" "$k"
 read -r m k <<< "$(stats pulse-drivers)"; printf '%-52s %6.2f s %6d MB (target < 1.5 s)\n' "drivers" "$m" "$k"
+if [ -n "$BASE" ]; then
+  echo "== baseline $BASE, same runs"
+  ratio base-import pandas-import "import survey (baseline) vs pandas pipeline"
+  ratio base-report pandas-report "report (baseline) vs pandas+scipy+matplotlib"
+  for c in paired drivers; do
+    read -r m k <<< "$(stats base-$c)"; printf '%-52s %6.2f s %6d MB\n' "$c (baseline)" "$m" "$k"
+  done
+fi

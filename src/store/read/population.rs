@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use super::{maturity_levels, metas, segment_columns};
+use super::{NONE, Who, answers, maturity_levels, metas, segment_columns};
 use crate::analyse::disclosure::{Dim, Population, ROUND, Scope};
 use crate::store::catalog::Catalog;
 use crate::store::{frames, workspace::Workspace};
@@ -60,111 +60,45 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
         Scope { members: (0..ids.len() as u32).collect(), counted: None },
     );
     // Who is behind each question's figures: everyone with a row (N/A and blank included), and
-    // who answered it by the summaries' reading (a value; a maturity label with a level; an
-    // option of a multi-select). Labels are read for maturity questions only.
+    // who answered it, read exactly as the summaries read it ([`answers`]: a value; a maturity
+    // label with a level; an option of a multi-select). Rows are array lookups; each distinct
+    // respondent is matched to its index once.
     let m = metas(catalog, round);
-    let levels = maturity_levels(catalog);
-    let maturity: Vec<String> =
-        m.iter().filter(|(_, x)| x.kind == "maturity").map(|(q, _)| q.clone()).collect();
-    let label = if maturity.is_empty() {
-        lit(NULL).cast(DataType::String)
-    } else {
-        when(col("question_id").is_in(lit(Series::new("m".into(), maturity)).implode(true), false))
-            .then(col("label"))
-            .otherwise(lit(NULL).cast(DataType::String))
-    };
-    let df = frames::table(ws, "responses", Some(&[round.to_string()]))?
-        .select([
-            col("question_id"),
-            col("respondent"),
-            label.alias("label"),
-            col("value").is_not_null().alias("valued"),
-        ])
-        .collect()
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("reading the responses of round {round}"))?;
-    let (qs, who, label, valued) = (
-        df.column("question_id")?.str()?,
-        df.column("respondent")?.str()?,
-        df.column("label")?.str()?,
-        df.column("valued")?.bool()?,
-    );
-    // The respondent's index. The store writes a question's rows in respondent order, so the
-    // next respondent (or the same one, for a multi-select's options) is tried first with one
-    // string comparison; any other order falls back to a hash lookup, so the result never
-    // depends on the order.
+    let a = answers(ws, round, &m, &maturity_levels(catalog), None, Who::All)?;
     let index: PlHashMap<&str, u32> =
         ids.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
-    let mut prev: Option<(&str, &str, u32)> = None; // (question, respondent, index)
-    let idx: Vec<Option<u32>> = qs
-        .iter()
-        .zip(who.iter())
-        .map(|(q, w)| {
-            let (q, w) = (q?, w?);
-            let i = match prev {
-                Some((pq, pw, pi)) if pq == q && pw == w => pi,
-                Some((pq, _, pi))
-                    if pq == q && ids.get(pi as usize + 1).is_some_and(|x| x == w) =>
-                {
-                    pi + 1
-                }
-                _ if prev.is_none_or(|(pq, _, _)| pq != q)
-                    && ids.first().is_some_and(|x| x == w) =>
-                {
-                    0
-                }
-                _ => *index.get(w)?,
-            };
-            prev = Some((q, w, i));
-            Some(i)
-        })
-        .collect();
-    // Per question and respondent: 0 not behind its figures, 1 behind them (a multi-select
-    // answered without an option), 2 behind them and counted.
+    let person: Vec<u32> =
+        a.respondents.iter().map(|s| index.get(s.as_str()).copied().unwrap_or(NONE)).collect();
+    drop(index);
     let n = ids.len();
-    struct Slot<'a> {
-        kind: &'a str,
-        levels: Option<&'a BTreeMap<String, u8>>,
-        state: Vec<u8>,
-    }
-    let mut slots: BTreeMap<&str, Slot> = BTreeMap::new();
-    let mut cur: Option<&str> = None;
-    for (((q, i), l), v) in qs.iter().zip(idx.iter().copied()).zip(label.iter()).zip(valued.iter())
-    {
-        let (Some(q), Some(i)) = (q, i) else { continue };
-        if cur != Some(q) {
-            cur = Some(q);
-            if !slots.contains_key(q) {
-                let kind = m.get(q).map_or("text", |x| x.kind.as_str());
-                slots.insert(q, Slot { kind, levels: levels.get(q), state: Vec::new() });
-            }
-        }
-        let slot = slots.get_mut(q).expect("inserted above");
-        if slot.kind == "text" {
+    // Per question code and respondent: 0 not behind its figures, 1 behind them, 2 behind them
+    // with a valid answer.
+    let skip: Vec<bool> =
+        a.questions.iter().map(|q| m.get(q).is_none_or(|x| x.kind == "text")).collect();
+    let mut state: Vec<Vec<u8>> = vec![Vec::new(); a.questions.len()];
+    for i in 0..a.q.len() {
+        let q = a.q[i] as usize;
+        if skip[q] || a.who[i] == NONE {
             continue;
         }
-        let valid = match (slot.kind, slot.levels) {
-            ("maturity", Some(lv)) => l.is_some_and(|l| lv.contains_key(l.trim())),
-            _ => v.unwrap_or(false),
-        };
-        {
-            if slot.state.is_empty() {
-                slot.state.resize(n, 0);
-            }
-            let i = i as usize;
-            slot.state[i] = slot.state[i].max(if valid { 2 } else { 1 });
+        let p = person[a.who[i] as usize];
+        if p == NONE {
+            continue;
         }
+        let s = &mut state[q];
+        if s.is_empty() {
+            s.resize(n, 0);
+        }
+        let v = if a.value[i].is_nan() { 1 } else { 2 };
+        s[p as usize] = s[p as usize].max(v);
     }
-    let slots: Vec<(String, Slot)> = slots.into_iter().map(|(q, s)| (q.to_string(), s)).collect();
-    drop(index);
-    for (q, slot) in slots {
-        let s = slot.state;
+    for (q, s) in state.into_iter().enumerate() {
         if s.is_empty() {
             continue;
         }
         let members: Vec<u32> = (0..n as u32).filter(|&p| s[p as usize] > 0).collect();
         let counted = Some(members.iter().map(|&p| s[p as usize] == 2).collect());
-        scopes.insert(q, Scope { members, counted });
+        scopes.insert(a.questions[q].clone(), Scope { members, counted });
     }
     Ok(Population { round: round.to_string(), ids, dims, scopes })
 }
