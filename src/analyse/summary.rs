@@ -217,9 +217,9 @@ pub fn summarise(
     }
 }
 
-/// Which figures may be published: `(question, group, n)` -> shown. The group is "" for the
-/// whole round; `n` is the row's valid answers (respondents for a multi-select).
-pub type Shows<'a> = dyn Fn(&str, &str, usize) -> bool + Sync + 'a;
+/// Which figures may be published: `(question, group)` -> shown. The group is "" for the
+/// whole round.
+pub type Shows<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 
 /// Summary rows of a round's grouped answers, in question then group order; text questions
 /// and questions without metadata are skipped. Rows that `shows` refuses keep their question,
@@ -244,7 +244,7 @@ pub fn rows(
             all_options(&mut rows);
         }
         for r in &mut rows {
-            if !shows(&r.question_id, &r.group, r.n) {
+            if !shows(&r.question_id, &r.group) {
                 *r = suppressed(r);
             }
         }

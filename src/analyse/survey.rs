@@ -7,13 +7,11 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 use polars::prelude::DataFrame;
 
-use std::collections::HashMap;
-
 use anyhow::Context;
 
 use super::compare::{CompareOptions, CompareRow, LOW_RESPONSE_RATE, Side};
 use super::disclosure::{self, Population, RoundPlan};
-use super::summary::{Answers, Grouped, QuestionMeta, SummaryRow};
+use super::summary::{Grouped, SummaryRow};
 use super::{compare, drivers, maturity, reliability, summary, themes, trend};
 use crate::store::catalog::Catalog;
 use crate::store::read::{self, NONE, Who, population};
@@ -76,12 +74,6 @@ pub fn segments(ws: &Workspace, round: &str) -> Result<Vec<String>> {
     Ok(s)
 }
 
-/// Valid answers behind a whole-round row (respondents who chose an option, for a
-/// multi-select): what the whole-round rule counts.
-fn whole_n(a: &Answers, meta: Option<&QuestionMeta>) -> usize {
-    if meta.is_some_and(|m| m.kind == "multi") { a.respondents } else { a.values.len() }
-}
-
 /// Summary rows of a round; every figure passes the disclosure plan (segmented) or the
 /// whole-round rule.
 pub fn summary_rows(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<Vec<SummaryRow>> {
@@ -100,49 +92,8 @@ pub fn summary_rows_with(
     let levels = read::maturity_levels(&catalog);
     let a = read::answers(ws, round, &metas, &levels, segment, Who::Needed)?;
     let grouped = summary::group(&a);
-    let min = ws.config.min_group_size;
     let plan = plans.get(round).with_context(|| format!("no disclosure plan for round {round}"))?;
-    Ok(match segment {
-        Some(seg) => summary::rows(&grouped, &metas, &|q: &str, g: &str, _| plan.shows(q, seg, g)),
-        None => summary::rows(&grouped, &metas, &|q: &str, _: &str, n| {
-            plan.shows_total(q) && disclosure::total_shown(n, min)
-        }),
-    })
-}
-
-/// What a comparison side may publish: a segment's groups by the round's plan, or the whole
-/// round by the whole-round rule.
-enum ShownBy<'a> {
-    Plan(&'a RoundPlan, &'a str),
-    Whole(&'a RoundPlan, &'a Grouped, &'a HashMap<String, QuestionMeta>, usize),
-}
-
-impl ShownBy<'_> {
-    fn shows(&self, q: &str, g: &str) -> bool {
-        match self {
-            ShownBy::Plan(p, seg) => p.shows(q, seg, g),
-            ShownBy::Whole(p, a, m, min) => {
-                p.shows_total(q)
-                    && a.get(&(q.to_string(), g.to_string()))
-                        .is_some_and(|a| disclosure::total_shown(whole_n(a, m.get(q)), *min))
-            }
-        }
-    }
-}
-
-fn shown_by<'a>(
-    plans: &'a BTreeMap<String, RoundPlan>,
-    segment: Option<&'a str>,
-    round: &str,
-    g: &'a Grouped,
-    m: &'a HashMap<String, QuestionMeta>,
-    min: usize,
-) -> Result<ShownBy<'a>> {
-    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
-    Ok(match segment {
-        Some(seg) => ShownBy::Plan(plan, seg),
-        None => ShownBy::Whole(plan, g, m, min),
-    })
+    Ok(summary::rows(&grouped, &metas, &|q: &str, g: &str| plan.shows_in(q, segment, g)))
 }
 
 /// Comparison rows of two rounds. The rounds load in parallel; with `opts.paired`, the later
@@ -183,11 +134,11 @@ pub fn compare_rows(
             .is_some_and(|x| x < LOW_RESPONSE_RATE)
     });
     let questions: Vec<&str> = catalog.questions.iter().map(|q| q.id.as_str()).collect();
-    let min = ws.config.min_group_size;
     let plans = plans(ws, from.max(to))?;
-    let by = |r: &str, g, m| shown_by(&plans, segment, r, g, m, min);
-    let (bf, bt) = (by(from, &gf, &mf)?, by(to, &gt, &mt)?);
-    let (sf, st) = (|q: &str, g: &str| bf.shows(q, g), |q: &str, g: &str| bt.shows(q, g));
+    let plan = |r: &str| plans.get(r).with_context(|| format!("no disclosure plan for round {r}"));
+    let (pf, pt) = (plan(from)?, plan(to)?);
+    let sf = |q: &str, g: &str| pf.shows_in(q, segment, g);
+    let st = |q: &str, g: &str| pt.shows_in(q, segment, g);
     Ok(compare::rows(
         &questions,
         &Side { metas: &mf, answers: &gf, shown: Some(&sf) },

@@ -134,19 +134,19 @@ impl RoundPlan {
         self.cell(scope, segment, group) == Cell::Shown
     }
 
+    /// The figures of `group` of `segment` in `scope`, or of the whole round without a segment
+    /// (rule 1 for the whole round implies its `n` reaches the minimum, every row's `n`
+    /// counting at least the people the plan counts).
+    pub fn shows_in(&self, scope: &str, segment: Option<&str>, group: &str) -> bool {
+        match segment {
+            Some(seg) => self.shows(scope, seg, group),
+            None => self.shows_total(scope),
+        }
+    }
+
     /// True when the whole round's figure of `scope` may be published.
     pub fn shows_total(&self, scope: &str) -> bool {
         self.scopes.get(scope).is_some_and(|s| s.total)
-    }
-
-    /// Groups hidden in `scope` for `segment` (any reason but Empty).
-    pub fn hidden(&self, scope: &str, segment: &str) -> usize {
-        let (Some(s), Some(d)) =
-            (self.scopes.get(scope), self.dims.iter().position(|x| x == segment))
-        else {
-            return 0;
-        };
-        s.groups[d].iter().filter(|c| !matches!(c, Cell::Shown | Cell::Empty)).count()
     }
 }
 
