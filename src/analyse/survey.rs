@@ -37,29 +37,10 @@ pub fn plans(ws: &Workspace, upto: &str) -> Result<BTreeMap<String, RoundPlan>> 
 fn plan_all(ws: &Workspace) -> Result<BTreeMap<String, RoundPlan>> {
     let catalog = Catalog::load(ws)?;
     let rounds: Vec<String> = ws.round_ids();
-    let t0 = std::time::Instant::now();
     // One round at a time: each read is parallel inside, and two at once double the peak memory.
     let pops: Vec<Population> =
         rounds.iter().map(|r| population::population(ws, &catalog, r)).collect::<Result<_>>()?;
-    let t1 = std::time::Instant::now();
     let plans = disclosure::plan_rounds(&pops, ws.config.min_group_size);
-    if std::env::var_os("PULSE_DEBUG_PLAN").is_some() {
-        eprintln!("plan timing: read {:?}, plan {:?}", t1 - t0, t1.elapsed());
-        for p in &plans {
-            for (scope, sp) in &p.scopes {
-                for (d, cells) in sp.groups.iter().enumerate() {
-                    for (g, c) in cells.iter().enumerate() {
-                        if *c != disclosure::Cell::Shown {
-                            eprintln!(
-                                "plan {} {scope:?} {}={} {c:?}",
-                                p.round, p.dims[d], p.values[d][g]
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
     Ok(plans.into_iter().map(|p| (p.round.clone(), p)).collect())
 }
 
