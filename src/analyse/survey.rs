@@ -18,19 +18,37 @@ use crate::store::read::{self, NONE, Who, population};
 use crate::store::workspace::{RoundMeta, Workspace};
 
 /// The disclosure plans of every imported round up to `upto` (each round is planned against
-/// the rounds before it; see [`disclosure`]). The plans of all rounds are made at once and
-/// cached in `.pulse/cache/` under a fingerprint of the survey side of the workspace.
+/// the rounds before it; see [`disclosure`]). The plans of all rounds are made at once, cached
+/// in `.pulse/cache/` under a fingerprint of the workspace's data, and kept in memory for the
+/// rest of the process (a report asks for them from every section).
 pub fn plans(ws: &Workspace, upto: &str) -> Result<BTreeMap<String, RoundPlan>> {
+    use std::sync::{Arc, Mutex};
+    type Memo = Option<(String, Arc<BTreeMap<String, RoundPlan>>)>;
+    static MEMO: Mutex<Memo> = Mutex::new(None);
     let key = crate::store::cache::survey_fingerprint(ws);
-    let all: BTreeMap<String, RoundPlan> = match crate::store::cache::load(ws, "plans", &key) {
+    let memo = MEMO
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref().filter(|(k, _)| *k == key).map(|(_, p)| p.clone()));
+    let all = match memo {
         Some(p) => p,
         None => {
-            let p = plan_all(ws)?;
-            crate::store::cache::save(ws, "plans", &key, &p);
+            let p = match crate::store::cache::load(ws, "plans", &key) {
+                Some(p) => p,
+                None => {
+                    let p = plan_all(ws)?;
+                    crate::store::cache::save(ws, "plans", &key, &p);
+                    p
+                }
+            };
+            let p = Arc::new(p);
+            if let Ok(mut m) = MEMO.lock() {
+                *m = Some((key, p.clone()));
+            }
             p
         }
     };
-    Ok(all.into_iter().filter(|(r, _)| r.as_str() <= upto).collect())
+    Ok(all.range(..=upto.to_string()).map(|(r, p)| (r.clone(), p.clone())).collect())
 }
 
 /// Plans every imported round (what [`plans`] caches).
