@@ -200,6 +200,20 @@ pub struct RoundAnswers {
     pub group: Vec<u32>,
 }
 
+impl RoundAnswers {
+    /// Empty columns with room for `n` rows (and their groups when `segmented`).
+    fn with_capacity(n: usize, segmented: bool) -> RoundAnswers {
+        RoundAnswers {
+            q: Vec::with_capacity(n),
+            who: Vec::with_capacity(n),
+            label: Vec::with_capacity(n),
+            value: Vec::with_capacity(n),
+            group: Vec::with_capacity(if segmented { n } else { 0 }),
+            ..RoundAnswers::default()
+        }
+    }
+}
+
 /// Dense codes for strings, in first-appearance order.
 #[derive(Default)]
 pub(crate) struct Coder<'a> {
@@ -318,14 +332,7 @@ fn code(
     // Segment groups per respondent pseudonym.
     let mut groups = Coder::default();
     let group_of = group_codes(seg, &mut groups)?;
-    let mut out = RoundAnswers {
-        q: Vec::with_capacity(n),
-        who: Vec::with_capacity(n),
-        label: Vec::with_capacity(n),
-        value: Vec::with_capacity(n),
-        group: Vec::with_capacity(if seg.is_some() { n } else { 0 }),
-        ..RoundAnswers::default()
-    };
+    let mut out = RoundAnswers::with_capacity(n, seg.is_some());
     let (mut questions, mut people, mut labels) =
         (Coder::default(), Coder::default(), Coder::default());
     let mut codings: Vec<Coding> = Vec::new();

@@ -58,14 +58,7 @@ pub(super) fn code(
             .collect(),
         None => Vec::new(),
     };
-    let mut out = RoundAnswers {
-        q: Vec::with_capacity(n),
-        who: Vec::with_capacity(n),
-        label: Vec::with_capacity(n),
-        value: Vec::with_capacity(n),
-        group: Vec::with_capacity(if seg.is_some() { n } else { 0 }),
-        ..RoundAnswers::default()
-    };
+    let mut out = RoundAnswers::with_capacity(n, seg.is_some());
     let (mut questions, mut people, mut labels) =
         (Coder::default(), Coder::default(), Coder::default());
     let mut codings: Vec<Coding> = Vec::new();
