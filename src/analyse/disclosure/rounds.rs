@@ -170,7 +170,7 @@ pub(super) fn across_rounds(
         if candidates.is_empty() {
             return; // nothing shown in this segment: only the whole round, checked already
         }
-        candidates.sort_by_key(|&g| (members_of(dims, scope, d, g), dim.values[g].clone()));
+        candidates.sort_by_cached_key(|&g| (members_of(dims, scope, d, g), dim.values[g].clone()));
         let mut best: Option<(usize, usize)> = None; // (risky blocks left, candidate)
         for &g in &candidates {
             let mut trial = shown.clone();
