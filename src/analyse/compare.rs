@@ -97,6 +97,10 @@ fn top_share(values: &[f64], meta: &QuestionMeta) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
+    if meta.kind == "ranking" {
+        // The share ranked first.
+        return Some(values.iter().filter(|&&v| v == 1.0).count() as f64 / values.len() as f64);
+    }
     let t = top_box_threshold(points, high);
     Some(values.iter().filter(|&&v| v >= t).count() as f64 / values.len() as f64)
 }
@@ -126,7 +130,7 @@ pub fn compare_question(
         flags.push("wording_changed".to_string());
     }
     let scale_changed = mt.scale_changed || mf.points != mt.points || mf.range != mt.range;
-    if scale_changed && mf.is_ordinal() {
+    if scale_changed && (mf.is_ordinal() || mf.kind == "ranking") {
         flags.push("scale_changed".to_string());
     }
     let base = CompareRow {
@@ -188,7 +192,9 @@ pub fn compare_question(
     if row.n_from.min(row.n_to) < LOW_N {
         row.flags.push("low_n".into());
     }
-    if (scale_changed && mf.is_ordinal() && !rescaled) || row.n_from.min(row.n_to) < opts.min_n {
+    if (scale_changed && (mf.is_ordinal() || mf.kind == "ranking") && !rescaled)
+        || row.n_from.min(row.n_to) < opts.min_n
+    {
         row.verdict = "not comparable".into();
         return vec![row];
     }

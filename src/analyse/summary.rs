@@ -137,6 +137,9 @@ pub struct SummaryRow {
     pub bottom_box: Option<f64>,
     /// NPS (0–10 items), in points.
     pub nps: Option<(f64, f64, f64)>,
+    /// Ranking items: the Borda score, 0–100 (100 when everyone ranked the option first, 0
+    /// when last): the mean of (n − rank) / (n − 1) over those who ranked it.
+    pub borda: Option<f64>,
     /// Count per answer: `label=count` joined with `; ` in scale order.
     pub distribution: String,
     /// True when the group is too small to show (every number above is empty).
@@ -175,6 +178,33 @@ pub fn summarise(
                     ..base.clone()
                 })
                 .collect()
+        }
+        "ranking" => {
+            // Mean rank (lower is better) with its t interval; top box = ranked first (Wilson),
+            // bottom box = ranked last; the Borda score.
+            let n = a.values.len();
+            let m = mean_ci(&a.values);
+            let k = meta.points.unwrap_or(0);
+            let first = a.values.iter().filter(|&&v| v == 1.0).count();
+            let last = a.values.iter().filter(|&&v| v == k as f64).count();
+            let borda = (n > 0 && k > 1).then(|| {
+                100.0 * a.values.iter().map(|&v| (k as f64 - v) / (k as f64 - 1.0)).sum::<f64>()
+                    / n as f64
+            });
+            let dist: Vec<String> = (1..=k)
+                .map(|r| format!("{r}={}", a.values.iter().filter(|&&v| v == r as f64).count()))
+                .collect();
+            vec![SummaryRow {
+                n,
+                mean: m.map(|m| m.mean),
+                mean_ci: m.and_then(|m| m.low.zip(m.high)),
+                top_box: (n > 0).then(|| first as f64 / n as f64),
+                top_box_ci: wilson(first, n),
+                bottom_box: (n > 0).then(|| last as f64 / n as f64),
+                borda,
+                distribution: dist.join("; "),
+                ..base
+            }]
         }
         "single" => {
             let n = a.values.len();
@@ -334,6 +364,7 @@ pub fn frame(rows: &[SummaryRow], round: &str, segment: Option<&str>) -> PolarsR
         Column::new("nps".into(), o(&|r| r.nps.map(|x| x.0))),
         Column::new("nps_ci_low".into(), o(&|r| r.nps.map(|x| x.1))),
         Column::new("nps_ci_high".into(), o(&|r| r.nps.map(|x| x.2))),
+        Column::new("borda".into(), o(&|r| r.borda)),
         Column::new(
             "distribution".into(),
             s(&|r| if r.suppressed { "suppressed".into() } else { r.distribution.clone() }),

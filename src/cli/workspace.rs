@@ -99,6 +99,15 @@ pub struct ImportSurveyArgs {
     /// Read the file in this encoding instead of detecting it.
     #[arg(long, value_name = "NAME", value_parser = ["utf-8", "utf-16le", "utf-16be", "windows-1252", "mac-roman"])]
     pub encoding: Option<String>,
+    /// Dates written with the year last (`16/10/2024`): day-first or month-first. Without it
+    /// pulse decides from the file (a first number over 12 means day-first) and warns when no
+    /// value decides.
+    #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
+    pub date_order: Option<String>,
+    /// Print how every column would be read (question, kind, scale, identifying or not, and
+    /// why) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Print the import summary as text or as one JSON object.
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,

@@ -130,6 +130,8 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             keep_columns: vec![],
             encoding: None,
             format: SummaryFormat::Text,
+            date_order: None,
+            dry_run: false,
         };
         super::import::run(&g, &ImportCommand::Survey(args))?;
     }

@@ -73,6 +73,7 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         platform,
         keep_columns: a.keep_columns.clone(),
         segments: segment_specs(&ws, &a.segments),
+        date_order: a.date_order.as_deref().and_then(crate::ingest::timestamp::DateOrder::parse),
     };
     let progress = Progress::new();
     let say = |what: &str| progress.say(what);
@@ -81,6 +82,11 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         eprintln!("warning: {w}");
     }
     let read_secs = t0.elapsed().as_secs_f64();
+    if a.dry_run {
+        progress.done();
+        super::dry_run::print(&parsed, &a.keep_columns, a.format)?;
+        return Ok(ExitStatus::Success);
+    }
 
     let source_file =
         a.file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
@@ -149,6 +155,8 @@ impl Summary<'_> {
                 "kept_columns": p.kept.iter().map(|(h, _)| h).collect::<Vec<_>>(),
                 "segments": p.segments.iter().map(|s| &s.name).collect::<Vec<_>>(),
                 "non_finite": p.non_finite,
+                "date_order": p.date_order.as_ref().map(|(o, why)| serde_json::json!({"order": o.name(), "why": why})),
+                "warnings": p.warnings,
                 "quality": self.rf.quality.iter().map(|(k, n)| (k.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
                 "seconds": self.secs,
             });

@@ -5,6 +5,7 @@ pub mod check;
 pub mod compare;
 pub mod demo;
 pub mod drivers;
+pub mod dry_run;
 pub mod generate;
 pub mod import;
 pub mod init;

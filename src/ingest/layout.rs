@@ -54,6 +54,8 @@ pub struct ColumnSpec {
     pub role: Role,
     /// The platform marks this column as free text ("Open-Ended Response", `_TEXT`).
     pub text_hint: bool,
+    /// Why the column has its role (for `import --dry-run` and the import message).
+    pub reason: String,
 }
 
 /// The structure of one export.
@@ -82,8 +84,11 @@ fn meta_role(key: &str) -> Option<Role> {
             Role::ResponseId
         }
         "enddate" | "recordeddate" | "datesubmitted" | "submitdate" | "submitdateutc"
-        | "completiontime" | "timestamp" | "submittedat" | "submitted" => Role::Submitted,
-        "startdate" | "datestarted" | "startdateutc" | "starttime" | "startedat" => Role::Started,
+        | "completiontime" | "timestamp" | "submittedat" | "submitted" | "submissiontime"
+        | "end" => Role::Submitted,
+        "startdate" | "datestarted" | "startdateutc" | "starttime" | "startedat" | "start" => {
+            Role::Started
+        }
         "durationinseconds" | "totaltime" | "durations" | "duration" | "durationsec" => {
             Role::Duration
         }
@@ -102,7 +107,12 @@ fn meta_role(key: &str) -> Option<Role> {
         | "longitude" | "locationaccuracy" | "recipientfirstname" | "recipientlastname"
         | "firstname" | "lastname" | "name" | "fullname" | "phone" | "phonenumber" | "mobile"
         | "telephone" | "customdata" | "customdata1" | "networkid" | "token" | "referrer"
-        | "refurl" | "seed" => Role::Pii { person_key: false },
+        | "refurl" | "seed" | "submittedby" | "deviceid" | "subscriberid" | "simserial"
+        | "phonenumber_" | "username_" => Role::Pii { person_key: false },
+        // KoboToolbox / ODK bookkeeping (`_uuid`, `__version__`, `_validation_status`, ...).
+        "uuid" | "index" | "validationstatus" | "version" | "notes" | "instanceid"
+        | "metainstanceid" | "today" | "parentindex" | "parenttablename" | "xformid"
+        | "formhubuuid" | "attachments" | "geolocation_" => Role::Meta,
         "status"
         | "distributionchannel"
         | "userlanguage"
@@ -130,6 +140,16 @@ fn meta_role(key: &str) -> Option<Role> {
         | "v10" => Role::Meta,
         _ => return None,
     })
+}
+
+/// Why a column got its role from its header.
+fn role_reason(role: &Role, key: &str) -> String {
+    match role {
+        Role::Question => "question".into(),
+        Role::Pii { .. } => format!("identifying: header `{key}`"),
+        Role::Meta => format!("platform metadata: header `{key}`"),
+        r => format!("{r:?} (header `{key}`)").to_lowercase(),
+    }
 }
 
 /// Splits a platform-joined label into (parent, sub): `Q [Row]`, `Q - Sub`, `Q-Sub`.
@@ -207,9 +227,16 @@ pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout 
             text: label.clone(),
             parent: None,
             sub: None,
+            reason: role_reason(&role, &key),
             role,
             text_hint: false,
         };
+        if spec.role == Role::Question
+            && let Some(id) = super::identify::by_name(&name, &label)
+        {
+            spec.reason = format!("identifying: {} (by header or label)", id.what);
+            spec.role = Role::Pii { person_key: id.person_key };
+        }
         if spec.role == Role::Question {
             match platform {
                 Platform::SurveyMonkey if header_rows == 2 => {
@@ -233,7 +260,12 @@ pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout 
                     }
                 }
                 Platform::Qualtrics => {
-                    spec.text_hint = h0.ends_with("_TEXT") || h0.contains("_TEXT_");
+                    // The export tag may be bare (`Q2`); the ImportId row still says `_TEXT`.
+                    let import_id = if header_rows == 3 { cell(grid, 2, i) } else { "" };
+                    spec.text_hint = h0.ends_with("_TEXT")
+                        || h0.contains("_TEXT_")
+                        || import_id.contains("_TEXT\"")
+                        || import_id.contains("_TEXT'");
                     if let Some((p, s)) = split_sub(&label, &[" - ", "-"])
                         && (qualtrics_grouped(&h0) || header_rows == 2)
                     {
@@ -241,6 +273,9 @@ pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout 
                         spec.sub = Some(s);
                     }
                     spec.text = clean_html(&label);
+                    if let Some(t) = spec.text.strip_suffix(" - Selected Choice") {
+                        spec.text = t.to_string();
+                    }
                 }
                 _ => {
                     spec.text = clean_html(&label);
@@ -259,6 +294,9 @@ pub fn layout(grid: &Grid, platform: Platform, variant: &'static str) -> Layout 
     }
     if platform == Platform::Typeform {
         group_typeform_options(grid, &mut columns, header_rows);
+    }
+    if header_rows == 1 && platform != Platform::Typeform {
+        group_dash_options(&mut columns);
     }
     Layout { platform, variant, header_rows, columns }
 }
@@ -312,6 +350,66 @@ fn regroup_by_common_prefix(columns: &mut [ColumnSpec]) {
     }
 }
 
+/// One-row exports flatten option groups into `Question - Option` columns (SurveyMonkey
+/// "condensed" and publisher-flattened files): two or more neighbouring columns whose text
+/// shares the part before the last " - " form one group, and a lone `Question - Other (please
+/// specify)` right after its question is that question's free-text companion.
+fn group_dash_options(columns: &mut [ColumnSpec]) {
+    let split = |c: &ColumnSpec| -> Option<(String, String)> {
+        if c.role != Role::Question || c.parent.is_some() {
+            return None;
+        }
+        let i = c.text.rfind(" - ")?;
+        let (p, s) = (c.text[..i].trim(), c.text[i + 3..].trim());
+        (!p.is_empty() && !s.is_empty()).then(|| (p.to_string(), s.to_string()))
+    };
+    let parts: Vec<Option<(String, String)>> = columns.iter().map(split).collect();
+    let n = columns.len();
+    let mut i = 0;
+    while i < n {
+        let Some((p, _)) = &parts[i] else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        while j < n && parts[j].as_ref().is_some_and(|(q, _)| q == p) {
+            j += 1;
+        }
+        let follows_its_question = i > 0
+            && columns[i - 1].role == Role::Question
+            && normalise(&columns[i - 1].text) == normalise(p);
+        if j - i >= 2 || follows_its_question || says_select_all(p) {
+            for k in i..j {
+                let (p, s) = parts[k].clone().expect("checked");
+                columns[k].text_hint |= normalise(&s).starts_with("other (please specify)")
+                    || normalise(&s).starts_with("other (specify)");
+                columns[k].parent = Some(p);
+                columns[k].sub = Some(s);
+            }
+        }
+        i = j;
+    }
+}
+
+/// The question says it is a multi-select ("Please select all that apply").
+pub(crate) fn says_select_all(text: &str) -> bool {
+    let t = normalise(text);
+    [
+        "all that apply",
+        "select all",
+        "check all",
+        "tick all",
+        "mehrfachauswahl",
+        "mehrere antworten",
+        "plusieurs réponses",
+        "toutes les réponses",
+        "todas las que apliquen",
+        "varias respuestas",
+    ]
+    .iter()
+    .any(|c| t.contains(c))
+}
+
 /// Typeform heads each multi-select option column by the option label alone: a column whose
 /// answers are only its own header (or blank) is an option; consecutive ones form a question.
 fn group_typeform_options(grid: &Grid, columns: &mut [ColumnSpec], header_rows: usize) {
@@ -331,10 +429,24 @@ fn group_typeform_options(grid: &Grid, columns: &mut [ColumnSpec], header_rows: 
             continue;
         }
         let start = i;
+        // A question ends after its "Other" / "None" option, and where an option name repeats
+        // (two neighbouring multi-selects that both offer "None" are two questions).
+        let mut seen: Vec<String> = Vec::new();
         while i < columns.len()
             && (flags[i] || (normalise(&columns[i].header) == "other" && i > start))
         {
+            let name = normalise(&columns[i].header);
+            if seen.contains(&name) {
+                break;
+            }
+            seen.push(name.clone());
             i += 1;
+            let closes = name == "other" || name == "none" || name.starts_with("none of");
+            let next_closes = i < columns.len()
+                && matches!(normalise(&columns[i].header).as_str(), "other" | "none");
+            if closes && !next_closes {
+                break;
+            }
         }
         let labels: Vec<String> = columns[start..i].iter().map(|c| c.header.clone()).collect();
         let parent = format!("Select all that apply: {}", labels.join(" / "));

@@ -4,6 +4,8 @@
 
 pub mod decode;
 pub mod grid;
+pub mod header_rows;
+pub mod identify;
 pub mod layout;
 pub mod privacy;
 pub mod scales;

@@ -200,6 +200,8 @@ pub enum ScaleKind {
     Labelled(&'static Scale),
     /// Integers `low..=high` (`numeric1_5`, `likelihood0_10`).
     Numeric { low: i64, high: i64 },
+    /// Ranks `1..=n` of a ranking question (`rank6`): 1 is the first choice, lower is better.
+    Rank { n: i64 },
 }
 
 impl ScaleKind {
@@ -209,6 +211,7 @@ impl ScaleKind {
             ScaleKind::Labelled(s) => s.name.to_string(),
             ScaleKind::Numeric { low: 0, high: 10 } => "likelihood0_10".into(),
             ScaleKind::Numeric { low, high } => format!("numeric{low}_{high}"),
+            ScaleKind::Rank { n } => format!("rank{n}"),
         }
     }
 
@@ -217,6 +220,7 @@ impl ScaleKind {
         match self {
             ScaleKind::Labelled(s) => s.points.len(),
             ScaleKind::Numeric { low, high } => usize::try_from(high - low + 1).unwrap_or(0),
+            ScaleKind::Rank { n } => usize::try_from(*n).unwrap_or(0),
         }
     }
 
@@ -227,6 +231,9 @@ impl ScaleKind {
         }
         if name == "likelihood0_10" {
             return Some(ScaleKind::Numeric { low: 0, high: 10 });
+        }
+        if let Some(n) = name.strip_prefix("rank") {
+            return n.parse().ok().filter(|n| (2..=100).contains(n)).map(|n| ScaleKind::Rank { n });
         }
         let rest = name.strip_prefix("numeric")?;
         let (a, b) = rest.split_once('_')?;
@@ -250,6 +257,10 @@ impl ScaleKind {
             ScaleKind::Numeric { low, high } => {
                 let v = parse_int(label).or_else(|| numeric_prefix(label))?;
                 (v >= *low && v <= *high).then_some(v as f64)
+            }
+            ScaleKind::Rank { n } => {
+                let v = parse_int(label)?;
+                (1..=*n).contains(&v).then_some(v as f64)
             }
         }
     }

@@ -9,7 +9,6 @@ use chrono::NaiveDateTime;
 use super::decode::Encoding;
 use super::grid::Grid;
 use super::layout::{ColumnSpec, Layout, Platform, Role};
-use super::privacy::{looks_like_email, looks_like_ip};
 use super::scales::{ScaleKind, is_excluded, is_non_finite, normalise};
 use super::timestamp;
 
@@ -43,6 +42,7 @@ impl ItemKind {
     pub fn name(&self) -> &'static str {
         match self {
             ItemKind::Scale(ScaleKind::Numeric { low: 0, high: 10 }) => "likelihood",
+            ItemKind::Scale(ScaleKind::Rank { .. }) => "ranking",
             ItemKind::Scale(_) => "likert",
             ItemKind::Single => "single",
             ItemKind::Multi => "multi",
@@ -85,6 +85,10 @@ pub struct Item {
     pub position: usize,
     /// The answers.
     pub answers: Answers,
+    /// Why it has its kind (for `import --dry-run`).
+    pub why: String,
+    /// The export columns it was read from (0-based).
+    pub columns: Vec<usize>,
 }
 
 /// Metadata of one response.
@@ -131,6 +135,8 @@ pub struct ReadOptions {
     pub keep_columns: Vec<String>,
     /// Segment columns to map.
     pub segments: Vec<SegmentSpec>,
+    /// Day-first or month-first dates (`--date-order`); None infers it from the file.
+    pub date_order: Option<timestamp::DateOrder>,
 }
 
 /// A parsed round.
@@ -158,6 +164,10 @@ pub struct Survey {
     pub warnings: Vec<String>,
     /// Answer and duration cells spelling a non-finite number (`NaN`, `inf`): read as missing.
     pub non_finite: usize,
+    /// How dates with the year last were read, and why (None when the file has none).
+    pub date_order: Option<(timestamp::DateOrder, String)>,
+    /// The columns as interpreted (role and reason), for `--dry-run`.
+    pub columns: Vec<ColumnSpec>,
 }
 
 /// Error for a layout pulse cannot place.
@@ -190,10 +200,16 @@ pub fn read_file(
 
 /// Reads a survey from a grid.
 pub fn read(
-    grid: Grid,
+    mut grid: Grid,
     opts: &ReadOptions,
     file: &str,
 ) -> Result<Survey, super::decode::InputError> {
+    let mut skipped = Vec::new();
+    if matches!(opts.platform, None | Some(Platform::Plain))
+        && super::layout::detect(&grid).is_none()
+    {
+        skipped = super::header_rows::skip_extra_header_rows(&mut grid, file);
+    }
     let (platform, variant, detected) = match opts.platform {
         Some(p) if p != Platform::Plain => match super::layout::detect(&grid) {
             Some((d, v)) if d == p => (p, v, false),
@@ -233,6 +249,7 @@ pub fn read(
     }
     let data = &grid.rows[layout.header_rows..];
     let mut warnings = grid.warnings.clone();
+    warnings.extend(skipped);
     let mut columns = layout.columns.clone();
     reclassify_by_content(&mut columns, data);
 
@@ -242,7 +259,9 @@ pub fn read(
         let wanted: Vec<String> =
             spec.headers.iter().chain([&spec.name]).map(|h| normalise(h)).collect();
         if let Some(c) = columns.iter_mut().find(|c| {
-            matches!(c.role, Role::Question | Role::Meta)
+            // A segment the user names wins over "identifying by name" (an office location),
+            // never over an e-mail or external reference.
+            matches!(c.role, Role::Question | Role::Meta | Role::Pii { person_key: false })
                 && (wanted.contains(&normalise(&c.header)) || wanted.contains(&normalise(&c.text)))
         }) {
             c.role = Role::Meta;
@@ -273,8 +292,11 @@ pub fn read(
         }
     }
 
-    let respondents = respondents(&columns, data, platform);
-    let items = items::items(&columns, data, platform, &mut warnings);
+    let date_order = date_order(&columns, data, opts.date_order, file, &mut warnings)?;
+    let respondents =
+        respondents(&columns, data, platform, date_order.as_ref().map(|d| d.0), &mut warnings);
+    let mut items = items::items(&columns, data, platform, &mut warnings);
+    scrub_labels(&mut items);
     let non_finite = count_non_finite(&columns, data, &items);
     Ok(Survey {
         platform,
@@ -288,7 +310,62 @@ pub fn read(
         kept,
         warnings,
         non_finite,
+        date_order,
+        columns,
     })
+}
+
+/// Decides day-first or month-first for the file's dates from all of its values: a first number
+/// over 12 means day-first, a second over 12 month-first. Values that contradict each other are
+/// an error unless `--date-order` says which; a file where no value decides is read month-first
+/// with a warning.
+fn date_order(
+    columns: &[ColumnSpec],
+    data: &[super::grid::Row],
+    given: Option<timestamp::DateOrder>,
+    file: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<(timestamp::DateOrder, String)>, super::decode::InputError> {
+    use timestamp::{DateOrder, OrderEvidence};
+    let mut e = OrderEvidence::default();
+    for c in columns.iter().filter(|c| matches!(c.role, Role::Submitted | Role::Started)) {
+        for r in data {
+            e.add(&r.cells[c.index]);
+        }
+    }
+    if e.dmy + e.mdy + e.ambiguous == 0 {
+        return Ok(given.map(|o| (o, "--date-order (the file has no day/month dates)".into())));
+    }
+    if let Some(o) = given {
+        return Ok(Some((o, "--date-order".into())));
+    }
+    match e.decided() {
+        Some(o @ DateOrder::Dmy) => Ok(Some((
+            o,
+            format!("day-first: {:?} has a day over 12", e.examples.0.unwrap_or_default()),
+        ))),
+        Some(o) => Ok(Some((
+            o,
+            format!("month-first: {:?} has a day over 12", e.examples.1.unwrap_or_default()),
+        ))),
+        None if e.dmy > 0 => Err(super::decode::InputError {
+            file: file.to_string(),
+            pos: None,
+            message: format!(
+                "the submission dates contradict each other: {:?} reads only day-first, {:?} only month-first",
+                e.examples.0.unwrap_or_default(),
+                e.examples.1.unwrap_or_default()
+            ),
+            hint: Some("pass --date-order dmy or --date-order mdy".into()),
+        }),
+        None => {
+            warnings.push(format!(
+                "dates are ambiguous: in all {} values both day and month are 12 or less; read month-first (pass --date-order dmy if the export is day-first, e.g. a UK-locale tenant)",
+                e.ambiguous
+            ));
+            Ok(Some((DateOrder::Mdy, "month-first by default: no value decides (warned)".into())))
+        }
+    }
 }
 
 /// Counts the cells that spell a non-finite number in items and in the duration column.
@@ -343,24 +420,91 @@ fn check_unique_headers(
     Ok(())
 }
 
-/// Question columns whose answers are e-mail or IP addresses identify people.
+/// Question columns whose answers are mostly e-mail, IP or phone numbers or coordinates identify
+/// people, whatever kind they would have been.
 fn reclassify_by_content(columns: &mut [ColumnSpec], data: &[super::grid::Row]) {
     for c in columns.iter_mut().filter(|c| c.role == Role::Question) {
         let vals: Vec<&str> = data
             .iter()
             .map(|r| r.cells[c.index].trim())
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() && !is_excluded(v))
             .take(200)
             .collect();
-        if vals.is_empty() {
-            continue;
+        if let Some(id) = super::identify::by_content(&vals) {
+            c.reason = format!("identifying: {}", id.what);
+            c.role = Role::Pii { person_key: id.person_key };
         }
-        let emails = vals.iter().filter(|v| looks_like_email(v)).count();
-        let ips = vals.iter().filter(|v| looks_like_ip(v)).count();
-        if emails * 2 >= vals.len() {
-            c.role = Role::Pii { person_key: true };
-        } else if ips * 2 >= vals.len() {
-            c.role = Role::Pii { person_key: false };
+    }
+}
+
+/// E-mail addresses and phone numbers inside answers of every kind that carries text (single
+/// choice labels, multi-select options; free text is scrubbed at the store) become `[email]` and
+/// `[phone]`: an "Other" answer or a column with few distinct answers is still free text.
+fn scrub_labels(items: &mut [Item]) {
+    use super::privacy::scrub;
+    for it in items.iter_mut() {
+        match (&it.kind, &mut it.answers) {
+            (ItemKind::Single, Answers::Coded { labels, codes }) => {
+                let scrubbed: Vec<String> = labels.iter().map(|l| scrub(l)).collect();
+                if scrubbed == *labels {
+                    continue;
+                }
+                // Two addresses both become `[email]`: one label, one code.
+                let mut merged: Vec<String> = Vec::new();
+                let remap: Vec<u32> = scrubbed
+                    .into_iter()
+                    .map(|l| match merged.iter().position(|m| *m == l) {
+                        Some(k) => k as u32,
+                        None => {
+                            merged.push(l);
+                            (merged.len() - 1) as u32
+                        }
+                    })
+                    .collect();
+                for k in codes.iter_mut().filter(|k| **k != NONE) {
+                    *k = remap[*k as usize];
+                }
+                *labels = merged;
+                let mut options: Vec<String> = Vec::new();
+                for o in it.options.iter().map(|o| scrub(o)) {
+                    if !options.contains(&o) {
+                        options.push(o);
+                    }
+                }
+                it.options = options;
+            }
+            (ItemKind::Multi, Answers::Sets(sets)) => {
+                let distinct: std::collections::HashSet<&String> = sets.iter().flatten().collect();
+                let changed: HashMap<String, String> = distinct
+                    .into_iter()
+                    .filter_map(|l| {
+                        let s = scrub(l);
+                        (s != *l).then(|| (l.clone(), s))
+                    })
+                    .collect();
+                if changed.is_empty() && it.options.iter().all(|o| scrub(o) == *o) {
+                    continue;
+                }
+                for set in sets.iter_mut() {
+                    let mut out: Vec<String> = Vec::new();
+                    for l in
+                        set.iter().map(|l| changed.get(l).cloned().unwrap_or_else(|| l.clone()))
+                    {
+                        if !out.contains(&l) {
+                            out.push(l);
+                        }
+                    }
+                    *set = out;
+                }
+                let mut options: Vec<String> = Vec::new();
+                for o in it.options.iter().map(|o| scrub(o)) {
+                    if !options.contains(&o) {
+                        options.push(o);
+                    }
+                }
+                it.options = options;
+            }
+            _ => {}
         }
     }
 }
@@ -369,7 +513,18 @@ fn respondents(
     columns: &[ColumnSpec],
     data: &[super::grid::Row],
     platform: Platform,
+    order: Option<timestamp::DateOrder>,
+    warnings: &mut Vec<String>,
 ) -> Vec<Respondent> {
+    let order = order.unwrap_or(timestamp::DateOrder::Mdy);
+    let unreadable = std::sync::atomic::AtomicUsize::new(0);
+    let when = |s: &str| {
+        let t = timestamp::parse_ordered(s, order);
+        if t.is_none() {
+            unreadable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        t
+    };
     let find =
         |pred: &dyn Fn(&Role) -> bool| columns.iter().find(|c| pred(&c.role)).map(|c| c.index);
     let id_col = find(&|r| *r == Role::ResponseId);
@@ -379,7 +534,8 @@ fn respondents(
     let duration_col = find(&|r| *r == Role::Duration);
     let progress_col = find(&|r| *r == Role::Progress);
     let finished_col = find(&|r| *r == Role::Finished);
-    data.iter()
+    let out = data
+        .iter()
         .map(|row| {
             let get = |c: Option<usize>| c.map(|i| row.cells[i].trim()).filter(|s| !s.is_empty());
             let person = get(person_col)
@@ -387,8 +543,8 @@ fn respondents(
                 .map(|p| format!("person:{}", p.to_lowercase()))
                 .or_else(|| get(id_col).map(|i| format!("{}:{i}", platform.name())))
                 .unwrap_or_else(|| format!("{}:line{}", platform.name(), row.line));
-            let submitted = get(submitted_col).and_then(timestamp::parse);
-            let started = get(started_col).and_then(timestamp::parse);
+            let submitted = get(submitted_col).and_then(when);
+            let started = get(started_col).and_then(when);
             let duration_s = get(duration_col)
                 .and_then(|d| d.parse::<f64>().ok().filter(|v| v.is_finite()))
                 .or_else(|| match (started, submitted) {
@@ -415,5 +571,13 @@ fn respondents(
             };
             Respondent { line: row.line, person_key: person, submitted, duration_s, complete }
         })
-        .collect()
+        .collect();
+    let bad = unreadable.into_inner();
+    if bad > 0 {
+        warnings.push(format!(
+            "{bad} date cell(s) could not be read as {} dates and were left empty",
+            order.name()
+        ));
+    }
+    out
 }

@@ -39,6 +39,117 @@ pub fn parse(s: &str) -> Option<NaiveDateTime> {
     None
 }
 
+/// Which field comes first in a numeric date with the year last (`16/10/2024`, `10-16-2024`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Month first (US): `10/16/2024`.
+    Mdy,
+    /// Day first (UK, most of Europe): `16/10/2024`.
+    Dmy,
+}
+
+impl DateOrder {
+    /// Parses `--date-order`.
+    pub fn parse(s: &str) -> Option<DateOrder> {
+        match s {
+            "mdy" => Some(DateOrder::Mdy),
+            "dmy" => Some(DateOrder::Dmy),
+            _ => None,
+        }
+    }
+
+    /// The option value.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Mdy => "mdy",
+            DateOrder::Dmy => "dmy",
+        }
+    }
+}
+
+/// The two leading numbers of a date written `A/B/YYYY` or `A-B-YYYY` (year last).
+fn leading_pair(t: &str) -> Option<(u32, u32, char)> {
+    let t = t.trim();
+    let sep = t.chars().find(|c| !c.is_ascii_digit())?;
+    if sep != '/' && sep != '-' {
+        return None;
+    }
+    let mut it = t.splitn(3, sep);
+    let a = it.next()?;
+    let b = it.next()?;
+    let rest = it.next()?;
+    let year: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if a.is_empty()
+        || a.len() > 2
+        || b.is_empty()
+        || b.len() > 2
+        || !(year.len() == 2 || year.len() == 4)
+    {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, sep))
+}
+
+/// What a file's dates say about their order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderEvidence {
+    /// Values that only read day-first (first number over 12), with the first one seen.
+    pub dmy: usize,
+    /// Values that only read month-first (second number over 12).
+    pub mdy: usize,
+    /// Values with both numbers at most 12.
+    pub ambiguous: usize,
+    /// One value of each kind, for messages: (day-first example, month-first example).
+    pub examples: (Option<String>, Option<String>),
+}
+
+impl OrderEvidence {
+    /// Adds one cell.
+    pub fn add(&mut self, s: &str) {
+        let Some((a, b, _)) = leading_pair(s) else { return };
+        if a > 12 && b <= 12 {
+            self.dmy += 1;
+            self.examples.0.get_or_insert_with(|| s.trim().to_string());
+        } else if b > 12 && a <= 12 {
+            self.mdy += 1;
+            self.examples.1.get_or_insert_with(|| s.trim().to_string());
+        } else if a <= 12 && b <= 12 {
+            self.ambiguous += 1;
+        }
+    }
+
+    /// The order the values decide, if any (None when no value decides or they contradict).
+    pub fn decided(&self) -> Option<DateOrder> {
+        match (self.dmy > 0, self.mdy > 0) {
+            (true, false) => Some(DateOrder::Dmy),
+            (false, true) => Some(DateOrder::Mdy),
+            _ => None,
+        }
+    }
+}
+
+/// Parses a cell with the given order for dates written with the year last.
+pub fn parse_ordered(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
+    let t = s.trim();
+    match (order, leading_pair(t)) {
+        (DateOrder::Dmy, Some((a, b, sep))) => {
+            // Rewrite `D/M/Y...` as `M/D/Y...` and read it the month-first way.
+            let skip = t.find(sep).map(|i| i + 1)?;
+            let rest = &t[skip..];
+            let skip2 = rest.find(sep).map(|i| i + 1)?;
+            let swapped = format!("{b}/{a}/{}", &rest[skip2..]);
+            parse(&swapped)
+        }
+        (DateOrder::Mdy, Some((a, b, '-'))) => {
+            let skip = t.find('-').map(|i| i + 1)?;
+            let rest = &t[skip..];
+            let skip2 = rest.find('-').map(|i| i + 1)?;
+            parse(&format!("{a}/{b}/{}", &rest[skip2..]))
+        }
+        _ => parse(t),
+    }
+}
+
 /// `YYYY-MM-DD HH:MM:SS` without chrono's format parser (one call per respondent); anything
 /// else, leap seconds included, goes the general way.
 fn plain_iso(t: &str) -> Option<NaiveDateTime> {
@@ -132,6 +243,28 @@ mod tests {
         assert_eq!(p("2017-10-23T09:41:19"), "2017-10-23 09:41:19");
         assert_eq!(p("Sat Jun 15 2024"), "2024-06-15 00:00:00");
         assert_eq!(p("yesterday"), "");
+    }
+
+    #[test]
+    fn day_first_and_month_first() {
+        let f = |s: &str, o| {
+            parse_ordered(s, o).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+        };
+        assert_eq!(f("16/10/2024 16:56", DateOrder::Dmy), "2024-10-16 16:56");
+        assert_eq!(f("03/10/2024 16:56", DateOrder::Dmy), "2024-10-03 16:56");
+        assert_eq!(f("03/10/2024 16:56", DateOrder::Mdy), "2024-03-10 16:56");
+        assert_eq!(f("16/10/2024 16:56", DateOrder::Mdy), "");
+        assert_eq!(f("16-10-2024 16:56", DateOrder::Dmy), "2024-10-16 16:56");
+        assert_eq!(f("10-16-2024 16:56", DateOrder::Mdy), "2024-10-16 16:56");
+        assert_eq!(f("2024-10-03 16:56:00", DateOrder::Dmy), "2024-10-03 16:56");
+        let mut e = OrderEvidence::default();
+        for v in ["03/10/2024 10:00", "16/10/2024 16:56", "2024-10-03 10:00:00"] {
+            e.add(v);
+        }
+        assert_eq!((e.dmy, e.mdy, e.ambiguous), (1, 0, 1));
+        assert_eq!(e.decided(), Some(DateOrder::Dmy));
+        e.add("10/16/2024 10:00");
+        assert_eq!(e.decided(), None);
     }
 
     #[test]

@@ -84,7 +84,18 @@ pub fn build(ws: &Workspace, round: &str, loaded: &Loaded, date: Option<&str>) -
     let range = date_range(ws, round)?;
     let date = match date {
         Some(d) => d.to_string(),
-        None => range.as_ref().map_or_else(|| "2000-01-01".to_string(), |r| r.1.clone()),
+        // No submission dates in the export: the day the round was imported (the date line of
+        // the document says "dates not recorded"), never a placeholder.
+        None => match range.as_ref() {
+            Some(r) => r.1.clone(),
+            None => ws
+                .config
+                .rounds
+                .get(round)
+                .map(|m| m.imported_at.chars().take(10).collect::<String>())
+                .filter(|d| d.len() == 10)
+                .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string()),
+        },
     };
     let meta = Meta {
         title: loaded.spec.title.clone(),

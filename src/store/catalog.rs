@@ -17,8 +17,8 @@ pub use link::{LINK_THRESHOLD, Link, Linked};
 pub use words::slug;
 
 /// The question kinds a catalog may name.
-pub const KINDS: [&str; 7] =
-    ["likert", "likelihood", "single", "multi", "numeric", "text", "maturity"];
+pub const KINDS: [&str; 8] =
+    ["likert", "likelihood", "ranking", "single", "multi", "numeric", "text", "maturity"];
 
 /// The directions a catalog may name (empty means `higher_is_better`).
 pub const DIRECTIONS: [&str; 2] = ["higher_is_better", "lower_is_better"];

@@ -71,6 +71,7 @@ pub fn metas(catalog: &Catalog, round: &str) -> HashMap<String, QuestionMeta> {
         let range = scale.as_ref().map(|s| match s {
             ScaleKind::Labelled(l) => (1.0, l.points.len() as f64),
             ScaleKind::Numeric { low, high } => (*low as f64, *high as f64),
+            ScaleKind::Rank { n } => (1.0, *n as f64),
         });
         out.insert(
             q.id.clone(),
@@ -78,7 +79,8 @@ pub fn metas(catalog: &Catalog, round: &str) -> HashMap<String, QuestionMeta> {
                 kind: q.kind.clone(),
                 points: scale.as_ref().map(ScaleKind::points),
                 range,
-                higher_is_better: q.direction != "lower_is_better",
+                // A rank of 1 is the first choice: lower is better, whatever the catalog says.
+                higher_is_better: q.direction != "lower_is_better" && q.kind != "ranking",
                 scale_changed: a.scale_changed,
                 wording_changed: a.wording_changed,
             },

@@ -7,6 +7,7 @@ mod bad_input;
 mod conformance;
 mod demo;
 mod disclosure;
+mod fidelity;
 mod guardrails;
 mod platforms;
 mod real_exports;

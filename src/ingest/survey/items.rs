@@ -63,8 +63,13 @@ pub(super) fn items(
         let position = out.len() + 1;
         if group.len() > 1 || c.parent.is_some() {
             let (texts, flags): (Vec<&ColumnSpec>, Vec<&ColumnSpec>) =
-                group.iter().partition(|g| g.text_hint);
-            let option_like = flags.len() >= 2 && flags.iter().all(|g| is_option_column(g, data));
+                // An "Other (please specify)" column that only holds its own label is the
+                // option flag; the one beside it with what people wrote is the text.
+                group.iter().partition(|g| g.text_hint && !is_option_column(g, data));
+            let parent_text = c.parent.as_deref().unwrap_or_default();
+            let option_like = (flags.len() >= 2
+                || (flags.len() == 1 && crate::ingest::layout::says_select_all(parent_text)))
+                && flags.iter().all(|g| is_option_column(g, data));
             let parent = c.parent.clone().unwrap_or_default();
             if option_like {
                 let options: Vec<String> =
@@ -90,7 +95,37 @@ pub(super) fn items(
                     options,
                     position,
                     answers: Answers::Sets(sets),
+                    why: format!(
+                        "multi-select: {} option columns under one question, each holding its own label or yes/no",
+                        flags.len()
+                    ),
+                    columns: flags.iter().map(|g| g.index).collect(),
                 });
+            } else if let Some(n) = ranking_group(&flags, data, &parent) {
+                // A ranking: one column per option holding its rank; each option is one item
+                // with the ranks 1..n as its scale.
+                for g in &flags {
+                    let mut it = single_column_item(
+                        g,
+                        data,
+                        platform,
+                        Some(ScaleKind::Rank { n }),
+                        &mut coded,
+                    );
+                    it.kind = ItemKind::Scale(ScaleKind::Rank { n });
+                    it.options = vec![];
+                    it.key = unique_key(&g.header);
+                    it.group = Some(parent.clone());
+                    if let Some(sub) = &g.sub {
+                        it.text = format!("{parent} [{sub}]");
+                    }
+                    it.why = format!(
+                        "ranking: {} option columns, ranks 1..{n} distinct within each response",
+                        flags.len()
+                    );
+                    it.position = out.len() + 1;
+                    out.push(it);
+                }
             } else {
                 // A grid: every row is its own question; rows share one scale where they can.
                 let all: Vec<String> = flags
@@ -110,12 +145,18 @@ pub(super) fn items(
                     if let (Some(p), Some(sub)) = (&it.group, &g.sub) {
                         it.text = format!("{p} [{sub}]");
                     }
+                    if flags.len() > 1 {
+                        it.why = format!("grid row: {} ({} rows)", it.why, flags.len());
+                    }
                     it.position = out.len() + 1;
                     out.push(it);
                 }
             }
             for g in texts {
                 let mut it = text_item(g, data);
+                if let (Some(p), Some(sub)) = (&g.parent, &g.sub) {
+                    it.text = format!("{p} [{sub}]");
+                }
                 it.key = unique_key(&g.header);
                 it.position = out.len() + 1;
                 out.push(it);
@@ -126,6 +167,15 @@ pub(super) fn items(
         let mut it = single_column_item(c, data, platform, None, &mut coded);
         it.key = unique_key(if c.header.trim().is_empty() { "column" } else { &c.header });
         it.position = position;
+        if let Some(ranked) = ranking_from_joined(&it) {
+            for mut r in ranked {
+                r.key = unique_key(&r.key);
+                r.position = out.len() + 1;
+                out.push(r);
+            }
+            i = j;
+            continue;
+        }
         if matches!(&it.answers, Answers::Coded { labels, .. } if labels.is_empty()) {
             let h: String = c.header.chars().take(50).collect();
             empty.push(if h.len() < c.header.len() { format!("{h}…") } else { h });
@@ -162,6 +212,12 @@ fn text_item(c: &ColumnSpec, data: &[Row]) -> Item {
         options: vec![],
         position: 0,
         answers: Answers::Texts(data.iter().map(|r| r.cells[c.index].trim().to_string()).collect()),
+        why: if c.text_hint {
+            "free text: the platform marks the column as text".into()
+        } else {
+            "free text: answers are long or mostly distinct".into()
+        },
+        columns: vec![c.index],
     }
 }
 
@@ -248,9 +304,14 @@ fn single_column_item(
             text: c.text.clone(),
             group: None,
             kind: ItemKind::Multi,
+            why: format!(
+                "multi-select: options joined with {sep:?} in one cell ({} options)",
+                options.len()
+            ),
             options,
             position: 0,
             answers: Answers::Sets(sets),
+            columns: vec![c.index],
         };
     } else if looks_categorical(&valid, nonblank) && !asks_for_text(&c.text, &valid) {
         ItemKind::Single
@@ -262,6 +323,15 @@ fn single_column_item(
     } else {
         vec![]
     };
+    let why = match &kind {
+        ItemKind::Numeric => "numeric: every answer is a number".to_string(),
+        ItemKind::Scale(ScaleKind::Numeric { low: 0, high: 10 }) => {
+            "0-10 likelihood: the question asks for 0-10 and every answer fits".to_string()
+        }
+        ItemKind::Scale(s) => format!("rating: every answer is a point of the {} scale", s.name()),
+        ItemKind::Single => format!("single choice: {} distinct answers that repeat", valid.len()),
+        _ => String::new(),
+    };
     Item {
         key: c.header.clone(),
         text: c.text.clone(),
@@ -270,7 +340,88 @@ fn single_column_item(
         options,
         position: 0,
         answers: Answers::Coded { labels, codes },
+        why,
+        columns: vec![c.index],
     }
+}
+
+/// A group of columns is a ranking when every answer is a whole number in 1..=n (n the number
+/// of columns) and, within each response, no rank repeats (a rated grid repeats its points).
+/// A question that says "rank" needs 90 % of the responses to agree, any other 98 %.
+fn ranking_group(flags: &[&ColumnSpec], data: &[Row], parent: &str) -> Option<i64> {
+    let n = flags.len();
+    if n < 2 {
+        return None;
+    }
+    let (mut rows, mut distinct_rows) = (0usize, 0usize);
+    let mut seen = vec![false; n + 1];
+    for r in data {
+        seen.iter_mut().for_each(|s| *s = false);
+        let mut answered = 0;
+        let mut repeats = false;
+        for g in flags {
+            let v = r.cells[g.index].trim();
+            if v.is_empty() || is_excluded(v) {
+                continue;
+            }
+            let k: usize = v.parse().ok().filter(|k| (1..=n).contains(k))?;
+            answered += 1;
+            repeats |= std::mem::replace(&mut seen[k], true);
+        }
+        if answered >= 2 {
+            rows += 1;
+            distinct_rows += usize::from(!repeats);
+        }
+    }
+    let q = normalise(parent);
+    let says_rank = ["rank", "order of preference", "rangfolge", "classez", "ordene", "ordenar"]
+        .iter()
+        .any(|w| q.contains(w));
+    let need = if says_rank { 0.90 } else { 0.98 };
+    (rows >= 3 && distinct_rows as f64 >= need * rows as f64).then_some(n as i64)
+}
+
+/// A joined "multi-select" whose cells list every option, each in its own order (Microsoft
+/// Forms rankings: `A;C;B;`), is a ranking: one item per option, its rank being its position.
+fn ranking_from_joined(it: &Item) -> Option<Vec<Item>> {
+    let Answers::Sets(sets) = &it.answers else { return None };
+    let n = it.options.len();
+    if it.kind != ItemKind::Multi || n < 2 {
+        return None;
+    }
+    let answered: Vec<&Vec<String>> = sets.iter().filter(|s| !s.is_empty()).collect();
+    let full = answered.iter().filter(|s| s.len() == n).count();
+    // A multi-select lists chosen options in the form's order; a ranking in the respondent's.
+    let orders: std::collections::HashSet<&Vec<String>> =
+        answered.iter().copied().filter(|s| s.len() == n).collect();
+    if answered.len() < 3 || full * 10 < answered.len() * 9 || orders.len() < 2 {
+        return None;
+    }
+    let labels: Vec<String> = (1..=n).map(|k| k.to_string()).collect();
+    Some(
+        it.options
+            .iter()
+            .map(|opt| Item {
+                key: format!("{}_{}", it.key, opt),
+                text: format!("{} [{opt}]", it.text),
+                group: Some(it.text.clone()),
+                kind: ItemKind::Scale(ScaleKind::Rank { n: n as i64 }),
+                options: vec![],
+                position: 0,
+                answers: Answers::Coded {
+                    labels: labels.clone(),
+                    codes: sets
+                        .iter()
+                        .map(|s| s.iter().position(|o| o == opt).map_or(NONE, |p| p as u32))
+                        .collect(),
+                },
+                why: format!(
+                    "ranking: every response lists all {n} options in its own order (joined cell)"
+                ),
+                columns: it.columns.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// "How many hours…" asks for a quantity, even when every answer happens to fall in 0–10.
@@ -297,7 +448,24 @@ fn is_zero_to_ten(question: &str, valid: &[&str]) -> bool {
 /// when answers repeat.
 fn asks_for_text(question: &str, valid: &[&str]) -> bool {
     let q = normalise(question);
-    let strong = ["comment", "anything else", "feedback", "tell us"].iter().any(|c| q.contains(c));
+    let strong = [
+        "comment",
+        "anything else",
+        "feedback",
+        "tell us",
+        "free text",
+        "in your own words",
+        "please describe",
+        "please specify",
+        "freitext",
+        "texte libre",
+        "texto libre",
+        "kommentar",
+        "commentaire",
+        "comentario",
+    ]
+    .iter()
+    .any(|c| q.contains(c));
     let weak = ["improve", "why", "suggest", "what is the one thing", "explain"]
         .iter()
         .any(|c| q.contains(c));

@@ -33,6 +33,8 @@ pub(super) fn joined_multi(
         Platform::GoogleForms => &[", ", ";"],
         Platform::MicrosoftForms => &[";"],
         Platform::Plain | Platform::Typeform => &[";", ", "],
+        // Qualtrics "Selected Choice" cells join the choices with a bare ",".
+        Platform::Qualtrics => &[","],
         _ => &[],
     };
     let mut counts = vec![0usize; labels.len()];

@@ -307,6 +307,8 @@ mod tests {
             options: vec![],
             position: 1,
             answers: Answers::Coded { labels: vec![], codes: vec![] },
+            why: String::new(),
+            columns: vec![],
         }
     }
 

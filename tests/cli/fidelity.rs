@@ -1,0 +1,320 @@
+//! Import fidelity on exports nobody cleaned (issue 13): one small fixture of our own per class
+//! of defect (fixtures/fidelity, written from the platforms' documentation), each with the
+//! result a user should get.
+
+use super::*;
+
+fn import(t: &CliTest, name: &str, round: &str, extra: &[&str]) -> serde_json::Value {
+    let f = repo().join("fixtures/fidelity").join(name);
+    let mut args = vec![
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        round,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&t.ok(&args)).unwrap()
+}
+
+/// Every string cell the store holds, from every table a user can query.
+fn everything_stored(t: &CliTest) -> String {
+    let mut all = String::new();
+    for table in ["responses", "respondents", "questions", "comments"] {
+        for row in t.query(&format!("SELECT * FROM {table}")) {
+            all.push_str(&row.to_string());
+            all.push('\n');
+        }
+    }
+    all
+}
+
+fn kinds(t: &CliTest) -> Vec<(String, String)> {
+    t.query("SELECT DISTINCT question_id, kind FROM questions ORDER BY question_id")
+        .iter()
+        .map(|r| (r["question_id"].as_str().unwrap().into(), r["kind"].as_str().unwrap().into()))
+        .collect()
+}
+
+#[test]
+fn qualtrics_contact_block_under_bare_export_tags_never_reaches_the_store() {
+    let t = CliTest::new();
+    t.workspace();
+    let v = import(&t, "qualtrics-bare-tags.csv", "2026-Q2", &[]);
+    let dropped: Vec<&str> =
+        v["dropped_columns"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+    for h in ["Q7", "program_contact_1_TEXT", "program_contact_2_TEXT", "Q8", "Q9"] {
+        assert!(dropped.contains(&h), "{h} not dropped: {dropped:?}");
+    }
+    let stored = everything_stored(&t);
+    for secret in ["Lovelace", "Grace", "Analytical Way", "7946", "555", "Helsinki"] {
+        assert!(!stored.contains(secret), "{secret} reached the store");
+    }
+    // The bare-tagged free-text column is text (its ImportId says _TEXT), not single choice;
+    // the "Selected Choice" cells joined with a bare "," are one multi-select.
+    let k = kinds(&t);
+    assert!(k.iter().any(|(q, kind)| q.contains("improve") && kind == "text"), "{k:?}");
+    assert!(k.iter().any(|(q, kind)| q.contains("capabilit") && kind == "multi"), "{k:?}");
+    let opts = t.query(
+        "SELECT label, count(*) AS n FROM responses r JOIN questions q USING (round, question_id) \
+         WHERE q.kind = 'multi' AND label IS NOT NULL GROUP BY label ORDER BY label",
+    );
+    let got: Vec<(String, u64)> = opts
+        .iter()
+        .map(|o| (o["label"].as_str().unwrap().into(), o["n"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, [("CI".into(), 4), ("Deployments".into(), 4), ("Secrets".into(), 2)]);
+}
+
+#[test]
+fn kobo_geolocation_in_any_naming_is_dropped() {
+    let t = CliTest::new();
+    t.workspace();
+    let v = import(&t, "kobo-geopoint.csv", "2026-Q2", &[]);
+    let dropped = v["dropped_columns"].to_string();
+    for h in ["point", "_point_latitude", "_point_longitude", "_point_altitude", "deviceid"] {
+        assert!(dropped.contains(&format!("\"{h}\"")), "{h} not dropped: {dropped}");
+    }
+    assert_eq!(v["questions"], 1, "{v}");
+    let stored = everything_stored(&t);
+    assert!(!stored.contains("47.37") && !stored.contains("8.54"), "coordinates stored");
+    assert!(!stored.contains("uuid-") && !stored.contains("enketo"), "bookkeeping stored");
+}
+
+#[test]
+fn uk_dates_are_read_day_first_and_ambiguous_ones_warn() {
+    let t = CliTest::new();
+    t.workspace();
+    let v = import(&t, "microsoft-forms-uk.csv", "uk", &[]);
+    assert_eq!(v["date_order"]["order"], "dmy", "{v}");
+    let r =
+        t.query("SELECT strftime(submitted_at, '%Y-%m-%d %H:%M') AS s FROM respondents ORDER BY s");
+    let got: Vec<&str> = r.iter().map(|x| x["s"].as_str().unwrap()).collect();
+    // 03/10 is 3 October (not 10 March) once 16/10 proves the file day-first.
+    assert_eq!(
+        got,
+        [
+            "2024-10-03 09:00",
+            "2024-10-03 09:10",
+            "2024-10-16 16:50",
+            "2024-10-16 16:56",
+            "2024-10-28 11:00",
+            "2024-10-28 11:04"
+        ]
+    );
+
+    let v = import(&t, "microsoft-forms-ambiguous.csv", "amb", &[]);
+    assert_eq!(v["date_order"]["order"], "mdy");
+    assert!(v["warnings"].to_string().contains("--date-order"), "{v}");
+    let v = import(&t, "microsoft-forms-ambiguous.csv", "amb2", &["--date-order", "dmy"]);
+    assert_eq!(v["date_order"]["order"], "dmy");
+    assert!(!v["warnings"].to_string().contains("ambiguous"), "{v}");
+    let r = t.query("SELECT min(submitted_at)::VARCHAR AS s FROM respondents WHERE round = 'amb2'");
+    assert!(r[0]["s"].as_str().unwrap().starts_with("2024-02-01"), "{r:?}");
+}
+
+#[test]
+fn contradicting_dates_are_refused_with_the_fix() {
+    let t = CliTest::new();
+    t.workspace();
+    let f = t.write(
+        "mixed.csv",
+        b"ID,Start time,Completion time,Email,Name,How easy?\n\
+          1,16/10/2024 10:00,16/10/2024 10:05,anonymous,,Easy\n\
+          2,10/16/2024 10:00,10/16/2024 10:05,anonymous,,Easy\n",
+    );
+    let out = t.run(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "m"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("mixed.csv") && err.contains("--date-order"), "{err}");
+    assert!(!t.path("ws/data/responses").join("round=m").exists());
+}
+
+#[test]
+fn a_file_without_timestamps_has_no_placeholder_dates() {
+    let t = CliTest::new();
+    t.workspace();
+    import(&t, "no-timestamps.csv", "2026-Q2", &[]);
+    let r = t.query("SELECT count(submitted_at) AS n FROM respondents");
+    assert_eq!(r[0]["n"], 0);
+    t.ok(&["-w", "ws", "report", "--formats", "md", "--out", "r"]);
+    let md: String = std::fs::read_dir(t.path("r"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect();
+    let html = md;
+    assert!(!html.contains("2000-01-01") && !html.contains("1999"), "placeholder date");
+    assert!(html.contains("dates not recorded"), "the report should say so");
+}
+
+#[test]
+fn surveymonkey_ranking_is_a_ranking_with_mean_rank_first_share_and_borda() {
+    let t = CliTest::new();
+    t.workspace();
+    import(&t, "surveymonkey-ranking.csv", "2026-Q2", &[]);
+    let k = kinds(&t);
+    assert_eq!(k.iter().filter(|(_, kind)| kind == "ranking").count(), 4, "{k:?}");
+    let s: Vec<serde_json::Value> =
+        serde_json::from_str(&t.ok(&["-w", "ws", "summary", "--format", "json"])).unwrap();
+    let ci = s
+        .iter()
+        .find(|r| r["kind"] == "ranking" && r["question_id"].as_str().unwrap().ends_with("ci"))
+        .or_else(|| s.iter().find(|r| r["kind"] == "ranking"))
+        .unwrap();
+    // CI ranks in the fixture: 1,2,1,1,2,1,3 -> mean 11/7, ranked first 4/7, Borda
+    // mean((4-r)/3) = (3+2+3+3+2+3+1)/21 = 17/21.
+    assert!((ci["mean"].as_f64().unwrap() - 11.0 / 7.0).abs() < 1e-9, "{ci}");
+    assert!((ci["top_box"].as_f64().unwrap() - 4.0 / 7.0).abs() < 1e-9, "{ci}");
+    assert!((ci["borda"].as_f64().unwrap() - 100.0 * 17.0 / 21.0).abs() < 1e-9, "{ci}");
+}
+
+#[test]
+fn microsoft_forms_ranking_cells_become_ranks_not_a_multi_select() {
+    let t = CliTest::new();
+    t.workspace();
+    import(&t, "microsoft-forms-uk.csv", "uk", &[]);
+    let k = kinds(&t);
+    assert_eq!(k.iter().filter(|(_, kind)| kind == "ranking").count(), 4, "{k:?}");
+    assert!(!k.iter().any(|(_, kind)| kind == "multi"), "{k:?}");
+    // Deployments was ranked first in 3 of 6 responses (orders in the fixture).
+    let s: Vec<serde_json::Value> =
+        serde_json::from_str(&t.ok(&["-w", "ws", "summary", "--format", "json"])).unwrap();
+    let d = s
+        .iter()
+        .find(|r| r["kind"] == "ranking" && r["question_id"].as_str().unwrap().contains("deploy"))
+        .unwrap();
+    assert!((d["top_box"].as_f64().unwrap() - 0.5).abs() < 1e-9, "{d}");
+}
+
+#[test]
+fn flattened_option_columns_are_one_multi_select() {
+    let t = CliTest::new();
+    t.workspace();
+    let v = import(&t, "surveymonkey-condensed.csv", "2026-Q2", &[]);
+    assert_eq!(v["questions"], 3, "{v}");
+    let k = kinds(&t);
+    assert_eq!(k.iter().filter(|(_, kind)| kind == "multi").count(), 1, "{k:?}");
+    let opts = t.query(
+        "SELECT label, count(*) AS n FROM responses r JOIN questions q USING (round, question_id) \
+         WHERE q.kind = 'multi' AND label IS NOT NULL GROUP BY label ORDER BY label",
+    );
+    let got: Vec<(String, u64)> = opts
+        .iter()
+        .map(|o| (o["label"].as_str().unwrap().into(), o["n"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("GitHub Actions".into(), 3),
+            ("GitLab CI".into(), 2),
+            ("Jenkins".into(), 3),
+            ("Other (please specify)".into(), 2)
+        ]
+    );
+    let c = t.query("SELECT text FROM comments ORDER BY text");
+    let texts: Vec<&str> = c.iter().map(|x| x["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Buildkite", "Drone"]);
+}
+
+#[test]
+fn typeform_neighbouring_multi_selects_with_the_same_option_names_stay_apart() {
+    let t = CliTest::new();
+    t.workspace();
+    import(&t, "typeform-repeated-options.csv", "tf", &[]);
+    let k = kinds(&t);
+    assert_eq!(k.iter().filter(|(_, kind)| kind == "multi").count(), 2, "{k:?}");
+    let dup = t.query(
+        "SELECT respondent, question_id, label, count(*) AS n FROM responses \
+         WHERE label IS NOT NULL GROUP BY ALL HAVING count(*) > 1",
+    );
+    assert!(dup.is_empty(), "duplicate (respondent, question, option) rows: {dup:?}");
+}
+
+#[test]
+fn a_group_row_above_the_header_is_skipped_and_reported() {
+    let t = CliTest::new();
+    t.workspace();
+    let v = import(&t, "group-row.csv", "2026-Q2", &[]);
+    assert_eq!(v["responses"], 4, "{v}");
+    assert!(v["warnings"].to_string().contains("group-row.csv:1: skipped a group row"), "{v}");
+}
+
+#[test]
+fn a_second_header_row_is_not_a_respondent_who_chose_everything() {
+    let t = CliTest::new();
+    t.workspace();
+    let f = t.write(
+        "two-rows.csv",
+        b"id,Which tools do you use?,,,How fast is CI?\n\
+          ,Jenkins,GitHub Actions,GitLab,Response\n\
+          1,Jenkins,,,Fast\n2,,GitHub Actions,,Slow\n3,Jenkins,,GitLab,Fast\n4,,,GitLab,Fast\n",
+    );
+    let out = t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        "r",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["responses"], 4, "{v}");
+    assert!(v["warnings"].to_string().contains("two-rows.csv:2:"), "{v}");
+    let k = kinds(&t);
+    assert_eq!(k.iter().filter(|(_, kind)| kind == "multi").count(), 1, "{k:?}");
+}
+
+#[test]
+fn emails_and_phones_are_scrubbed_in_every_kind_of_answer() {
+    let t = CliTest::new();
+    t.workspace();
+    // A short "other" column with few distinct answers reads as single choice; its e-mail
+    // and phone answers must still be scrubbed.
+    let f = t.write(
+        "other.csv",
+        b"team,Who should we contact?\nA,platform team\nB,platform team\nA,ops@acme.example\nB,platform team\nA,+1 415 555 0100\nB,platform team\n",
+    );
+    t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r"]);
+    let stored = everything_stored(&t);
+    assert!(!stored.contains("ops@acme") && !stored.contains("555 0100"), "{stored}");
+}
+
+#[test]
+fn dry_run_explains_every_column_and_writes_nothing() {
+    let t = CliTest::new();
+    t.workspace();
+    let f = repo().join("fixtures/fidelity/qualtrics-bare-tags.csv");
+    let before = std::fs::read_dir(t.path("ws")).unwrap().count();
+    let out = t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        "x",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), 18);
+    let q7 = rows.iter().find(|r| r["header"] == "Q7").unwrap();
+    assert_eq!(q7["identifying"], true);
+    assert!(q7["reason"].as_str().unwrap().contains("name"), "{q7}");
+    let q1 = rows.iter().find(|r| r["header"] == "Q1").unwrap();
+    assert_eq!(
+        (q1["kind"].as_str(), q1["scale"].as_str()),
+        (Some("likert"), Some("satisfaction5"))
+    );
+    assert!(!q1["reason"].as_str().unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(t.path("ws")).unwrap().count(), before);
+    assert!(t.query("SELECT * FROM respondents").is_empty());
+}
