@@ -76,7 +76,8 @@ pub struct ImportTelemetryArgs {
 /// `pulse import survey`.
 #[derive(Debug, Args)]
 pub struct ImportSurveyArgs {
-    /// The export file (CSV or TSV; UTF-8, UTF-16 or Windows-1252).
+    /// The export file: CSV or TSV (UTF-8, UTF-16, Windows-1252, Mac Roman), an .xlsx / .xls /
+    /// .ods workbook, or a .zip holding one export.
     pub file: PathBuf,
     /// Round ID, e.g. 2026-Q1 (rounds sort by this text).
     #[arg(long, value_name = "ID")]
@@ -104,6 +105,9 @@ pub struct ImportSurveyArgs {
     /// value decides.
     #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
     pub date_order: Option<String>,
+    /// The worksheet to read from a workbook (default: the first; pulse says which it read).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Print how every column would be read (question, kind, scale, identifying or not, and
     /// why) and write nothing.
     #[arg(long)]

@@ -131,6 +131,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             encoding: None,
             format: SummaryFormat::Text,
             date_order: None,
+            sheet: None,
             dry_run: false,
         };
         super::import::run(&g, &ImportCommand::Survey(args))?;

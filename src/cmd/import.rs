@@ -74,6 +74,7 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
         keep_columns: a.keep_columns.clone(),
         segments: segment_specs(&ws, &a.segments),
         date_order: a.date_order.as_deref().and_then(crate::ingest::timestamp::DateOrder::parse),
+        sheet: a.sheet.clone(),
     };
     let progress = Progress::new();
     let say = |what: &str| progress.say(what);

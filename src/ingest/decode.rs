@@ -244,9 +244,7 @@ fn check_binary(file: &str, text: &str) -> Result<(), InputError> {
         .count();
     if !sample.is_empty() && (controls * 20 > sample.len() || sample.contains(&'\0')) {
         return Err(InputError {
-            hint: Some(
-                "pulse reads CSV or TSV text exports; is this a spreadsheet, zip or image?".into(),
-            ),
+            hint: Some(format!("pulse reads {}", super::container::ACCEPTED)),
             ..err(file, None, "this is a binary file, not a CSV text export")
         });
     }

@@ -155,14 +155,54 @@ pub fn parse(file: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, InputErr
     parse_parts(file, text, delimiter, parts)
 }
 
+/// Whether a tab-separated text quotes its fields the way Excel does: it starts with a quote,
+/// or some field opens with `"` right after a tab or line start and closes with `"` right
+/// before a tab or line end, holding a line break, a tab or a doubled `""` inside.
+fn tsv_is_quoted(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.first() == Some(&b'"') {
+        return true;
+    }
+    let mut i = 1;
+    while i < b.len() {
+        if b[i] != b'"' || !matches!(b[i - 1], b'\t' | b'\n') {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut special = false;
+        loop {
+            match b.get(j) {
+                None => return false,
+                Some(b'"') if b.get(j + 1) == Some(&b'"') => {
+                    special = true;
+                    j += 2;
+                }
+                Some(b'"') => break,
+                Some(b'\n' | b'\t') => {
+                    special = true;
+                    j += 1;
+                }
+                Some(_) => j += 1,
+            }
+        }
+        if special && matches!(b.get(j + 1), None | Some(b'\t' | b'\r' | b'\n')) {
+            return true;
+        }
+        i = j + 1;
+    }
+    false
+}
+
 fn parse_parts(
     file: &str,
     text: &str,
     delimiter: u8,
     parts: usize,
 ) -> Result<Vec<Row>, InputError> {
-    // A TSV from Google Sheets has no quoting at all, so a literal `"` may sit inside a cell.
-    let quoting = delimiter != b'\t' || text.starts_with('"');
+    // A TSV from Google Sheets has no quoting at all, so a literal `"` may sit inside a cell;
+    // Excel's "Unicode Text" quotes the fields that hold a line break, tab or quote.
+    let quoting = delimiter != b'\t' || tsv_is_quoted(text);
     let splits = if quoting {
         scan_quotes(text, delimiter, parts).map_err(|pos| InputError {
             hint: Some("the file is cut off or a quote is missing; re-export it".into()),
@@ -281,6 +321,25 @@ pub fn read_grid(path: &Path, forced: Option<Encoding>) -> Result<Grid, InputErr
     grid_from_text(&file, decode_owned(&file, std::borrow::Cow::Owned(bytes), forced)?)
 }
 
+/// Reads an export of any accepted format into a grid: text (as [`read_grid`]), a workbook
+/// (its first sheet, or `sheet`) or a zip holding one export.
+pub fn read_export(
+    path: &Path,
+    forced: Option<Encoding>,
+    sheet: Option<&str>,
+) -> Result<Grid, InputError> {
+    let file = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| err(&file, None, format!("cannot read the file: {e}")))?;
+    match super::container::open(&file, bytes, sheet)? {
+        super::container::Opened::Sheet(g) => Ok(g),
+        super::container::Opened::Text(bytes, inner) => {
+            let label = inner.map_or(file.clone(), |n| format!("{file}!{n}"));
+            grid_from_text(&label, decode_owned(&label, std::borrow::Cow::Owned(bytes), forced)?)
+        }
+    }
+}
+
 /// As [`read_grid`], from bytes already in memory.
 pub fn grid_from_bytes(
     file: &str,
@@ -332,6 +391,26 @@ fn grid_from_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn excel_unicode_text_quotes_multiline_fields_and_sheets_tsv_does_not() {
+        // Excel "Unicode Text": UTF-16LE with BOM, tab-separated, a quoted multi-line comment.
+        let text =
+            "team\tComment\tScore\r\npay\t\"Line one\r\nline \"\"two\"\"\"\t4\r\nsearch\tok\t5\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let g = grid_from_bytes("u.txt", &bytes, None).unwrap();
+        assert_eq!(g.delimiter, b'\t');
+        assert_eq!(g.rows.len(), 3);
+        assert_eq!(&g.rows[1].cells[1], "Line one\r\nline \"two\"");
+        assert_eq!(g.rows[2].line, 4);
+        // Google Sheets TSV: a literal quote inside a cell stays as written.
+        let g = grid_from_bytes("s.tsv", b"a\tb\n\"Best\" tool\t4\nok \"x\t5\n", None).unwrap();
+        assert_eq!(&g.rows[1].cells[0], "\"Best\" tool");
+        assert_eq!(&g.rows[2].cells[0], "ok \"x");
+    }
+
     #[test]
     fn semicolon_and_embedded_newlines() {
         let g = grid_from_bytes("t.csv", b"a;b\r\n\"x;\ny\";2\r\n3;4", None).unwrap();

@@ -2,6 +2,7 @@
 //!
 //! Nothing here touches the workspace; `store` takes a [`survey::Survey`] from here.
 
+pub mod container;
 pub mod decode;
 pub mod grid;
 pub mod header_rows;

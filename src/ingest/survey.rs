@@ -137,6 +137,8 @@ pub struct ReadOptions {
     pub segments: Vec<SegmentSpec>,
     /// Day-first or month-first dates (`--date-order`); None infers it from the file.
     pub date_order: Option<timestamp::DateOrder>,
+    /// The worksheet of a workbook (`--sheet`); None reads the first.
+    pub sheet: Option<String>,
 }
 
 /// A parsed round.
@@ -187,7 +189,7 @@ pub fn read_file(
 ) -> anyhow::Result<Survey> {
     let file = path.display().to_string();
     phase(&format!("reading {file}"));
-    let grid = super::grid::read_grid(path, encoding)?;
+    let grid = super::grid::read_export(path, encoding, opts.sheet.as_deref())?;
     phase(&format!("parsing {} rows", grid.rows.len()));
     let parsed = read(grid, opts, &file)?;
     if parsed.items.is_empty() {

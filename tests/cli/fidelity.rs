@@ -318,3 +318,82 @@ fn dry_run_explains_every_column_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(t.path("ws")).unwrap().count(), before);
     assert!(t.query("SELECT * FROM respondents").is_empty());
 }
+
+#[test]
+fn xlsx_workbooks_and_zipped_downloads_import() {
+    let t = CliTest::new();
+    t.workspace();
+    let v = import(&t, "microsoft-forms.xlsx", "x", &[]);
+    assert_eq!(
+        (v["platform"].as_str(), v["responses"].as_u64()),
+        (Some("microsoft-forms"), Some(4))
+    );
+    assert!(v["warnings"].to_string().contains("--sheet"), "{v}");
+    // Excel stores dates as serial numbers: read exactly, never through a locale.
+    let r = t.query("SELECT strftime(min(submitted_at), '%Y-%m-%d %H:%M') AS s FROM respondents");
+    assert_eq!(r[0]["s"], "2024-10-03 09:10");
+    let c = t.query("SELECT text FROM comments ORDER BY text");
+    assert_eq!(c[0]["text"], "Builds are slow");
+    assert_eq!(c[1]["text"], "Line one\nline two");
+    assert!(!everything_stored(&t).contains("Jo Kim"));
+    // --sheet picks another sheet and names the ones there are when it is wrong.
+    let f = repo().join("fixtures/fidelity/microsoft-forms.xlsx");
+    let out = t.run(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        "y",
+        "--sheet",
+        "Nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("Notes"), "{}", text(&out.stderr));
+
+    let v = import(&t, "qualtrics-download.zip", "z", &[]);
+    assert_eq!((v["platform"].as_str(), v["responses"].as_u64()), (Some("qualtrics"), Some(6)));
+}
+
+#[test]
+fn binary_files_name_the_accepted_formats_and_leave_the_workspace_alone() {
+    let t = CliTest::new();
+    t.workspace();
+    let f = t.write("chart.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10");
+    let out = t.run(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("chart.png") && err.contains(".xlsx") && err.contains(".zip"), "{err}");
+    assert!(t.query("SELECT * FROM respondents").is_empty());
+}
+
+#[test]
+fn excel_unicode_text_with_a_quoted_multiline_comment() {
+    let t = CliTest::new();
+    t.workspace();
+    let text16 = "team\tHow satisfied are you with CI?\tComments\r\n\
+                  payments\tSatisfied\t\"Builds are slow.\r\nAlso: \"\"flaky\"\" tests\"\r\n\
+                  search\tDissatisfied\tok\r\n\
+                  payments\tVery satisfied\t\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text16.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let f = t.write("unicode.txt", &bytes);
+    let out = t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        "u",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["encoding"].as_str(), v["responses"].as_u64()), (Some("utf-16le"), Some(3)));
+    let c = t.query("SELECT text FROM comments ORDER BY text");
+    assert_eq!(c[0]["text"], "Builds are slow.\r\nAlso: \"flaky\" tests");
+}
