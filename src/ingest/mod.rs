@@ -4,6 +4,8 @@
 
 pub mod container;
 pub mod decode;
+#[cfg(test)]
+mod fuzz;
 pub mod grid;
 pub mod header_rows;
 pub mod identify;
