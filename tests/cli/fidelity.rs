@@ -397,3 +397,47 @@ fn excel_unicode_text_with_a_quoted_multiline_comment() {
     let c = t.query("SELECT text FROM comments ORDER BY text");
     assert_eq!(c[0]["text"], "Builds are slow.\r\nAlso: \"flaky\" tests");
 }
+
+#[test]
+fn telemetry_bad_rows_are_named_or_counted_per_reason() {
+    let t = CliTest::new();
+    t.workspace();
+    let f = t.write(
+        "builds.csv",
+        b"build_id,service,started_at,finished_at,result,duration_s\n\
+          1,api,2026-07-01T10:00:00Z,2026-07-01T10:05:00Z,success,300\n\
+          2,api,2026-07-01T11:00:00Z,2026-07-01T11:05:00Z,success,NaN\n\
+          3,api,2026-07-01T12:00:00Z,2026-07-01T12:05:00Z,failure,-5\n\
+          4,api,1970-01-01T00:00:00Z,1970-01-01T00:05:00Z,success,300\n\
+          5,api,2199-01-01T00:00:00Z,2199-01-01T00:05:00Z,success,300\n\
+          1,api,2026-07-01T10:00:00Z,2026-07-01T10:05:00Z,success,300\n\
+          6,api,2026-07-02T10:00:00Z,2026-07-02T10:05:00Z,success,inf\n",
+    );
+    let out = t.run(&["-w", "ws", "import", "telemetry", f.to_str().unwrap(), "--kind", "builds"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("builds.csv:3: column 6 (duration_s)"), "{err}");
+    assert!(!t.path("ws/store/builds").exists(), "nothing half-written");
+    let out = t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "telemetry",
+        f.to_str().unwrap(),
+        "--kind",
+        "builds",
+        "--skip-bad-rows",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 1, "{v}");
+    let reasons = v["skipped_reasons"].as_object().unwrap();
+    let count = |needle: &str| -> u64 {
+        reasons.iter().filter(|(k, _)| k.contains(needle)).map(|(_, n)| n.as_u64().unwrap()).sum()
+    };
+    assert_eq!(count("not a finite number"), 2, "{reasons:?}");
+    assert_eq!(count("negative duration"), 1, "{reasons:?}");
+    assert_eq!(count("outside 1990-01-01"), 2, "{reasons:?}");
+    assert_eq!(count("duplicate"), 1, "{reasons:?}");
+}

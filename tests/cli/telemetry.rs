@@ -113,12 +113,41 @@ fn jsonl_and_parquet_inputs() {
     t.ok(&["generate", "builds", "--out", "b.parquet", "--respondents", "5000"]);
     t.ok(&["generate", "builds", "--out", "b.csv", "--respondents", "5000"]);
     t.ok(&["-w", "ws", "import", "telemetry", "b.parquet", "--kind", "builds"]);
-    t.ok(&["-w", "ws", "import", "telemetry", "b.csv", "--kind", "builds", "--source", "b-csv"]);
-    let r = t.query("SELECT source, count(*) AS n, sum(duration_s) AS d, max(finished_at) AS last FROM builds GROUP BY source ORDER BY source");
-    assert_eq!(r.len(), 2);
-    assert_eq!(r[0]["n"], 5000);
-    assert_eq!(r[0]["d"], r[1]["d"], "CSV and Parquet give the same data: {r:?}");
-    assert_eq!(r[0]["last"], r[1]["last"]);
+    let sql = "SELECT source, count(*) AS n, sum(duration_s) AS d, max(finished_at) AS last FROM builds GROUP BY source ORDER BY source";
+    let from_parquet = t.query(sql);
+    assert_eq!(from_parquet[0]["n"], 5000);
+    // The same builds again under another source are duplicates, not 5,000 more builds.
+    let out = t.run(&[
+        "-w",
+        "ws",
+        "import",
+        "telemetry",
+        "b.csv",
+        "--kind",
+        "builds",
+        "--source",
+        "b-csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("b.csv:2:") && err.contains("already imported from source \"b\""),
+        "{err}"
+    );
+    // CSV and Parquet give the same data.
+    t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "telemetry",
+        "b.csv",
+        "--kind",
+        "builds",
+        "--source",
+        "b",
+        "--replace",
+    ]);
+    assert_eq!(t.query(sql), from_parquet);
 }
 
 #[test]

@@ -39,6 +39,8 @@ pub struct ReadOptions<'a> {
     pub skip_bad_rows: bool,
     /// The workspace secret, for actor pseudonyms.
     pub secret: [u8; 32],
+    /// Row keys already imported from other sources of this kind: (source, key hashes).
+    pub known: Vec<(String, Vec<u64>)>,
 }
 
 /// Bad rows: stop at the first (with file, line, column) or count them by reason.
@@ -71,7 +73,11 @@ impl BadRows {
 pub fn read(path: &Path, o: &ReadOptions, sink: &mut Sink) -> Result<ReadSummary> {
     let file = path.display().to_string();
     let bad = BadRows { skip: o.skip_bad_rows, file, reasons: BTreeMap::new() };
-    let mut cx = Ctx { o, out: Rows::new(o.fields, o.secret), bad, sink };
+    let mut out = Rows::new(o.fields, o.secret);
+    for (source, keys) in &o.known {
+        out.seed_keys(source, keys.iter().copied());
+    }
+    let mut cx = Ctx { o, out, bad, sink };
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "parquet" | "pq" => read_parquet(path, &mut cx)?,

@@ -13,6 +13,61 @@ pub const BATCH: usize = 1_000_000;
 /// Most columns any telemetry kind has.
 pub const MAX_FIELDS: usize = 16;
 
+/// Earliest timestamp accepted: 1990-01-01T00:00:00Z (no CI, deployment or incident tool wrote
+/// one before; an earlier value is a unit or format error).
+pub const EARLIEST_MS: i64 = 631_152_000_000;
+
+/// The columns that identify a row of a kind: a second row with the same values is the same
+/// build, deployment, change or incident counted twice. Usage events have none.
+pub const KEY_FIELDS: &[&str] =
+    &["build_id", "pipeline", "attempt", "deployment_id", "change_id", "incident_id"];
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Seen row keys: the key's hash -> 0 for this file, k for the k-th other source.
+type Seen = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The hash of a row key from its parts (strings as written, numbers by value).
+pub fn key_hash(parts: &[KeyPart]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        match p {
+            KeyPart::Null => 0u8.hash(&mut h),
+            KeyPart::Str(s) => (1u8, s).hash(&mut h),
+            KeyPart::Num(x) => (2u8, x.to_bits()).hash(&mut h),
+        }
+    }
+    h.finish()
+}
+
+/// One part of a row key.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyPart<'a> {
+    /// Missing.
+    Null,
+    /// A string column.
+    Str(&'a str),
+    /// A number column.
+    Num(f64),
+}
+
 enum Buf {
     Str(StringChunkedBuilder),
     Time(Vec<Option<i64>>),
@@ -62,6 +117,13 @@ pub struct Rows<'a> {
     /// Latest timestamp seen (UTC ms).
     pub max_time: Option<i64>,
     batches: usize,
+    /// Latest timestamp accepted: one day after now.
+    latest_ms: i64,
+    /// Positions of [`KEY_FIELDS`] in `fields`.
+    keys: Vec<usize>,
+    seen: Seen,
+    /// Other sources whose keys were seeded.
+    others: Vec<String>,
 }
 
 impl<'a> Rows<'a> {
@@ -76,9 +138,33 @@ impl<'a> Rows<'a> {
             min_time: None,
             max_time: None,
             batches: 0,
+            latest_ms: chrono::Utc::now().timestamp_millis() + 86_400_000,
+            keys: fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| KEY_FIELDS.contains(&f.name))
+                .map(|(i, _)| i)
+                .collect(),
+            seen: Seen::default(),
+            others: Vec::new(),
         };
         b.reset();
         b
+    }
+
+    /// The key columns of this kind (empty when rows have no identity).
+    pub fn key_columns(&self) -> Vec<&'static str> {
+        self.keys.iter().map(|&i| self.fields[i].name).collect()
+    }
+
+    /// Marks the keys of rows already imported from another source: the same row again is a
+    /// duplicate.
+    pub fn seed_keys(&mut self, source: &str, keys: impl Iterator<Item = u64>) {
+        self.others.push(source.to_string());
+        let k = self.others.len() as u32;
+        for h in keys {
+            self.seen.entry(h).or_insert(k);
+        }
     }
 
     fn reset(&mut self) {
@@ -112,16 +198,54 @@ impl<'a> Rows<'a> {
                 (None, _) if f.required => return Err((i, format!("{} is empty", f.name))),
                 (None, _) => Parsed::Null,
                 (Some(v), Type::Str) => Parsed::Str(v),
-                (Some(v), Type::Time) => Parsed::Time(
-                    parse_time(v)
-                        .ok_or_else(|| (i, format!("{}: {v:?} is not a timestamp", f.name)))?,
-                ),
+                (Some(v), Type::Time) => {
+                    let t = parse_time(v)
+                        .ok_or_else(|| (i, format!("{}: {v:?} is not a timestamp", f.name)))?;
+                    if !(EARLIEST_MS..=self.latest_ms).contains(&t) {
+                        let last = chrono::DateTime::from_timestamp_millis(self.latest_ms)
+                            .map_or(String::new(), |d| d.format("%Y-%m-%d").to_string());
+                        return Err((
+                            i,
+                            format!("{}: {v:?} is outside 1990-01-01 .. {last}", f.name),
+                        ));
+                    }
+                    Parsed::Time(t)
+                }
                 (Some(v), Type::Num) => Parsed::Num(parse_num(f, v).map_err(|m| (i, m))?),
                 (Some(v), Type::Bool) => Parsed::Bool(
                     parse_bool(v)
                         .ok_or_else(|| (i, format!("{}: {v:?} is not true/false", f.name)))?,
                 ),
             };
+        }
+        if !self.keys.is_empty() {
+            let parts: Vec<KeyPart> = self
+                .keys
+                .iter()
+                .map(|&k| match parsed[k] {
+                    Parsed::Str(s) => KeyPart::Str(s),
+                    Parsed::Num(x) => KeyPart::Num(x),
+                    _ => KeyPart::Null,
+                })
+                .collect();
+            let h = key_hash(&parts);
+            if let Some(&from) = self.seen.get(&h) {
+                let k = self.keys[0];
+                let id = match parsed[k] {
+                    Parsed::Str(s) => s,
+                    _ => "",
+                };
+                let where_ = if from == 0 {
+                    "already in this file".to_string()
+                } else {
+                    format!("already imported from source {:?}", self.others[from as usize - 1])
+                };
+                return Err((
+                    k,
+                    format!("{}: {id:?} is a duplicate ({where_})", self.fields[k].name),
+                ));
+            }
+            self.seen.insert(h, 0);
         }
         for ((f, b), p) in self.fields.iter().zip(&mut self.bufs).zip(parsed) {
             match (b, p) {
