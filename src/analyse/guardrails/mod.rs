@@ -4,6 +4,7 @@
 //! into [`Alert`]s. The command gathers the inputs from the store and prints.
 
 pub mod alert;
+pub mod change;
 pub mod config;
 mod evaluate;
 pub mod rules;
