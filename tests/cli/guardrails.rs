@@ -4,13 +4,18 @@
 
 use super::*;
 
-fn check(t: &CliTest, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+fn check_full(t: &CliTest, args: &[&str]) -> (i32, serde_json::Value) {
     let mut a = vec!["-w", "ws", "check", "--format", "json"];
     a.extend_from_slice(args);
     let out = t.run(&a);
     let code = out.status.code().unwrap();
     assert!(code != 2, "{}", text(&out.stderr));
     (code, serde_json::from_str(&text(&out.stdout)).unwrap())
+}
+
+fn check(t: &CliTest, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let (code, v) = check_full(t, args);
+    (code, v["alerts"].as_array().unwrap().clone())
 }
 
 fn kinds(alerts: &[serde_json::Value], metric: &str) -> Vec<String> {

@@ -6,6 +6,7 @@
 pub mod alert;
 pub mod change;
 pub mod config;
+pub mod coverage;
 mod evaluate;
 pub mod rules;
 pub mod series;
