@@ -394,3 +394,60 @@ mod tests {
         assert!(slo.evidence["p_value"].as_f64().unwrap().is_finite());
     }
 }
+
+#[cfg(test)]
+mod coverage_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::analyse::guardrails::coverage::{Day, Sources, bounds};
+    use crate::analyse::guardrails::{Questions, config::parse};
+
+    fn run(sources: &Sources, period: &str, previous: &str) -> Checked {
+        let file = parse(
+            "[[metric]]\nid = \"runs\"\nsource = \"builds.count\"\nslo = { max_decrease_pct = 15 }\n",
+            Path::new("metrics.toml"),
+        )
+        .unwrap();
+        let plan = Plan::new(&file, &Questions::default()).unwrap();
+        let (b, d, u, sql) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let x = Inputs {
+            period,
+            previous,
+            telemetry: Telemetry {
+                builds: &b,
+                deploys: &d,
+                usage: &u,
+                organisation_size: None,
+                sources,
+            },
+            survey: None,
+            sql: &sql,
+            why: "given",
+            min_coverage: 0.5,
+        };
+        evaluate(&file, &plan, &x).unwrap()
+    }
+
+    /// Issue 14: `builds.count` was tested against the full calendar quarter, so a quarter
+    /// with data to 31 August breached its SLO in 30 of 30 runs.
+    #[test]
+    fn check_a_partial_quarter_counts_per_covered_day() {
+        let (s, _) = bounds("2026-Q2").unwrap();
+        let (_, cut) = bounds("2026-08").unwrap();
+        let builds = (s..cut).map(|d| (d, Day { events: 50, ..Day::default() })).collect();
+        let src = Sources { builds, ..Sources::default() };
+        let c = run(&src, "2026-Q3", "2026-Q2");
+        assert!(c.alerts.is_empty(), "{:?}", c.alerts);
+        let v = c.series.column("2026-Q3").unwrap().f64().unwrap().get(0);
+        assert_eq!(v, Some(50.0));
+        assert_eq!(c.coverage[0].2.covered, 62);
+        // A quarter with 10 of 92 days is not compared at all.
+        let (_, cut) = bounds("2026-W28").unwrap();
+        let builds = (s..cut).map(|d| (d, Day { events: 50, ..Day::default() })).collect();
+        let c = run(&Sources { builds, ..Sources::default() }, "2026-Q3", "2026-Q2");
+        let verdict =
+            c.series.column("verdict").unwrap().str().unwrap().get(0).unwrap().to_string();
+        assert_eq!(verdict, "low coverage");
+    }
+}

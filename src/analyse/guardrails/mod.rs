@@ -10,6 +10,8 @@ pub mod coverage;
 mod evaluate;
 pub mod rules;
 pub mod series;
+#[cfg(test)]
+mod sim;
 mod stats;
 
 pub use alert::{Alert, AlertKind, Direction, Severity, Verdict, fails};
