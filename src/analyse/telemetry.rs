@@ -112,6 +112,20 @@ fn build_days(df: &DataFrame) -> Result<Days> {
     Ok(days)
 }
 
+/// The columns of the builds table [`build_days`] reads (times as i64 ms).
+fn build_day_columns(ws: &Workspace) -> Result<DataFrame> {
+    crate::store::frames::telemetry_table(ws, "builds")?
+        .select([
+            col("started_at").cast(DataType::Int64),
+            col("finished_at").cast(DataType::Int64),
+            col("result"),
+            col("duration_s"),
+        ])
+        .collect()
+        .map_err(anyhow::Error::from)
+        .context("reading the builds table")
+}
+
 /// The per-day data of the sources the plan reads.
 fn sources(
     ws: &Workspace,
@@ -167,7 +181,13 @@ fn evaluate_full(
     // Telemetry metrics of the period kind, computed only for the sources the file names.
     let probe = period.map_or(Period::Quarter, Period::of_label);
     let quarter = probe == Period::Quarter;
-    let build_frame = if plan.needs("builds.") { Some(telemetry::builds(ws)?) } else { None };
+    // The builds frame: all columns when the metrics are computed here, else only the four
+    // the per-day data needs (the report passes its metrics in).
+    let build_frame = match (plan.needs("builds."), pre.builds.filter(|_| quarter)) {
+        (false, _) => None,
+        (true, None) => Some(telemetry::builds(ws)?),
+        (true, Some(_)) => Some(build_day_columns(ws)?),
+    };
     let builds: Cow<'_, BTreeMap<String, BuildMetrics>> =
         match (plan.needs("builds."), pre.builds.filter(|_| quarter)) {
             (false, _) => Cow::Owned(BTreeMap::new()),

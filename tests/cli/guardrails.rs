@@ -269,6 +269,12 @@ fn check_a_row_past_the_quarter_end_keeps_the_quarter() {
         s.contains("coverage: builds 91 of 91 days in 2026-Q2, 92 of 92 days in 2026-Q3"),
         "{s}"
     );
+    // --partial takes the current period only when it is covered: a lone future row is not.
+    let (_, out) = check_full(&t, &["--partial"]);
+    assert_eq!(out["period"], "2026-Q3", "{}", out["why"]);
+    assert!(out["why"].as_str().unwrap().starts_with("latest period with data"), "{out}");
+    let o = t.run(&["-w", "ws", "check", "--partial", "--period", "2026-Q3"]);
+    assert_eq!(o.status.code(), Some(2), "--partial conflicts with --period");
     // Asked for explicitly, the near-empty quarter is not compared: its series are
     // "low coverage", never a verdict.
     let (code, out) = check_full(&t, &["--period", "2026-Q4"]);
