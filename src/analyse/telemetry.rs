@@ -12,8 +12,10 @@ use anyhow::{Context, Result, bail};
 use polars::prelude::*;
 
 use super::compare::CompareOptions;
+use super::delivery::pair_hash;
 use super::delivery::{BuildMetrics, build_metrics_of_frame};
 use super::dora::{Compat, DeployMetrics, deploy_metrics};
+use super::guardrails::coverage::{Days, Sources, day_of_ms};
 use super::guardrails::{self as g, Plan, Questions, Series, load};
 use super::period::{Period, previous_period};
 use super::survey;
@@ -48,13 +50,15 @@ pub fn usage(ws: &Workspace, period: Period) -> Result<BTreeMap<(String, String)
 }
 
 /// Evaluates the metrics file (default: the workspace's metrics.toml) for `period` (default:
-/// the latest with data) against the period before.
+/// the latest complete period with enough coverage, or with `partial` the latest with data)
+/// against the period before.
 pub fn evaluate(
     ws: &Workspace,
     period: Option<&str>,
     metrics: Option<&Path>,
+    partial: bool,
 ) -> Result<g::Checked> {
-    evaluate_with(ws, period, metrics, &Computed::default())
+    evaluate_full(ws, period, metrics, partial, &Computed::default())
 }
 
 /// Metrics a caller already computed (per calendar quarter, pulse definitions, build samples
@@ -69,11 +73,97 @@ pub struct Computed<'a> {
     pub usage: Option<&'a BTreeMap<(String, String), UsageMetrics>>,
 }
 
-/// [`evaluate`], reusing quarterly metrics the caller has (used only for quarter periods).
+/// [`evaluate`] of complete periods, reusing quarterly metrics the caller has (used only for
+/// quarter periods).
 pub fn evaluate_with(
     ws: &Workspace,
     period: Option<&str>,
     metrics: Option<&Path>,
+    pre: &Computed<'_>,
+) -> Result<g::Checked> {
+    evaluate_full(ws, period, metrics, false, pre)
+}
+
+/// The days of the builds frame of `store::telemetry::builds`: runs by start day, outcomes,
+/// and successful runs' durations (the wall clock, else `duration_s`, as `analyse::delivery`).
+fn build_days(df: &DataFrame) -> Result<Days> {
+    let mut days = Days::new();
+    let (st, fi) = (df.column("started_at")?.i64()?, df.column("finished_at")?.i64()?);
+    let (re, du) = (df.column("result")?.str()?, df.column("duration_s")?.f64()?);
+    for (((s, f), r), d) in st.iter().zip(fi.iter()).zip(re.iter()).zip(du.iter()) {
+        let Some(s) = s else { continue };
+        let day = days.entry(day_of_ms(s)).or_default();
+        day.events += 1;
+        match r.unwrap_or("") {
+            "success" => {
+                day.trials += 1;
+                let dur = f.map(|f| f.checked_sub(s).map(|x| x as f64 / 1000.0)).unwrap_or(d);
+                if let Some(x) = dur.filter(|x| x.is_finite()) {
+                    day.durations.push(x);
+                }
+            }
+            "failure" => {
+                day.trials += 1;
+                day.failure += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(days)
+}
+
+/// The columns of the builds table [`build_days`] reads (times as i64 ms).
+fn build_day_columns(ws: &Workspace) -> Result<DataFrame> {
+    crate::store::frames::telemetry_table(ws, "builds")?
+        .select([
+            col("started_at").cast(DataType::Int64),
+            col("finished_at").cast(DataType::Int64),
+            col("result"),
+            col("duration_s"),
+        ])
+        .collect()
+        .map_err(anyhow::Error::from)
+        .context("reading the builds table")
+}
+
+/// The per-day data of the sources the plan reads.
+fn sources(
+    ws: &Workspace,
+    plan: &Plan,
+    kind: Period,
+    build_frame: Option<&DataFrame>,
+) -> Result<Sources> {
+    let mut out = Sources::default();
+    if let Some(df) = build_frame {
+        out.builds = build_days(df)?;
+    }
+    if plan.needs("deployments.") {
+        for d in super::dora::deployments(&telemetry::deployments(ws)?) {
+            out.deploys.entry(day_of_ms(d.finished)).or_default().events += 1;
+        }
+    }
+    if plan.needs("usage.") {
+        let u = telemetry::usage(ws)?;
+        for e in u.events() {
+            out.usage.entry(day_of_ms(e.at)).or_default().events += 1;
+            if !e.actor.is_empty() {
+                let key = (super::period::period_of(e.at, kind), e.capability.to_string());
+                out.actors.entry(key).or_default().push(pair_hash(e.actor, "", ""));
+            }
+        }
+        for v in out.actors.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+    }
+    Ok(out)
+}
+
+fn evaluate_full(
+    ws: &Workspace,
+    period: Option<&str>,
+    metrics: Option<&Path>,
+    partial: bool,
     pre: &Computed<'_>,
 ) -> Result<g::Checked> {
     let path: PathBuf = metrics.map_or_else(|| ws.path("metrics.toml"), Path::to_path_buf);
@@ -91,13 +181,22 @@ pub fn evaluate_with(
     // Telemetry metrics of the period kind, computed only for the sources the file names.
     let probe = period.map_or(Period::Quarter, Period::of_label);
     let quarter = probe == Period::Quarter;
+    // The builds frame: all columns when the metrics are computed here, else only the four
+    // the per-day data needs (the report passes its metrics in).
+    let build_frame = match (plan.needs("builds."), pre.builds.filter(|_| quarter)) {
+        (false, _) => None,
+        (true, None) => Some(telemetry::builds(ws)?),
+        (true, Some(_)) => Some(build_day_columns(ws)?),
+    };
     let builds: Cow<'_, BTreeMap<String, BuildMetrics>> =
         match (plan.needs("builds."), pre.builds.filter(|_| quarter)) {
             (false, _) => Cow::Owned(BTreeMap::new()),
             (true, Some(b)) => Cow::Borrowed(b),
-            (true, None) => {
-                Cow::Owned(build_metrics_of_frame(&telemetry::builds(ws)?, probe, true)?)
-            }
+            (true, None) => Cow::Owned(build_metrics_of_frame(
+                build_frame.as_ref().expect("read when builds are needed"),
+                probe,
+                true,
+            )?),
         };
     let deploys: Cow<'_, BTreeMap<String, DeployMetrics>> =
         match (plan.needs("deployments."), pre.deploys.filter(|_| quarter)) {
@@ -122,17 +221,27 @@ pub fn evaluate_with(
                 Cow::Owned(usage_metrics(ev.events(), probe, org, min))
             }
         };
-    // The period: given, else the latest with telemetry, else the latest round.
-    let period = match period {
-        Some(p) => p.to_string(),
-        None => builds
-            .keys()
-            .chain(deploys.keys())
-            .chain(usage.keys().map(|k| &k.0))
-            .max()
-            .cloned()
-            .or_else(|| ws.round_ids().last().cloned())
-            .context("nothing to check: no telemetry and no survey rounds imported")?,
+    // The period: given, else the latest complete one whose sources cover both sides, else
+    // (no telemetry) the latest round.
+    let src = sources(ws, &plan, probe, build_frame.as_ref())?;
+    let min = file.defaults.min_coverage;
+    let has_telemetry = src.all().iter().any(|(_, d)| !d.is_empty());
+    let (period, why) = match period {
+        Some(p) => (p.to_string(), "given with --period".to_string()),
+        None if has_telemetry => match g::coverage::choose(&src, probe, partial, min) {
+            Ok(c) => (c.period, c.why),
+            Err(reasons) => bail!(
+                "no period to check: {}\nhint: import more telemetry, pass --period, or lower min_coverage in metrics.toml",
+                reasons.join("; ")
+            ),
+        },
+        None => (
+            ws.round_ids()
+                .last()
+                .cloned()
+                .context("nothing to check: no telemetry and no survey rounds imported")?,
+            "latest survey round (no telemetry)".to_string(),
+        ),
     };
     let prev = previous_period(&period, Period::of_label(&period)).with_context(|| {
         format!(
@@ -181,9 +290,12 @@ pub fn evaluate_with(
             deploys: &deploys,
             usage: &usage,
             organisation_size: ws.config.organisation_size,
+            sources: &src,
         },
         survey,
         sql: &sql,
+        why: &why,
+        min_coverage: min,
     };
     g::evaluate(&file, &plan, &inputs)
 }

@@ -115,9 +115,10 @@ pub enum Command {
     /// survey/telemetry divergence, saturation, lone targets, survey health). Exit 1 on alerts at
     /// or above --fail-on (default: warning).
     #[command(after_long_help = "Examples:\n  \
-        pulse check                     # latest period against the one before\n  \
+        pulse check                     # latest complete period against the one before\n  \
+        pulse check --partial           # the current period so far (counts per covered day)\n  \
         pulse check --period 2026-Q2\n  \
-        pulse check --format json       # one object per alert\n\n\
+        pulse check --format json       # periods, coverage, BH family and the alerts\n\n\
         Exit status: 0 no alert, 1 at least one alert, 2 error (so a CI job can gate on it).\n\
         metrics.toml lives in the workspace; the README's \"Guardrails\" section documents it.")]
     Check(CheckArgs),

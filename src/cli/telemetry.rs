@@ -76,9 +76,13 @@ pub struct MetricsArgs {
 /// `pulse check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Period to check, e.g. 2026-Q3 (default: the latest with data), against the one before.
+    /// Period to check, e.g. 2026-Q3, against the one before (default: the latest complete
+    /// period whose telemetry covers both sides; the output says which and why).
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+    /// Default to the current, incomplete period (counts per covered day).
+    #[arg(long, conflicts_with = "period")]
+    pub partial: bool,
     /// Metrics file (default: metrics.toml in the workspace).
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,

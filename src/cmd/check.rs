@@ -27,16 +27,37 @@ fn threshold(f: FailOn) -> Severity {
 /// Runs `pulse check`.
 pub fn run(gl: &Global, a: &CheckArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&gl.root())?;
-    let g::Checked { period, previous: prev, alerts, notes, series: df } =
-        telemetry::evaluate(&ws, a.period.as_deref(), a.metrics.as_deref())?;
+    let g::Checked { period, previous: prev, alerts, notes, series: df, why, coverage, family } =
+        telemetry::evaluate(&ws, a.period.as_deref(), a.metrics.as_deref(), a.partial)?;
     match a.format {
         Format::Json => {
             let arr: Vec<serde_json::Value> = alerts.iter().map(g::Alert::to_json).collect();
-            crate::output::print_line(&serde_json::to_string_pretty(&arr)?)?;
+            let cov: Vec<serde_json::Value> = coverage
+                .iter()
+                .map(|(s, c0, c1)| {
+                    let one = |c: &g::coverage::Coverage| {
+                        serde_json::json!({"covered_days": c.covered, "days": c.days,
+                            "share": c.fraction(), "complete": c.complete})
+                    };
+                    serde_json::json!({"source": s, "previous": one(c0), "period": one(c1)})
+                })
+                .collect();
+            let out = serde_json::json!({"period": period, "previous": prev, "why": why,
+                "coverage": cov, "multiple_testing": family, "notes": notes, "alerts": arr});
+            crate::output::print_line(&serde_json::to_string_pretty(&out)?)?;
         }
         f => {
             if f == Format::Table {
-                crate::output::print_line(&format!("{period} against {prev}:"))?;
+                crate::output::print_line(&format!("{period} against {prev} ({why}):"))?;
+                for (s, c0, c1) in &coverage {
+                    crate::output::print_line(&format!(
+                        "  coverage: {s} {} in {prev}, {} in {period}{}",
+                        c0.describe(),
+                        c1.describe(),
+                        if c1.complete { "" } else { " (incomplete: counts per covered day)" }
+                    ))?;
+                }
+                crate::output::print_line(&format!("  q-values: {family}"))?;
                 crate::output::print_frame(&df, Format::Table)?;
                 crate::output::print_line("")?;
             }

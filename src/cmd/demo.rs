@@ -201,6 +201,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         &g,
         &crate::cli::CheckArgs {
             period: None,
+            partial: false,
             metrics: None,
             format: Format::Table,
             fail_on: crate::cli::FailOn::default(),

@@ -4,13 +4,18 @@
 
 use super::*;
 
-fn check(t: &CliTest, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+fn check_full(t: &CliTest, args: &[&str]) -> (i32, serde_json::Value) {
     let mut a = vec!["-w", "ws", "check", "--format", "json"];
     a.extend_from_slice(args);
     let out = t.run(&a);
     let code = out.status.code().unwrap();
     assert!(code != 2, "{}", text(&out.stderr));
     (code, serde_json::from_str(&text(&out.stdout)).unwrap())
+}
+
+fn check(t: &CliTest, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let (code, v) = check_full(t, args);
+    (code, v["alerts"].as_array().unwrap().clone())
 }
 
 fn kinds(alerts: &[serde_json::Value], metric: &str) -> Vec<String> {
@@ -215,4 +220,65 @@ fn check_period_2026_q0_is_an_error_not_a_panic() {
         let err = text(&out.stderr);
         assert!(err.contains("is not a period label") && err.contains("hint:"), "{err}");
     }
+}
+
+/// Issue 14: one build retried after midnight on 30 September, an incident resolved on
+/// 2 October and a future-dated build made a near-empty "latest" quarter that plain
+/// `pulse check` compared (exit 0) while `--period 2026-Q3` raised the planted alerts.
+#[test]
+fn check_a_row_past_the_quarter_end_keeps_the_quarter() {
+    let t = CliTest::new();
+    t.ok(&["demo", "--out", "ws", "--no-report"]);
+    let (code_q3, q3) = check_full(&t, &["--period", "2026-Q3"]);
+    let builds = "id,repository,workflow_name,head_branch,head_sha,run_attempt,created_at,run_started_at,updated_at,conclusion,runner_name\n\
+        9900001,ledger,ci,main,d95175adf697,2,2026-09-30T23:59:40Z,2026-10-01T00:00:20Z,2026-10-01T00:09:02Z,success,ubuntu-latest\n\
+        9900002,ledger,ci,main,aaaaaaaaaaaa,1,2027-05-01T10:00:00Z,2027-05-01T10:00:05Z,2027-05-01T10:08:00Z,failure,ubuntu-latest\n";
+    let incidents = "id,service_name,created_at,last_status_change_at,urgency,caused_by_deployment_id,is_change_failure\n\
+        P199999,identity,2026-09-30T22:00:00Z,2026-10-02T09:00:00Z,low,,false\n";
+    let b = t.write("late-builds.csv", builds.as_bytes());
+    let i = t.write("late-incidents.csv", incidents.as_bytes());
+    for (f, kind) in [(&b, "builds"), (&i, "incidents")] {
+        t.ok(&["-w", "ws", "import", "telemetry", "--kind", kind, f.to_str().unwrap()]);
+    }
+    let (code, out) = check_full(&t, &[]);
+    assert_eq!(
+        (out["period"].as_str(), out["previous"].as_str()),
+        (Some("2026-Q3"), Some("2026-Q2"))
+    );
+    let why = out["why"].as_str().unwrap();
+    assert!(why.contains("latest complete period") && why.contains("2027-Q2 passed over"), "{why}");
+    let kinds = |v: &serde_json::Value| -> Vec<String> {
+        v["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| format!("{}/{}", a["kind"], a["metric"]))
+            .collect()
+    };
+    assert_eq!((code, kinds(&out)), (code_q3, kinds(&q3)));
+    // The coverage of each source is stated, for both periods.
+    let cov = out["coverage"].as_array().unwrap();
+    let builds = cov.iter().find(|c| c["source"] == "builds").unwrap();
+    assert_eq!(builds["period"]["covered_days"], 92, "{builds}");
+    assert_eq!(builds["previous"]["covered_days"], 91, "{builds}");
+    assert!(out["multiple_testing"].as_str().unwrap().starts_with("Benjamini–Hochberg over the"));
+    // The text form says the same.
+    let s = text(&t.run(&["-w", "ws", "check"]).stdout);
+    assert!(s.contains("2026-Q3 against 2026-Q2 (latest complete period"), "{s}");
+    assert!(
+        s.contains("coverage: builds 91 of 91 days in 2026-Q2, 92 of 92 days in 2026-Q3"),
+        "{s}"
+    );
+    // --partial takes the current period only when it is covered: a lone future row is not.
+    let (_, out) = check_full(&t, &["--partial"]);
+    assert_eq!(out["period"], "2026-Q3", "{}", out["why"]);
+    assert!(out["why"].as_str().unwrap().starts_with("latest period with data"), "{out}");
+    let o = t.run(&["-w", "ws", "check", "--partial", "--period", "2026-Q3"]);
+    assert_eq!(o.status.code(), Some(2), "--partial conflicts with --period");
+    // Asked for explicitly, the near-empty quarter is not compared: its series are
+    // "low coverage", never a verdict.
+    let (code, out) = check_full(&t, &["--period", "2026-Q4"]);
+    assert_eq!(code, 0, "{out}");
+    let s = text(&t.run(&["-w", "ws", "check", "--period", "2026-Q4"]).stdout);
+    assert!(s.contains("low coverage") && !s.contains("worsened"), "{s}");
 }

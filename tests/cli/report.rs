@@ -138,10 +138,11 @@ fn pdf_text_has_the_summary_numbers() {
     assert!(text.contains(&rate), "response rate {rate}");
     // Alerts from `pulse check` are in the guardrails section.
     let o = t.run(&["-w", "ws", "check", "--period", "2026-Q3", "--format", "json"]);
-    let alerts: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let alerts = out["alerts"].as_array().unwrap();
     assert!(!alerts.is_empty());
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    for a in &alerts {
+    for a in alerts {
         let m = a["metric"].as_str().unwrap();
         assert!(flat.contains(m), "alert metric {m} in the PDF");
     }

@@ -79,6 +79,9 @@ str_enum!(
         Withheld => "withheld",
         /// A value is missing in one of the periods.
         NoData => "no data",
+        /// The source covers too few days of one period (or, for distinct people, the two
+        /// periods cover unequal shares of their days): not compared.
+        LowCoverage => "low coverage",
     }
 );
 

@@ -40,6 +40,10 @@ pub struct Defaults {
     /// Top-box share at which a survey item is saturated (two rounds running).
     #[serde(default = "saturation")]
     pub saturation_top_box: f64,
+    /// Least share of a period's days a telemetry source must cover, in both periods, for a
+    /// comparison.
+    #[serde(default = "min_coverage")]
+    pub min_coverage: f64,
 }
 
 fn alpha() -> f64 {
@@ -57,6 +61,9 @@ fn bunching_alpha() -> f64 {
 fn saturation() -> f64 {
     0.9
 }
+fn min_coverage() -> f64 {
+    0.5
+}
 
 impl Default for Defaults {
     fn default() -> Self {
@@ -66,6 +73,7 @@ impl Default for Defaults {
             max_response_rate_drop: rate_drop(),
             bunching_alpha: bunching_alpha(),
             saturation_top_box: saturation(),
+            min_coverage: min_coverage(),
         }
     }
 }
@@ -273,6 +281,13 @@ fn validate(f: &MetricsFile, _text: &str) -> std::result::Result<(), Invalid> {
             "saturation_top_box is a top-box share, 0 < x <= 1 (default 0.9)",
         );
     }
+    if !(d.min_coverage > 0.0 && d.min_coverage <= 1.0) {
+        return bad(
+            "min_coverage",
+            format!("min_coverage = {} is not a share in (0, 1]", d.min_coverage),
+            "min_coverage is the least share of a period's days a telemetry source must cover, 0 < x <= 1 (default 0.5)",
+        );
+    }
     let mut seen = BTreeSet::new();
     for (i, m) in f.metrics.iter().enumerate() {
         let bad = |key: &'static str, msg: String, hint: &str| {
@@ -316,7 +331,7 @@ fn validate(f: &MetricsFile, _text: &str) -> std::result::Result<(), Invalid> {
                 );
             }
         }
-        if m.counter.contains(&m.id) {
+        if m.counter.iter().any(|c| *c == m.id || m.source.as_ref() == Some(c)) {
             return bad(
                 "counter",
                 format!("metric {:?} names itself as its own counter-metric", m.id),
@@ -348,6 +363,14 @@ mod tests {
         assert!(e.starts_with("ws/metrics.toml:8:3: metric \"b\": bunching_bin"), "{e}");
         let e = err("[[metric]]\nid = \"x\"\nsourse = \"builds.count\"\n");
         assert!(e.starts_with("ws/metrics.toml:3:1:") && e.contains("sourse"), "{e}");
+        let e = err("[defaults]\nmin_coverage = 0\n");
+        assert!(e.starts_with("ws/metrics.toml:2:1: min_coverage = 0"), "{e}");
+        let e = err("[defaults]\nalpha = -1\n");
+        assert!(e.starts_with("ws/metrics.toml:2:1: alpha = -1"), "{e}");
+        let e = err("[defaults]\nbunching_alpha = -1\n");
+        assert!(e.starts_with("ws/metrics.toml:2:1: bunching_alpha = -1"), "{e}");
+        let e = err("[[metric]]\nid = \"b\"\nsource = \"builds.duration_p50\"\ntarget = nan\n");
+        assert!(e.starts_with("ws/metrics.toml:4:1: metric \"b\": target = NaN"), "{e}");
         let e = err("[defaults]\nmin_n = 0\n");
         assert!(e.starts_with("ws/metrics.toml:2:1:"), "{e}");
         let e = err("[defaults]\nbunching_alpha = 1.0\n");
@@ -360,6 +383,11 @@ mod tests {
     fn a_metric_cannot_be_its_own_counter_but_pairs_may_counter_each_other() {
         let e = err("[[metric]]\nid = \"x\"\nsource = \"builds.count\"\ncounter = [\"x\"]\n");
         assert!(e.starts_with("ws/metrics.toml:4:1:") && e.contains("its own counter"), "{e}");
+        // Naming its own source is the same series under another name.
+        let e = err(
+            "[[metric]]\nid = \"x\"\nsource = \"builds.count\"\ncounter = [\"builds.count\"]\n",
+        );
+        assert!(e.contains("its own counter"), "{e}");
         let pair = "[[metric]]\nid = \"f\"\nsource = \"deployments.frequency\"\ncounter = [\"c\"]\n\
                     [[metric]]\nid = \"c\"\nsource = \"deployments.change_failure_rate\"\ncounter = [\"f\"]\n";
         assert!(parse(pair, Path::new("m.toml")).is_ok());

@@ -8,9 +8,10 @@ use polars::prelude::*;
 
 use super::alert::{Alert, Verdict};
 use super::config::{MetricDef, MetricsFile, builtin};
+use super::coverage::{Coverage, coverage};
 use super::rules::{self, Run};
-use super::series::{Eval, Plan, Series, Telemetry, reading};
-use super::stats::change_test;
+use super::series::{Eval, Plan, Series, Telemetry, quantile_of, reading};
+use super::stats::{Sample, change_test};
 use crate::analyse::compare::CompareRow;
 use crate::analyse::hypothesis::benjamini_hochberg;
 use crate::analyse::summary::SummaryRow;
@@ -44,6 +45,10 @@ pub struct Inputs<'a> {
     pub survey: Option<Survey<'a>>,
     /// Rows (period label, value) of each SQL series, by series name.
     pub sql: &'a SqlRows,
+    /// Why this period pair (stated in the output).
+    pub why: &'a str,
+    /// `min_coverage` of the metrics file.
+    pub min_coverage: f64,
 }
 
 /// What `pulse check` found for one period (`A`: the alert type, typed by default).
@@ -59,6 +64,12 @@ pub struct Checked<A = Alert> {
     pub notes: Vec<String>,
     /// Per series: its values in both periods, test, q-value and verdict.
     pub series: DataFrame,
+    /// Why this period pair.
+    pub why: String,
+    /// Per telemetry source the plan reads: (source, previous period, period checked).
+    pub coverage: Vec<(String, Coverage, Coverage)>,
+    /// The family Benjamini–Hochberg ran over.
+    pub family: String,
 }
 
 /// Reads one series in both periods and tests it (telemetry verdicts wait for BH).
@@ -69,11 +80,32 @@ fn read(plan: &Plan, name: &str, s: &Series, x: &Inputs<'_>, alpha: f64) -> Eval
             let (v0, s0, d0) = reading(&x.telemetry, b, x.previous);
             let (v1, s1, d1) = reading(&x.telemetry, b, x.period);
             (e.from, e.to, e.samples, e.dropped) = (v0, v1, (s0, s1), d0 + d1);
-            if let Some((t, stat, p)) = change_test(&e.samples.0, &e.samples.1) {
+            if let Some((_, days)) = x.telemetry.sources.of(b).filter(|(_, d)| !d.is_empty()) {
+                let c = (coverage(days, x.previous), coverage(days, x.period));
+                e.coverage = Some(c);
+                let min = x.min_coverage;
+                // Distinct people do not scale with days: equal shares of days, or no test.
+                let unequal =
+                    b.starts_with("usage.") && (c.0.fraction() - c.1.fraction()).abs() > 0.1;
+                if c.0.fraction() < min || c.1.fraction() < min || unequal {
+                    e.verdict = Some(Verdict::LowCoverage);
+                    return e;
+                }
+            }
+            if let Some((t, c)) = change_test(&e.samples.0, &e.samples.1, quantile_of(b)) {
                 e.test = t.into();
-                e.statistic = Some(stat);
+                e.statistic = Some(c.statistic);
                 // A test that cannot give a p-value did not test anything.
-                e.p = Some(p).filter(|p| p.is_finite());
+                e.p = Some(c.p_value).filter(|p| p.is_finite());
+                e.up = Some(c.to > c.from);
+                // The values shown are the test's own estimates, so the verdict's direction
+                // and the numbers never disagree.
+                if matches!(
+                    e.samples.1,
+                    Sample::Values { .. } | Sample::Daily(_) | Sample::DailyShare(_)
+                ) {
+                    (e.from, e.to) = (Some(c.from), Some(c.to));
+                }
             }
         }
         Series::Sql(_) => {
@@ -135,6 +167,9 @@ impl<A> Checked<A> {
             alerts: self.alerts.into_iter().map(f).collect(),
             notes: self.notes,
             series: self.series,
+            why: self.why,
+            coverage: self.coverage,
+            family: self.family,
         }
     }
 }
@@ -173,16 +208,23 @@ pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Check
         series.iter().map(|(n, s)| (n.clone(), read(plan, n, s, x, defaults.alpha))).collect();
     let tele: Vec<String> = evals
         .iter()
-        .filter(|(n, e)| e.p.is_some() && matches!(series[*n], Series::Builtin(_)))
+        .filter(|(n, e)| {
+            e.p.is_some() && e.verdict.is_none() && matches!(series[*n], Series::Builtin(_))
+        })
         .map(|(n, _)| n.clone())
         .collect();
+    let family = format!(
+        "Benjamini–Hochberg over the {} telemetry tests of this run ({}); survey items carry pulse compare's q-values (BH over the items of the round pair)",
+        tele.len(),
+        if tele.is_empty() { "none".to_string() } else { tele.join(", ") }
+    );
     let qs = benjamini_hochberg(
         &tele.iter().map(|n| evals[n].p.unwrap_or(f64::NAN)).collect::<Vec<_>>(),
     );
     for (n, q) in tele.iter().zip(qs) {
         let e = evals.get_mut(n).expect("present");
         e.q = Some(q).filter(|q| q.is_finite());
-        let up = matches!((e.from, e.to), (Some(a), Some(b)) if b > a);
+        let up = e.up.unwrap_or(false);
         e.verdict = Some(rules::verdict(e.q, defaults.alpha, up, e.higher_is_better));
     }
     for (name, e) in evals.iter_mut() {
@@ -233,9 +275,16 @@ pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Check
         }
         alerts.extend(rules::lone_target(&run, m));
     }
-    // Saturation, once per series.
+    // Saturation, once per series (a floor or ceiling of a share matters only as a target).
     for (name, e) in &evals {
-        alerts.extend(rules::saturation(&run, name, &series[name], e));
+        let target = file.metrics.iter().find(|m| &m.id == name).and_then(|m| m.target);
+        alerts.extend(rules::saturation(&run, name, &series[name], e, target));
+    }
+    let mut cov: Vec<(String, Coverage, Coverage)> = Vec::new();
+    for (src, days) in x.telemetry.sources.all() {
+        if !days.is_empty() && plan.needs(&format!("{}.", src)) {
+            cov.push((src.into(), coverage(days, x.previous), coverage(days, x.period)));
+        }
     }
 
     let names: Vec<&String> = evals.keys().collect();
@@ -247,6 +296,14 @@ pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Check
             Column::new(x.previous.into(), e.iter().map(|x| x.from).collect::<Vec<_>>()),
             Column::new(x.period.into(), e.iter().map(|x| x.to).collect::<Vec<_>>()),
             Column::new("test".into(), e.iter().map(|x| x.test.clone()).collect::<Vec<_>>()),
+            Column::new(
+                "coverage".into(),
+                e.iter()
+                    .map(|x| {
+                        x.coverage.map(|(a, b)| format!("{} | {}", a.describe(), b.describe()))
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             Column::new("q_value".into(), e.iter().map(|x| x.q).collect::<Vec<_>>()),
             Column::new("verdict".into(), e.iter().map(|x| x.verdict_str()).collect::<Vec<_>>()),
         ],
@@ -257,6 +314,9 @@ pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Check
         alerts,
         notes,
         series: frame,
+        why: x.why.to_string(),
+        coverage: cov,
+        family,
     })
 }
 
@@ -266,7 +326,7 @@ mod tests {
 
     use super::*;
     use crate::analyse::delivery::BuildMetrics;
-    use crate::analyse::guardrails::{Questions, config::parse};
+    use crate::analyse::guardrails::{Questions, config::parse, coverage::Sources};
 
     fn builds(p50: f64, centre: f64, nans: usize) -> BuildMetrics {
         let mut durations: Vec<f64> =
@@ -299,9 +359,17 @@ mod tests {
         let x = Inputs {
             period: "2026-Q3",
             previous: "2026-Q2",
-            telemetry: Telemetry { builds: &b, deploys: &d, usage: &u, organisation_size: None },
+            telemetry: Telemetry {
+                builds: &b,
+                deploys: &d,
+                usage: &u,
+                organisation_size: None,
+                sources: &Sources::default(),
+            },
             survey: None,
             sql: &sql,
+            why: "given",
+            min_coverage: 0.5,
         };
         let c = evaluate(&file, &plan, &x).unwrap();
         let verdicts: Vec<String> = c
@@ -324,5 +392,62 @@ mod tests {
         // 3 + 1 NaN and one inf per period were dropped before the Mann–Whitney test.
         assert_eq!(slo.evidence["dropped_non_finite"], 3 + 1 + 1000 + 1, "{}", slo.evidence);
         assert!(slo.evidence["p_value"].as_f64().unwrap().is_finite());
+    }
+}
+
+#[cfg(test)]
+mod coverage_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::analyse::guardrails::coverage::{Day, Sources, bounds};
+    use crate::analyse::guardrails::{Questions, config::parse};
+
+    fn run(sources: &Sources, period: &str, previous: &str) -> Checked {
+        let file = parse(
+            "[[metric]]\nid = \"runs\"\nsource = \"builds.count\"\nslo = { max_decrease_pct = 15 }\n",
+            Path::new("metrics.toml"),
+        )
+        .unwrap();
+        let plan = Plan::new(&file, &Questions::default()).unwrap();
+        let (b, d, u, sql) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let x = Inputs {
+            period,
+            previous,
+            telemetry: Telemetry {
+                builds: &b,
+                deploys: &d,
+                usage: &u,
+                organisation_size: None,
+                sources,
+            },
+            survey: None,
+            sql: &sql,
+            why: "given",
+            min_coverage: 0.5,
+        };
+        evaluate(&file, &plan, &x).unwrap()
+    }
+
+    /// Issue 14: `builds.count` was tested against the full calendar quarter, so a quarter
+    /// with data to 31 August breached its SLO in 30 of 30 runs.
+    #[test]
+    fn check_a_partial_quarter_counts_per_covered_day() {
+        let (s, _) = bounds("2026-Q2").unwrap();
+        let (_, cut) = bounds("2026-08").unwrap();
+        let builds = (s..cut).map(|d| (d, Day { events: 50, ..Day::default() })).collect();
+        let src = Sources { builds, ..Sources::default() };
+        let c = run(&src, "2026-Q3", "2026-Q2");
+        assert!(c.alerts.is_empty(), "{:?}", c.alerts);
+        let v = c.series.column("2026-Q3").unwrap().f64().unwrap().get(0);
+        assert_eq!(v, Some(50.0));
+        assert_eq!(c.coverage[0].2.covered, 62);
+        // A quarter with 10 of 92 days is not compared at all.
+        let (_, cut) = bounds("2026-W28").unwrap();
+        let builds = (s..cut).map(|d| (d, Day { events: 50, ..Day::default() })).collect();
+        let c = run(&Sources { builds, ..Sources::default() }, "2026-Q3", "2026-Q2");
+        let verdict =
+            c.series.column("verdict").unwrap().str().unwrap().get(0).unwrap().to_string();
+        assert_eq!(verdict, "low coverage");
     }
 }

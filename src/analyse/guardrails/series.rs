@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 use super::alert::Verdict;
 use super::config::{BUILTINS, MetricDef, MetricsFile, builtin};
+use super::coverage::{self, Coverage, Day, Days, Sources};
 use super::stats::Sample;
 use crate::analyse::delivery::BuildMetrics;
 use crate::analyse::dora::DeployMetrics;
@@ -162,13 +163,43 @@ pub struct Telemetry<'a> {
     pub usage: &'a BTreeMap<(String, String), UsageMetrics>,
     /// `organisation_size` of pulse.toml (the n of adoption).
     pub organisation_size: Option<u64>,
+    /// The per-day data: coverage, counts per covered day, daily shares, who was active.
+    pub sources: &'a Sources,
 }
 
 /// A sample of values with the non-finite ones dropped: (sample, how many were dropped).
 pub fn finite_values(v: &[f64]) -> (Sample, usize) {
     let kept = crate::analyse::quantile::finite(v.iter().copied());
     let dropped = v.len() - kept.len();
-    (Sample::Values(kept), dropped)
+    (Sample::values(kept), dropped)
+}
+
+/// The quantile (0..1) a source's test compares: 0.9 for `…_p90`, else the median.
+pub fn quantile_of(source: &str) -> f64 {
+    if source.ends_with("_p90") { 0.9 } else { 0.5 }
+}
+
+/// (day, count) of every covered day of period `p` in a source's days.
+fn daily(days: &Days, p: &str) -> Vec<(i32, u64)> {
+    let Some((s, e)) = coverage::bounds(p) else { return Vec::new() };
+    coverage::covered_days(days, s, e)
+        .into_iter()
+        .map(|d| (d, days.get(&d).map_or(0, |x| x.events)))
+        .collect()
+}
+
+/// The days of `days` inside period `p`.
+fn within<'d>(days: &'d Days, p: &str) -> impl Iterator<Item = (&'d i32, &'d Day)> {
+    let (s, e) = coverage::bounds(p).unwrap_or((0, 0));
+    days.range(s..e.max(s))
+}
+
+/// A count per covered day: its value and the daily sample.
+fn per_day(days: &Days, p: &str) -> (Option<f64>, Sample, usize) {
+    let d = daily(days, p);
+    let k: u64 = d.iter().map(|x| x.1).sum();
+    let v = (!d.is_empty()).then(|| k as f64 / d.len() as f64);
+    (v, if d.is_empty() { Sample::None } else { Sample::Daily(d) }, 0)
 }
 
 /// A reading of a built-in source in period `p`: its value, the sample to test it with, and
@@ -180,12 +211,33 @@ pub fn reading(t: &Telemetry<'_>, b: &str, p: &str) -> (Option<f64>, Sample, usi
         let (s, dropped) = finite_values(s);
         (value(v), s, dropped)
     };
+    let src = t.sources;
     if let Some(m) = b.strip_prefix("builds.") {
+        if m == "count" {
+            return per_day(&src.builds, p);
+        }
         let Some(x) = t.builds.get(p) else { return (None, Sample::None, 0) };
+        let has_days = within(&src.builds, p).next().is_some();
         return match m {
-            "count" => with(Some(x.builds as f64), Sample::Count { k: x.builds, days: days(p) }),
+            "duration_p50" | "duration_p90" if has_days => {
+                let (mut v, mut day) = (Vec::new(), Vec::new());
+                for (d, x) in within(&src.builds, p) {
+                    for &u in x.durations.iter().filter(|u| u.is_finite()) {
+                        v.push(u);
+                        day.push(*d);
+                    }
+                }
+                let val = if m == "duration_p50" { x.duration_p50 } else { x.duration_p90 };
+                (value(val), Sample::Values { v, day }, 0)
+            }
             "duration_p50" => values(x.duration_p50, &x.durations),
             "duration_p90" => values(x.duration_p90, &x.durations),
+            "failure_rate" if has_days => with(
+                x.failure_rate,
+                Sample::DailyShare(
+                    within(&src.builds, p).map(|(_, d)| (d.failure, d.trials)).collect(),
+                ),
+            ),
             "failure_rate" => {
                 with(x.failure_rate, Sample::Proportion { k: x.failure, n: x.success + x.failure })
             }
@@ -195,9 +247,11 @@ pub fn reading(t: &Telemetry<'_>, b: &str, p: &str) -> (Option<f64>, Sample, usi
         };
     }
     if let Some(m) = b.strip_prefix("deployments.") {
+        if m == "frequency" {
+            return per_day(&src.deploys, p);
+        }
         let Some(x) = t.deploys.get(p) else { return (None, Sample::None, 0) };
         return match m {
-            "frequency" => with(x.per_day, Sample::Count { k: x.deployments, days: x.days }),
             "lead_time_p50" => values(x.lead_time_p50, &x.lead_times),
             "change_failure_rate" => with(
                 x.change_failure_rate,
@@ -214,22 +268,17 @@ pub fn reading(t: &Telemetry<'_>, b: &str, p: &str) -> (Option<f64>, Sample, usi
         };
     }
     let (stat, cap) = b.strip_prefix("usage.").and_then(|r| r.split_once(':')).unwrap_or(("", ""));
-    let Some(x) = t.usage.get(&(p.to_string(), cap.to_string())).filter(|x| !x.suppressed) else {
+    let key = (p.to_string(), cap.to_string());
+    let Some(x) = t.usage.get(&key).filter(|x| !x.suppressed) else {
         return (None, Sample::None, 0);
     };
-    let prop = t
-        .organisation_size
-        .map_or(Sample::None, |n| Sample::Proportion { k: x.active_users, n: n as usize });
+    // The same developers are counted in both periods: a paired test of who was active.
+    let members = src.actors.get(&key).map_or(Sample::None, |a| Sample::Members(a.clone()));
     match stat {
-        "active_users" => with(Some(x.active_users as f64), prop),
-        "adoption" => with(x.adoption, prop),
+        "active_users" => with(Some(x.active_users as f64), members),
+        "adoption" => with(x.adoption, members),
         _ => (None, Sample::None, 0),
     }
-}
-
-/// Days in a period label (1 when it is not one): the exposure of a count.
-fn days(label: &str) -> f64 {
-    crate::analyse::period::label_bounds(label).map_or(1.0, |(s, e)| (e - s).num_days() as f64)
 }
 
 /// A series' values in the two periods, its test and verdict.
@@ -259,6 +308,10 @@ pub struct Eval {
     pub n_to: Option<usize>,
     /// Survey top-box shares in the two periods.
     pub top_box: (Option<f64>, Option<f64>),
+    /// The test's estimate rose (None when no test ran): the direction of the verdict.
+    pub up: Option<bool>,
+    /// The source's coverage of (previous period, period checked), for telemetry.
+    pub coverage: Option<(Coverage, Coverage)>,
 }
 
 impl Eval {

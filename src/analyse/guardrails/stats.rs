@@ -1,7 +1,8 @@
 //! The statistics of the guardrails: change tests between two periods, target bunching, and
 //! spread collapse.
 
-use crate::analyse::hypothesis::{Alternative, binom_test, mann_whitney, two_proportion_z};
+use super::change::{Change, members_change, quantile_change, rate_change, share_change};
+use crate::analyse::hypothesis::{Alternative, binom_test, two_proportion_z};
 use crate::analyse::quantile::{percentile, sorted};
 
 /// What a reading of a telemetry metric can be tested with.
@@ -10,44 +11,73 @@ pub enum Sample {
     /// Nothing to test (a SQL metric, or no data).
     #[default]
     None,
-    /// The underlying events (durations, lead times): Mann–Whitney U.
-    Values(Vec<f64>),
-    /// k of n (failure rate, CFR, adoption): two-proportion z-test.
+    /// The underlying events (durations, lead times), with each one's day when known (else
+    /// `day` is empty): a test of the quantile.
+    Values {
+        /// Finite values.
+        v: Vec<f64>,
+        /// Day number of each value, or empty.
+        day: Vec<i32>,
+    },
+    /// k of n in total (change failure, rework, flaky, adoption): two-proportion z-test.
     Proportion {
         /// Events.
         k: usize,
         /// Trials.
         n: usize,
     },
-    /// k events over `days` (counts, frequency): exact conditional binomial test.
-    Count {
-        /// Events.
-        k: usize,
-        /// Exposure in days.
-        days: f64,
-    },
+    /// (events, trials) per day (build failures): quasi-binomial test.
+    DailyShare(Vec<(u64, u64)>),
+    /// (day, count) of every covered day (builds, deployments): quasi-Poisson test per
+    /// covered day.
+    Daily(Vec<(i32, u64)>),
+    /// The sorted hashes of the people active (usage): McNemar's exact test.
+    Members(Vec<u64>),
 }
 
-/// The test between two periods' samples: (test name, statistic, p-value).
-pub fn change_test(from: &Sample, to: &Sample) -> Option<(&'static str, f64, f64)> {
+impl Sample {
+    /// Plain values (no days).
+    pub fn values(v: Vec<f64>) -> Sample {
+        Sample::Values { v, day: Vec::new() }
+    }
+}
+
+/// The test between two periods' samples (`quantile` in 0..1 for values): its name and
+/// result. The result's estimates give the direction of the verdict.
+pub fn change_test(from: &Sample, to: &Sample, quantile: f64) -> Option<(&'static str, Change)> {
     match (from, to) {
-        (Sample::Values(a), Sample::Values(b)) => {
-            let (t, _) = mann_whitney(b, a)?;
-            Some(("mann-whitney", t.statistic, t.p_value))
+        (Sample::Values { v: a, day: da }, Sample::Values { v: b, day: db }) => {
+            let c = quantile_change((a, da), (b, db), quantile)?;
+            Some(("quantile difference (order-statistic CI)", c))
         }
         (Sample::Proportion { k: k1, n: n1 }, Sample::Proportion { k: k2, n: n2 }) => {
-            let t = two_proportion_z(*k2, *n2, *k1, *n1)?;
-            Some(("two-proportion z", t.statistic, t.p_value))
+            proportions(*k1, *n1, *k2, *n2)
         }
-        (Sample::Count { k: k1, days: d1 }, Sample::Count { k: k2, days: d2 }) => {
-            // Conditional on the total, the later count is binomial with p = its share of
-            // the exposure (the exact test for two Poisson rates).
-            let n = (k1 + k2) as u64;
-            let p = binom_test(*k2 as u64, n, d2 / (d1 + d2), Alternative::TwoSided)?;
-            Some(("poisson rate (exact binomial)", *k2 as f64, p))
+        (Sample::DailyShare(a), Sample::DailyShare(b)) => match share_change(a, b) {
+            Some(c) => Some(("quasi-binomial (days)", c)),
+            None => {
+                let tot = |v: &[(u64, u64)]| {
+                    v.iter()
+                        .fold((0usize, 0usize), |s, &(k, n)| (s.0 + k as usize, s.1 + n as usize))
+                };
+                let ((k1, n1), (k2, n2)) = (tot(a), tot(b));
+                proportions(k1, n1, k2, n2)
+            }
+        },
+        (Sample::Daily(a), Sample::Daily(b)) => {
+            Some(("quasi-poisson (weekday, per covered day)", rate_change(a, b)?))
+        }
+        (Sample::Members(a), Sample::Members(b)) => {
+            Some(("mcnemar (exact, same people)", members_change(a, b)?))
         }
         _ => None,
     }
+}
+
+fn proportions(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<(&'static str, Change)> {
+    let t = two_proportion_z(k2, n2, k1, n1)?;
+    let (from, to) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+    Some(("two-proportion z", Change { from, to, statistic: t.statistic, p_value: t.p_value }))
 }
 
 /// Counts around a target: two bins inside, two outside (nearest first).
@@ -161,20 +191,26 @@ mod tests {
 
     #[test]
     fn change_tests_pick_the_right_test() {
-        let (name, _, p) = change_test(
+        let (name, c) = change_test(
             &Sample::Proportion { k: 45, n: 210 },
             &Sample::Proportion { k: 30, n: 200 },
+            0.5,
         )
         .unwrap();
         assert_eq!(name, "two-proportion z");
         // statsmodels proportions_ztest([30, 45], [200, 210]) p = 0.09237967055994593
+        let p = c.p_value;
         assert!((p - 0.09237967055994593).abs() < 1e-9 * 0.09237967055994593, "{p}");
-        // 30 deployments in 90 days vs 60 in 92: scipy.stats.binomtest(60, 90, 92/182).pvalue
-        let (_, _, p) =
-            change_test(&Sample::Count { k: 30, days: 90.0 }, &Sample::Count { k: 60, days: 92.0 })
-                .unwrap();
-        assert!((p - 0.002175181381182003).abs() < 1e-9, "{p}");
-        assert!(change_test(&Sample::None, &Sample::Values(vec![1.0])).is_none());
+        assert!(c.statistic < 0.0 && c.to < c.from);
+        // A rate of 0 in a period falls back to the totals.
+        let (name, _) = change_test(
+            &Sample::DailyShare(vec![(0, 50), (0, 60)]),
+            &Sample::DailyShare(vec![(3, 50), (1, 60)]),
+            0.5,
+        )
+        .unwrap();
+        assert_eq!(name, "two-proportion z");
+        assert!(change_test(&Sample::None, &Sample::values(vec![1.0]), 0.5).is_none());
         assert_eq!(relative_iqr(&[1.0, 2.0, 3.0, 4.0, 5.0]), Some(2.0 / 3.0));
     }
 }

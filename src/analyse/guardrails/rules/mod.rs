@@ -84,6 +84,30 @@ pub fn change_evidence(e: &Eval) -> Value {
     )
 }
 
+/// Relative change of a series, (to − from) / |from| (None when from is 0 or missing).
+pub fn relative(e: &Eval) -> Option<f64> {
+    let (f, t) = (e.from?, e.to?);
+    (f != 0.0).then(|| (t - f) / f.abs())
+}
+
+/// Severity from the evidence: high when q < alpha / 10 and the change is at least 10 % of the
+/// earlier value, medium when q < alpha, else low (a missing q counts as 1, an unknown effect
+/// as small).
+pub fn severity(q: Option<f64>, effect: Option<f64>, alpha: f64) -> Severity {
+    let q = q.filter(|q| q.is_finite()).unwrap_or(1.0);
+    if q < alpha / 10.0 && effect.is_some_and(|x| x.abs() >= 0.10) {
+        Severity::High
+    } else if q < alpha {
+        Severity::Medium
+    } else {
+        Severity::Low
+    }
+}
+
+fn max_q(a: &Eval, b: &Eval) -> Option<f64> {
+    Some(a.q.unwrap_or(1.0).max(b.q.unwrap_or(1.0)))
+}
+
 /// The verdict of a tested change: improved or worsened when `q` is a finite value below
 /// `alpha`, else no detectable change (a NaN or missing q is never significant).
 pub fn verdict(q: Option<f64>, alpha: f64, up: bool, higher_is_better: bool) -> Verdict {
@@ -184,13 +208,30 @@ pub fn slo_breach(
             fmt_p(e.q)
         )
     });
+    // A level past its limit by 10 % or more is high; a tested change follows its q and size.
+    let over = |lim: Option<f64>, up: bool| {
+        lim.map(|l| if up { (to - l) / l.abs().max(1e-12) } else { (l - to) / l.abs().max(1e-12) })
+            .filter(|x| *x > 0.0)
+    };
+    let mut sev = Severity::Low;
+    if let Some(x) = over(slo.max, true).into_iter().chain(over(slo.min, false)).reduce(f64::max) {
+        sev = if x >= 0.1 { Severity::High } else { Severity::Medium };
+    }
+    if beyond_noise && !change_breach.is_empty() {
+        let tested = if e.p.is_none() {
+            Severity::Medium
+        } else {
+            severity(e.q, relative(e), run.defaults.alpha)
+        };
+        sev = sev.max(tested);
+    }
     if beyond_noise {
         breach.splice(0..0, change_breach);
     }
     let alert = (!breach.is_empty()).then(|| run.alert(
         AlertKind::SloBreach,
         &m.id,
-        Severity::High,
+        sev,
         format!("{} {} {unit} vs {}: {}", m.id, change(e), run.previous, breach.join("; ")),
         with_dropped(json!({"previous_period": run.previous, "from": e.from, "to": to, "change_pct": pct,
                "slo": {"max_increase_pct": slo.max_increase_pct, "max_decrease_pct": slo.max_decrease_pct, "max": slo.max, "min": slo.min},
@@ -211,7 +252,7 @@ pub fn counter_regression(
     (e.is(Verdict::Improved) && ce.is(Verdict::Worsened)).then(|| run.alert(
         AlertKind::CounterRegression,
         &m.id,
-        Severity::High,
+        severity(max_q(e, ce), relative(ce), run.defaults.alpha),
         format!(
             "{} improved ({}, q = {}) while its counter {c} worsened ({}, {} q = {})",
             m.id, change(e), fmt_p(e.q), change(ce), ce.test, fmt_p(ce.q)
@@ -223,17 +264,22 @@ pub fn counter_regression(
 
 /// Target bunching: the period's values pile up just inside the target.
 pub fn target_bunching(run: &Run<'_>, m: &MetricDef, e: &Eval, unit: &str) -> Option<Alert> {
-    let (Some(t), (_, Sample::Values(v))) = (m.target, &e.samples) else { return None };
+    let (Some(t), (_, Sample::Values { v, .. })) = (m.target, &e.samples) else { return None };
     let bin = m.bunching_bin.unwrap_or(t.abs() * 0.05);
     let b = bunching(v, t, bin, !e.higher_is_better)?;
     if !(b.p_value < run.defaults.bunching_alpha && b.excess >= 1.25) {
         return None;
     }
     let side = if e.higher_is_better { "at or above" } else { "just under" };
+    let sev = if b.p_value < run.defaults.bunching_alpha / 10.0 && b.excess >= 1.5 {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
     let mut x = run.alert(
         AlertKind::TargetBunching,
         &m.id,
-        Severity::High,
+        sev,
         format!(
             "{} of {} values fall {side} the target {} {unit} (bin {}) vs {} just past it; {:.2}× the expected share, binomial p = {}",
             b.inside[0],
@@ -260,7 +306,8 @@ pub fn divergence(run: &Run<'_>, m: &MetricDef, e: &Eval, pr: &str, pe: &Eval) -
     opposite.then(|| run.alert(
         AlertKind::Divergence,
         &m.id,
-        Severity::Medium,
+        // Two readings disagree: worth reading before acting, never an outage.
+        severity(max_q(e, pe), relative(e), run.defaults.alpha).min(Severity::Medium),
         format!(
             "{} {} ({}, q = {}) but developers' perception {pr} {} ({}, q = {})",
             m.id, e.verdict_str(), change(e), fmt_p(e.q), pe.verdict_str(), change(pe), fmt_p(pe.q)
@@ -282,9 +329,29 @@ pub fn lone_target(run: &Run<'_>, m: &MetricDef) -> Option<Alert> {
     ))
 }
 
+/// The share of a proportion sample (None when it has no trials or is not one).
+fn share(s: &Sample) -> Option<f64> {
+    let (k, n) = match s {
+        Sample::Proportion { k, n } => (*k as f64, *n as f64),
+        Sample::DailyShare(d) => {
+            d.iter().fold((0.0, 0.0), |a, &(k, n)| (a.0 + k as f64, a.1 + n as f64))
+        }
+        _ => return None,
+    };
+    (n > 0.0).then(|| k / n)
+}
+
 /// Saturation: a survey item at the top box two rounds running, or a telemetry series whose
-/// spread collapsed (relative IQR) or whose share is stuck at 0 or 1.
-pub fn saturation(run: &Run<'_>, name: &str, series: &Series, e: &Eval) -> Option<Alert> {
+/// spread collapsed (relative IQR). A share stuck at 0 or 1 saturates only when the metric
+/// has a target (a floor is a problem only as a target: a 0.8 % failure rate is healthy, not
+/// saturated).
+pub fn saturation(
+    run: &Run<'_>,
+    name: &str,
+    series: &Series,
+    e: &Eval,
+    target: Option<f64>,
+) -> Option<Alert> {
     let threshold = run.defaults.saturation_top_box;
     if let Series::Survey { question, .. } = series {
         let (Some(a0), Some(a1)) = e.top_box else { return None };
@@ -298,7 +365,9 @@ pub fn saturation(run: &Run<'_>, name: &str, series: &Series, e: &Eval) -> Optio
         ));
     }
     let collapsed = match &e.samples {
-        (Sample::Values(a), Sample::Values(b)) if a.len() >= 20 && b.len() >= 20 => {
+        (Sample::Values { v: a, .. }, Sample::Values { v: b, .. })
+            if a.len() >= 20 && b.len() >= 20 =>
+        {
             match (relative_iqr(a), relative_iqr(b)) {
                 (Some(x0), Some(x1)) if x1 < 0.1 && x1 < 0.5 * x0 => {
                     let p50 = quantile::percentile(&quantile::sorted(b.iter().copied()), 50.0);
@@ -307,12 +376,11 @@ pub fn saturation(run: &Run<'_>, name: &str, series: &Series, e: &Eval) -> Optio
                 _ => None,
             }
         }
-        (Sample::Proportion { k: k0, n: n0 }, Sample::Proportion { k: k1, n: n1 })
-            if *n0 > 0 && *n1 > 0 =>
-        {
-            let (x0, x1) = (*k0 as f64 / *n0 as f64, *k1 as f64 / *n1 as f64);
+        (a, b) if target.is_some() => {
+            let (x0, x1) = (share(a)?, share(b)?);
             let stuck = |x: f64| !(0.01..=0.99).contains(&x);
-            (stuck(x0) && stuck(x1)).then(|| json!({"share_from": x0, "share_to": x1}))
+            (stuck(x0) && stuck(x1))
+                .then(|| json!({"share_from": x0, "share_to": x1, "target": target}))
         }
         _ => None,
     }?;

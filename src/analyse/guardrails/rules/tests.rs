@@ -104,7 +104,7 @@ fn counter_regression_rule() {
     let d = defaults();
     let m = metric("f");
     let good = eval(1.0, 2.0, Verdict::Improved, 0.001);
-    let bad = eval(0.1, 0.2, Verdict::Worsened, 0.01);
+    let bad = eval(0.1, 0.2, Verdict::Worsened, 0.001);
     let a = counter_regression(&run(&d), &m, &good, "cfr", &bad).unwrap();
     assert_eq!((a.kind, a.severity), (AlertKind::CounterRegression, Severity::High));
     assert_eq!(a.evidence["counter_change"]["verdict"], "worsened");
@@ -123,13 +123,13 @@ fn target_bunching_rule() {
         }
     }
     let m = MetricDef { target: Some(600.0), bunching_bin: Some(30.0), ..metric("b") };
-    let e = Eval { samples: (Sample::None, Sample::Values(v.clone())), ..Eval::default() };
+    let e = Eval { samples: (Sample::None, Sample::values(v.clone())), ..Eval::default() };
     let a = target_bunching(&run(&d), &m, &e, "s").unwrap();
     assert_eq!((a.kind, a.sample.len()), (AlertKind::TargetBunching, 240));
     assert_eq!(a.evidence["inside_bins"][0], 120);
     // Flat around the target: nothing.
     let flat: Vec<f64> = (0..240).map(|i| 540.0 + f64::from(i) * 0.5).collect();
-    let e = Eval { samples: (Sample::None, Sample::Values(flat)), ..Eval::default() };
+    let e = Eval { samples: (Sample::None, Sample::values(flat)), ..Eval::default() };
     assert!(target_bunching(&run(&d), &m, &e, "s").is_none());
 }
 
@@ -159,21 +159,60 @@ fn saturation_rule() {
     let d = defaults();
     let survey = Series::Survey { question: "q".into(), stat: "top_box".into() };
     let e = Eval { top_box: (Some(0.92), Some(0.95)), ..Eval::default() };
-    let a = saturation(&run(&d), "q", &survey, &e).unwrap();
+    let a = saturation(&run(&d), "q", &survey, &e, None).unwrap();
     assert_eq!((a.kind, a.severity), (AlertKind::Saturation, Severity::Low));
     let e = Eval { top_box: (Some(0.85), Some(0.95)), ..Eval::default() };
-    assert!(saturation(&run(&d), "q", &survey, &e).is_none());
-    // A share stuck at 0 in both periods.
+    assert!(saturation(&run(&d), "q", &survey, &e, None).is_none());
+    // A share stuck at 0 in both periods saturates a target...
     let b = Series::Builtin("builds.flaky_rate".into());
     let e = Eval {
         samples: (Sample::Proportion { k: 0, n: 500 }, Sample::Proportion { k: 1, n: 600 }),
         ..Eval::default()
     };
-    assert_eq!(saturation(&run(&d), "f", &b, &e).unwrap().evidence["share_from"], 0.0);
+    let a = saturation(&run(&d), "f", &b, &e, Some(0.0)).unwrap();
+    assert_eq!(a.evidence["share_from"], 0.0);
+    assert!(saturation(&run(&d), "q", &survey, &Eval::default(), None).is_none());
     // A spread that collapsed: relative IQR 0.5 → 0.01.
     let wide: Vec<f64> = (0..40).map(|i| 75.0 + 50.0 * f64::from(i) / 39.0).collect();
     let narrow: Vec<f64> = (0..40).map(|i| 99.5 + f64::from(i) / 39.0).collect();
-    let e = Eval { samples: (Sample::Values(wide), Sample::Values(narrow)), ..Eval::default() };
-    let a = saturation(&run(&d), "d", &b, &e).unwrap();
+    let e = Eval { samples: (Sample::values(wide), Sample::values(narrow)), ..Eval::default() };
+    let a = saturation(&run(&d), "d", &b, &e, None).unwrap();
     assert!(a.evidence["relative_iqr_to"].as_f64().unwrap() < 0.1, "{}", a.evidence);
+}
+
+#[test]
+fn check_a_healthy_low_failure_rate_is_not_saturated() {
+    // Issue 14: a 0.8 % failure rate two quarters running raised `saturation` every quarter.
+    let d = defaults();
+    let b = Series::Builtin("builds.failure_rate".into());
+    let e = Eval {
+        samples: (
+            Sample::DailyShare(vec![(4, 500), (4, 500)]),
+            Sample::DailyShare(vec![(8, 1000)]),
+        ),
+        ..Eval::default()
+    };
+    assert!(saturation(&run(&d), "fail", &b, &e, None).is_none());
+    // Only as a target is a floor a problem.
+    assert!(saturation(&run(&d), "fail", &b, &e, Some(0.0)).is_some());
+}
+
+#[test]
+fn severity_follows_q_and_effect_size() {
+    assert_eq!(severity(Some(0.001), Some(0.5), 0.05), Severity::High);
+    assert_eq!(severity(Some(0.001), Some(0.05), 0.05), Severity::Medium);
+    assert_eq!(severity(Some(0.02), Some(0.5), 0.05), Severity::Medium);
+    assert_eq!(severity(Some(0.2), Some(0.5), 0.05), Severity::Low);
+    assert_eq!(severity(None, Some(0.5), 0.05), Severity::Low);
+    assert_eq!(severity(Some(f64::NAN), Some(0.5), 0.05), Severity::Low);
+    let e = eval(100.0, 120.0, Verdict::Worsened, 0.001);
+    assert!((relative(&e).unwrap() - 0.2).abs() < 1e-12);
+    // A counter regression with a small q and a doubled counter is high; a borderline one is
+    // medium.
+    let m = metric("f");
+    let good = eval(1.0, 2.0, Verdict::Improved, 0.001);
+    let bad = eval(0.1, 0.2, Verdict::Worsened, 0.03);
+    let dd = defaults();
+    let a = counter_regression(&run(&dd), &m, &good, "cfr", &bad).unwrap();
+    assert_eq!(a.severity, Severity::Medium);
 }
