@@ -404,6 +404,7 @@ mod tests {
             maps: &[],
             skip_bad_rows: false,
             secret: [0; 32],
+            known: vec![],
         };
         let e = read(&path, &o, &mut |_| Ok(())).unwrap_err().to_string();
         assert!(
