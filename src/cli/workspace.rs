@@ -79,7 +79,7 @@ pub struct ImportSurveyArgs {
     /// The export file: CSV or TSV (UTF-8, UTF-16, Windows-1252, Mac Roman), an .xlsx / .xls /
     /// .ods workbook, or a .zip holding one export.
     pub file: PathBuf,
-    /// Round ID, e.g. 2026-Q1 (rounds sort by this text).
+    /// Round ID, e.g. 2026-Q1 (rounds sort by this text, which must agree with their dates).
     #[arg(long, value_name = "ID")]
     pub round: String,
     /// Platform that wrote the file.
@@ -105,6 +105,10 @@ pub struct ImportSurveyArgs {
     /// value decides.
     #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
     pub date_order: Option<String>,
+    /// When the round ran, YYYY-MM-DD (default: the median submission date of the export).
+    /// Round IDs must sort the way their dates do: `Q4-2025` then `Q1-2026` is refused.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
     /// The worksheet to read from a workbook (default: the first; pulse says which it read).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,

@@ -131,6 +131,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             encoding: None,
             format: SummaryFormat::Text,
             date_order: None,
+            date: None,
             sheet: None,
             dry_run: false,
         };

@@ -91,7 +91,9 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
 
     let source_file =
         a.file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    let r = RoundImport { round: &a.round, replace: a.replace, invited: a.invited, source_file };
+    let date = round_date(&ws, a, &parsed)?;
+    let r =
+        RoundImport { round: &a.round, replace: a.replace, invited: a.invited, source_file, date };
     let imported = import_round(&root, &r, &mut parsed, &say, || {
         eprintln!("waiting for another pulse command to finish with this workspace…")
     })?;
@@ -304,4 +306,42 @@ impl Progress {
             eprint!("\r\x1b[2K");
         }
     }
+}
+
+/// The round's date: `--date`, else the median submission day. Refuses a round ID that sorts
+/// against the dates of the rounds already imported (`Q1-2026` sorts before `Q4-2025`), since
+/// every comparison and trend would then run backwards.
+fn round_date(
+    ws: &Workspace,
+    a: &ImportSurveyArgs,
+    parsed: &survey::Survey,
+) -> Result<Option<String>> {
+    let date = match &a.date {
+        Some(d) => {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .with_context(|| format!("--date {d:?}: expected YYYY-MM-DD"))?;
+            Some(d.clone())
+        }
+        None => {
+            let mut days: Vec<chrono::NaiveDate> =
+                parsed.respondents.iter().filter_map(|r| r.submitted.map(|t| t.date())).collect();
+            days.sort_unstable();
+            days.get(days.len() / 2).map(|d| d.format("%Y-%m-%d").to_string())
+        }
+    };
+    let Some(d) = &date else { return Ok(None) };
+    for (id, m) in &ws.config.rounds {
+        let Some(other) = &m.date else { continue };
+        if id == &a.round || other == d {
+            continue;
+        }
+        if (id.as_str() < a.round.as_str()) != (other.as_str() < d.as_str()) {
+            anyhow::bail!(
+                "round {:?} (responses around {d}) would sort {} round {id:?} (around {other}): rounds are ordered by their IDs, so comparisons and trends would run backwards\nhint: use IDs that sort by date, e.g. 2026-Q1, or pass --date if the export's dates are wrong",
+                a.round,
+                if a.round.as_str() < id.as_str() { "before" } else { "after" },
+            );
+        }
+    }
+    Ok(date)
 }

@@ -126,14 +126,14 @@ pub fn run(g: &Global, a: &ImportTelemetryArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// The row keys (see `KEY_FIELDS`) of every other imported source of this kind, so a row
+/// The row keys (see `key_fields`) of every other imported source of this kind, so a row
 /// imported twice under two sources is a duplicate, not two builds.
 fn other_sources_keys(ws: &Workspace, kind: &str, source: &str) -> Result<Vec<(String, Vec<u64>)>> {
-    use crate::ingest::telemetry::rows::{KEY_FIELDS, KeyPart, key_hash};
+    use crate::ingest::telemetry::rows::{KeyPart, key_fields, key_hash};
     use polars::prelude::*;
     let Some(fields) = fields(kind) else { return Ok(vec![]) };
     let keys: Vec<&str> =
-        fields.iter().map(|f| f.name).filter(|n| KEY_FIELDS.contains(n)).collect();
+        fields.iter().map(|f| f.name).filter(|n| key_fields(fields[0].name).contains(n)).collect();
     if keys.is_empty() || !ws.path(&format!("store/{kind}")).exists() {
         return Ok(vec![]);
     }

@@ -23,6 +23,8 @@ pub struct RoundImport<'a> {
     pub invited: Option<u64>,
     /// The export's file name, for `rounds`.
     pub source_file: String,
+    /// When the round ran (YYYY-MM-DD), if known.
+    pub date: Option<String>,
 }
 
 /// What was written.
@@ -95,6 +97,7 @@ pub fn import_round(
             imported_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             responses: parsed.respondents.len() as u64,
             segments: parsed.segments.iter().map(|s| s.name.clone()).collect(),
+            date: r.date.clone(),
         },
     );
     txn.write("pulse.toml", ws.render_config()?.as_bytes())?;

@@ -66,6 +66,10 @@ pub struct RoundMeta {
     /// pulse recorded it: then every extra column counts as a segment (the safe reading).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<String>,
+    /// When the round ran (YYYY-MM-DD): the median submission, or `import --date`. Round IDs
+    /// must sort the way these dates do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
 }
 
 impl RoundMeta {

@@ -218,9 +218,18 @@ fn extreme_timestamps_do_not_panic() {
         err.contains("epoch.csv:2: column 2 (run_started_at)") && !err.contains("panicked"),
         "{err}"
     );
+    // The calendar's edges parse without overflow, and are refused as telemetry times (issue
+    // 13: no CI system wrote a 1970 or a year-9999 timestamp), naming the cell.
     let body = "id,run_started_at,finished_at,conclusion\n1,1970-01-01T00:00:00Z,9999-12-31T23:59:59Z,success\n";
     let o = telemetry(&t, "edge-builds.csv", body, &[]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("edge-builds.csv:2: column 2 (run_started_at)")
+            && err.contains("outside 1990-01-01")
+            && !err.contains("panicked"),
+        "{err}"
+    );
 }
 
 /// Issue 11: byte-slicing user text panicked when the byte index fell inside a multi-byte

@@ -441,3 +441,32 @@ fn telemetry_bad_rows_are_named_or_counted_per_reason() {
     assert_eq!(count("outside 1990-01-01"), 2, "{reasons:?}");
     assert_eq!(count("duplicate"), 1, "{reasons:?}");
 }
+
+#[test]
+fn a_round_id_that_sorts_against_its_dates_is_refused() {
+    let t = CliTest::new();
+    t.workspace();
+    import(&t, "no-timestamps.csv", "Q4-2025", &["--date", "2025-11-14"]);
+    let f = repo().join("fixtures/fidelity/no-timestamps.csv");
+    let out = t.run(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        "Q1-2026",
+        "--date",
+        "2026-02-13",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("Q1-2026") && err.contains("2026-Q1"), "{err}");
+    // IDs that sort by date are fine; the date is kept with the round.
+    let t = CliTest::new();
+    t.workspace();
+    import(&t, "no-timestamps.csv", "2025-Q4", &["--date", "2025-11-14"]);
+    import(&t, "no-timestamps.csv", "2026-Q1", &["--date", "2026-02-13"]);
+    let toml = std::fs::read_to_string(t.path("ws/pulse.toml")).unwrap();
+    assert!(toml.contains("date = \"2026-02-13\""), "{toml}");
+}

@@ -223,7 +223,8 @@ fn check_period_2026_q0_is_an_error_not_a_panic() {
 }
 
 /// Issue 14: one build retried after midnight on 30 September, an incident resolved on
-/// 2 October and a future-dated build made a near-empty "latest" quarter that plain
+/// 2 October and a build dated weeks after the data ends (a year ahead is refused at import
+/// since issue 13) made a near-empty "latest" quarter that plain
 /// `pulse check` compared (exit 0) while `--period 2026-Q3` raised the planted alerts.
 #[test]
 fn check_a_row_past_the_quarter_end_keeps_the_quarter() {
@@ -232,7 +233,7 @@ fn check_a_row_past_the_quarter_end_keeps_the_quarter() {
     let (code_q3, q3) = check_full(&t, &["--period", "2026-Q3"]);
     let builds = "id,repository,workflow_name,head_branch,head_sha,run_attempt,created_at,run_started_at,updated_at,conclusion,runner_name\n\
         9900001,ledger,ci,main,d95175adf697,2,2026-09-30T23:59:40Z,2026-10-01T00:00:20Z,2026-10-01T00:09:02Z,success,ubuntu-latest\n\
-        9900002,ledger,ci,main,aaaaaaaaaaaa,1,2027-05-01T10:00:00Z,2027-05-01T10:00:05Z,2027-05-01T10:08:00Z,failure,ubuntu-latest\n";
+        9900002,ledger,ci,main,aaaaaaaaaaaa,1,2026-11-20T10:00:00Z,2026-11-20T10:00:05Z,2026-11-20T10:08:00Z,failure,ubuntu-latest\n";
     let incidents = "id,service_name,created_at,last_status_change_at,urgency,caused_by_deployment_id,is_change_failure\n\
         P199999,identity,2026-09-30T22:00:00Z,2026-10-02T09:00:00Z,low,,false\n";
     let b = t.write("late-builds.csv", builds.as_bytes());
@@ -246,7 +247,7 @@ fn check_a_row_past_the_quarter_end_keeps_the_quarter() {
         (Some("2026-Q3"), Some("2026-Q2"))
     );
     let why = out["why"].as_str().unwrap();
-    assert!(why.contains("latest complete period") && why.contains("2027-Q2 passed over"), "{why}");
+    assert!(why.contains("latest complete period") && why.contains("2026-Q4 passed over"), "{why}");
     let kinds = |v: &serde_json::Value| -> Vec<String> {
         v["alerts"]
             .as_array()

@@ -17,10 +17,18 @@ pub const MAX_FIELDS: usize = 16;
 /// one before; an earlier value is a unit or format error).
 pub const EARLIEST_MS: i64 = 631_152_000_000;
 
-/// The columns that identify a row of a kind: a second row with the same values is the same
-/// build, deployment, change or incident counted twice. Usage events have none.
-pub const KEY_FIELDS: &[&str] =
-    &["build_id", "pipeline", "attempt", "deployment_id", "change_id", "incident_id"];
+/// The columns that identify a row of each kind (by its first column): a second row with the
+/// same values is the same build, deployment, change or incident counted twice. A deployment
+/// has a row per service and commit (DevLake's `cicd_deployment_commits`); a build a row per
+/// pipeline and attempt. Usage events have no identity.
+pub fn key_fields(first: &str) -> &'static [&'static str] {
+    match first {
+        "build_id" => &["build_id", "pipeline", "attempt"],
+        "deployment_id" => &["deployment_id", "service", "environment", "commit_sha", "change_id"],
+        "incident_id" => &["incident_id"],
+        _ => &[],
+    }
+}
 
 /// A hasher for keys that are already hashes.
 #[derive(Default)]
@@ -142,7 +150,7 @@ impl<'a> Rows<'a> {
             keys: fields
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| KEY_FIELDS.contains(&f.name))
+                .filter(|(_, f)| key_fields(fields[0].name).contains(&f.name))
                 .map(|(i, _)| i)
                 .collect(),
             seen: Seen::default(),

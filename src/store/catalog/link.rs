@@ -1,6 +1,7 @@
 //! Linking a new round's items to catalog questions, in this order:
 //! 1. exact text (normalised) or a recorded alias;
-//! 2. text similarity above [`LINK_THRESHOLD`], only between questions of the same kind and
+//! 2. text similarity above [`LINK_THRESHOLD`] with at least two shared content words (half of
+//!    the shorter text's), only between questions of the same kind and
 //!    scale (TF-IDF cosine over content words, so shared stems like "How satisfied are you with"
 //!    do not link different questions; or a near-identical spelling for typo fixes);
 //! 3. otherwise a new question.
@@ -10,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::words::{similarity, slug, words};
+use super::words::{enough_overlap, similarity, slug, words};
 use super::{Asked, Catalog, Question};
 use crate::ingest::scales::{ScaleKind, normalise};
 use crate::ingest::survey::{Item, ItemKind};
@@ -121,7 +122,10 @@ impl Catalog {
                     (None, true) => similarity(&q.text, &it.text, &iw, &df, docs.len()),
                     _ => 0.0,
                 };
-                if score >= LINK_THRESHOLD {
+                let typo =
+                    strsim::normalized_levenshtein(&normalise(&q.text), &normalise(&it.text))
+                        >= 0.9;
+                if score >= LINK_THRESHOLD && (typo || enough_overlap(&iw, &words(&q.text))) {
                     pairs.push((score, i, qi));
                 }
             }
@@ -378,6 +382,25 @@ mod tests {
         let l = c.link("2026-Q2", &mut r2);
         assert_eq!(l.links[0].0, "deploy_ease");
         assert!(c.get("deploy_ease").unwrap().rounds["2026-Q2"].wording_changed);
+    }
+
+    #[test]
+    fn linking_needs_shared_content_words_not_similarity_alone() {
+        let mut c = Catalog::default();
+        let mut a = vec![
+            item("Age", "agreement5"),
+            item("How satisfied are you with CI?", "satisfaction5"),
+        ];
+        c.link("r1", &mut a);
+        // An unrelated header that happens to contain "age" is new, not "Age" reworded; a typo
+        // fix still links.
+        let mut b = vec![
+            item("Age of the oldest page you maintain", "agreement5"),
+            item("How satisified are you with CI?", "satisfaction5"),
+        ];
+        let l = c.link("r2", &mut b);
+        assert_eq!(l.links[0].1, Link::New);
+        assert!(matches!(l.links[1].1, Link::Reworded { .. }), "{:?}", l.links[1]);
     }
 
     fn coded(text: &str, labels: &[&str]) -> Item {

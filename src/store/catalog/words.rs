@@ -80,6 +80,17 @@ pub(super) fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether two texts share enough content words to be the same question reworded: at least
+/// two, and at least half of the shorter text's. A one-word text ("Age") links only by its
+/// exact text or an alias, never by similarity.
+pub(super) fn enough_overlap(a: &[String], b: &[String]) -> bool {
+    use std::collections::BTreeSet;
+    let (sa, sb): (BTreeSet<&String>, BTreeSet<&String>) = (a.iter().collect(), b.iter().collect());
+    let shared = sa.intersection(&sb).count();
+    let shorter = sa.len().min(sb.len());
+    shorter >= 2 && shared >= 2 && shared * 2 >= shorter
+}
+
 /// TF-IDF cosine similarity between two texts, IDF from `df` over `docs` documents.
 fn cosine(a: &[String], b: &[String], df: &HashMap<String, usize>, docs: usize) -> f64 {
     let idf = |w: &str| ((1.0 + docs as f64) / (1.0 + *df.get(w).unwrap_or(&0) as f64)).ln() + 1.0;
