@@ -97,6 +97,32 @@ pub fn summary_rows_with(
 
 /// Comparison rows of two rounds. The rounds load in parallel; with `opts.paired`, the later
 /// round's respondent codes are linked to the earlier round's.
+/// A rewording or a scale change in any round after `from` up to `to` (not only in `to`
+/// against the round before it) flags the comparison, as does a different text or scale in the
+/// two rounds themselves.
+fn span_changes(
+    catalog: &Catalog,
+    from: &str,
+    to: &str,
+    mt: &mut std::collections::HashMap<String, super::summary::QuestionMeta>,
+) {
+    use std::ops::Bound::{Excluded, Included};
+    let (lo, hi) = if from <= to { (from, to) } else { (to, from) };
+    for q in &catalog.questions {
+        let Some(m) = mt.get_mut(&q.id) else { continue };
+        let (Some(a), Some(b)) = (q.rounds.get(from), q.rounds.get(to)) else { continue };
+        let span = q.rounds.range::<str, _>((Excluded(lo), Included(hi)));
+        let (mut worded, mut scaled) = (false, false);
+        for (_, x) in span {
+            worded |= x.wording_changed;
+            scaled |= x.scale_changed;
+        }
+        m.wording_changed |= worded
+            || crate::ingest::scales::normalise(&a.text) != crate::ingest::scales::normalise(&b.text);
+        m.scale_changed |= scaled;
+    }
+}
+
 pub fn compare_rows(
     ws: &Workspace,
     from: &str,
@@ -105,7 +131,8 @@ pub fn compare_rows(
     opts: CompareOptions,
 ) -> Result<Vec<CompareRow>> {
     let catalog = Catalog::load(ws)?;
-    let (mf, mt) = (read::metas(&catalog, from), read::metas(&catalog, to));
+    let (mf, mut mt) = (read::metas(&catalog, from), read::metas(&catalog, to));
+    span_changes(&catalog, from, to, &mut mt);
     let lv = read::maturity_levels(&catalog);
     let who = if opts.paired { Who::All } else { Who::Needed };
     let (af, at) = rayon::join(

@@ -470,3 +470,28 @@ fn a_round_id_that_sorts_against_its_dates_is_refused() {
     let toml = std::fs::read_to_string(t.path("ws/pulse.toml")).unwrap();
     assert!(toml.contains("date = \"2026-02-13\""), "{toml}");
 }
+
+#[test]
+fn a_rewording_inside_the_compared_span_is_flagged() {
+    let t = CliTest::new();
+    t.workspace();
+    let rows = "\nA,Satisfied\nB,Dissatisfied\nA,Very satisfied\nB,Satisfied\nA,Satisfied\nB,Neither satisfied nor dissatisfied\n";
+    let before = format!("team,How satisfied are you with CI build speed?{rows}");
+    let after = format!("team,How satisfied are you with the speed of CI builds?{rows}");
+    for (round, body) in [("2026-Q1", &before), ("2026-Q2", &after), ("2026-Q3", &after)] {
+        let f = t.write(&format!("{round}.csv"), body.as_bytes());
+        t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", round]);
+    }
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&t.ok(&[
+        "-w", "ws", "compare", "2026-Q1", "2026-Q3", "--format", "json",
+    ]))
+    .unwrap();
+    let flags = rows[0]["flags"].to_string();
+    assert!(flags.contains("wording_changed"), "{rows:?}");
+    // Q2 -> Q3 asked the same words: no flag.
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&t.ok(&[
+        "-w", "ws", "compare", "2026-Q2", "2026-Q3", "--format", "json",
+    ]))
+    .unwrap();
+    assert!(!rows[0]["flags"].to_string().contains("wording_changed"), "{rows:?}");
+}
