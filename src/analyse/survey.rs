@@ -118,7 +118,8 @@ fn span_changes(
             scaled |= x.scale_changed;
         }
         m.wording_changed |= worded
-            || crate::ingest::scales::normalise(&a.text) != crate::ingest::scales::normalise(&b.text);
+            || crate::ingest::scales::normalise(&a.text)
+                != crate::ingest::scales::normalise(&b.text);
         m.scale_changed |= scaled;
     }
 }

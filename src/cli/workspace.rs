@@ -105,6 +105,10 @@ pub struct ImportSurveyArgs {
     /// value decides.
     #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
     pub date_order: Option<String>,
+    /// Override how a column is read: `HEADER=question|text|identifying|metadata` (repeatable).
+    /// Kept in pulse.toml `[columns]` and applied to every later round; see `--dry-run`.
+    #[arg(long = "as", value_name = "HEADER=HOW")]
+    pub as_: Vec<String>,
     /// When the round ran, YYYY-MM-DD (default: the median submission date of the export).
     /// Round IDs must sort the way their dates do: `Q4-2025` then `Q1-2026` is refused.
     #[arg(long, value_name = "DATE")]

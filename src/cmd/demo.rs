@@ -132,6 +132,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             format: SummaryFormat::Text,
             date_order: None,
             date: None,
+            as_: vec![],
             sheet: None,
             dry_run: false,
         };

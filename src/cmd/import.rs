@@ -69,12 +69,32 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
     };
     let encoding =
         a.encoding.as_deref().map(|e| Encoding::parse(e).expect("clap checked the name"));
+    let new_overrides: Vec<(String, String)> = a
+        .as_
+        .iter()
+        .map(|s| {
+            let (h, how) =
+                s.rsplit_once('=').with_context(|| format!("--as {s:?}: expected HEADER=HOW"))?;
+            let how = how.trim().to_lowercase();
+            if !survey::OVERRIDES.contains(&how.as_str()) {
+                anyhow::bail!("--as {s:?}: {how:?} is not one of {}", survey::OVERRIDES.join(", "));
+            }
+            Ok((h.trim().to_string(), how))
+        })
+        .collect::<Result<_>>()?;
     let opts = ReadOptions {
         platform,
         keep_columns: a.keep_columns.clone(),
         segments: segment_specs(&ws, &a.segments),
         date_order: a.date_order.as_deref().and_then(crate::ingest::timestamp::DateOrder::parse),
         sheet: a.sheet.clone(),
+        overrides: ws
+            .config
+            .columns
+            .iter()
+            .map(|(h, k)| (h.clone(), k.clone()))
+            .chain(new_overrides.iter().cloned())
+            .collect(),
     };
     let progress = Progress::new();
     let say = |what: &str| progress.say(what);
@@ -92,8 +112,14 @@ fn survey(g: &Global, a: &ImportSurveyArgs) -> Result<ExitStatus> {
     let source_file =
         a.file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     let date = round_date(&ws, a, &parsed)?;
-    let r =
-        RoundImport { round: &a.round, replace: a.replace, invited: a.invited, source_file, date };
+    let r = RoundImport {
+        round: &a.round,
+        replace: a.replace,
+        invited: a.invited,
+        source_file,
+        date,
+        columns: new_overrides,
+    };
     let imported = import_round(&root, &r, &mut parsed, &say, || {
         eprintln!("waiting for another pulse command to finish with this workspace…")
     })?;

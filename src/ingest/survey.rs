@@ -139,6 +139,33 @@ pub struct ReadOptions {
     pub date_order: Option<timestamp::DateOrder>,
     /// The worksheet of a workbook (`--sheet`); None reads the first.
     pub sheet: Option<String>,
+    /// How to read columns, by header or question text: `question`, `text`, `identifying`,
+    /// `metadata` (pulse.toml `[columns]` and `--as`); these win over every detection.
+    pub overrides: Vec<(String, String)>,
+}
+
+/// The values an override may take.
+pub const OVERRIDES: [&str; 4] = ["question", "text", "identifying", "metadata"];
+
+/// Applies the user's column overrides.
+fn apply_overrides(columns: &mut [ColumnSpec], overrides: &[(String, String)]) {
+    for c in columns.iter_mut() {
+        let (h, t) = (normalise(&c.header), normalise(&c.text));
+        let Some((_, how)) =
+            overrides.iter().rev().find(|(k, _)| normalise(k) == h || normalise(k) == t)
+        else {
+            continue;
+        };
+        let (role, text_hint) = match how.as_str() {
+            "question" => (Role::Question, false),
+            "text" => (Role::Question, true),
+            "identifying" => (Role::Pii { person_key: false }, false),
+            _ => (Role::Meta, false),
+        };
+        c.role = role;
+        c.text_hint = text_hint;
+        c.reason = format!("{how}: set by the user (pulse.toml [columns] or --as)");
+    }
 }
 
 /// A parsed round.
@@ -254,6 +281,7 @@ pub fn read(
     warnings.extend(skipped);
     let mut columns = layout.columns.clone();
     reclassify_by_content(&mut columns, data);
+    apply_overrides(&mut columns, &opts.overrides);
 
     // Segments first: their columns are not questions.
     let mut segments = Vec::new();

@@ -25,6 +25,8 @@ pub struct RoundImport<'a> {
     pub source_file: String,
     /// When the round ran (YYYY-MM-DD), if known.
     pub date: Option<String>,
+    /// Column overrides to keep in pulse.toml for later rounds (header, how).
+    pub columns: Vec<(String, String)>,
 }
 
 /// What was written.
@@ -100,6 +102,9 @@ pub fn import_round(
             date: r.date.clone(),
         },
     );
+    for (h, how) in &r.columns {
+        ws.config.columns.insert(h.clone(), how.clone());
+    }
     txn.write("pulse.toml", ws.render_config()?.as_bytes())?;
     phase("committing");
     txn.commit().context("writing the round into the workspace")?;

@@ -36,6 +36,11 @@ pub struct Config {
     /// Per-round metadata, written by `pulse import`.
     #[serde(default)]
     pub rounds: BTreeMap<String, RoundMeta>,
+    /// Column header -> how to read it, overriding pulse's interpretation: `question`, `text`,
+    /// `identifying` or `metadata`. `import survey --as HEADER=HOW` adds one; every later
+    /// import applies it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub columns: BTreeMap<String, String>,
 }
 
 fn default_min_group() -> usize {
@@ -190,16 +195,32 @@ impl Workspace {
         let text = fs::read_to_string(&cfg_path)
             .with_context(|| format!("reading {}", cfg_path.display()))?;
         let mut head = String::new();
+        // `[columns]` is rewritten from the config (imports add to it); every other line the
+        // user wrote above the rounds is kept as written.
+        let mut in_columns = false;
         for line in text.lines() {
-            if line.trim_start().starts_with("[rounds") {
+            let t = line.trim_start();
+            if t.starts_with("[rounds") {
                 break;
             }
-            head.push_str(line);
-            head.push('\n');
+            if t.starts_with('[') {
+                in_columns = t.starts_with("[columns]");
+            }
+            if !in_columns {
+                head.push_str(line);
+                head.push('\n');
+            }
         }
         let head = head.trim_end().to_string();
         let mut out = head;
         out.push_str("\n\n");
+        if !self.config.columns.is_empty() {
+            out.push_str("# How to read these columns in every import (question, text, identifying, metadata).\n[columns]\n");
+            for (h, how) in &self.config.columns {
+                out.push_str(&format!("{} = {}\n", toml_key(h), toml::Value::String(how.clone())));
+            }
+            out.push('\n');
+        }
         for (id, meta) in &self.config.rounds {
             out.push_str(&format!("[rounds.{}]\n", toml_key(id)));
             out.push_str(&toml::to_string(meta).context("writing round metadata")?);

@@ -482,16 +482,63 @@ fn a_rewording_inside_the_compared_span_is_flagged() {
         let f = t.write(&format!("{round}.csv"), body.as_bytes());
         t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", round]);
     }
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&t.ok(&[
-        "-w", "ws", "compare", "2026-Q1", "2026-Q3", "--format", "json",
-    ]))
+    let rows: Vec<serde_json::Value> = serde_json::from_str(
+        &t.ok(&["-w", "ws", "compare", "2026-Q1", "2026-Q3", "--format", "json"]),
+    )
     .unwrap();
     let flags = rows[0]["flags"].to_string();
     assert!(flags.contains("wording_changed"), "{rows:?}");
     // Q2 -> Q3 asked the same words: no flag.
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&t.ok(&[
-        "-w", "ws", "compare", "2026-Q2", "2026-Q3", "--format", "json",
-    ]))
+    let rows: Vec<serde_json::Value> = serde_json::from_str(
+        &t.ok(&["-w", "ws", "compare", "2026-Q2", "2026-Q3", "--format", "json"]),
+    )
     .unwrap();
     assert!(!rows[0]["flags"].to_string().contains("wording_changed"), "{rows:?}");
+}
+
+#[test]
+fn a_column_override_wins_and_is_kept_for_later_rounds() {
+    let t = CliTest::new();
+    t.workspace();
+    let body = b"team,City,How satisfied are you with CI?\nA,Berlin,Satisfied\nB,Zurich,Dissatisfied\nA,Berlin,Satisfied\nB,Zurich,Very satisfied\nA,Berlin,Satisfied\n";
+    let f = t.write("r.csv", body);
+    let import = |round: &str, extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
+            "-w",
+            "ws",
+            "import",
+            "survey",
+            f.to_str().unwrap(),
+            "--round",
+            round,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&t.ok(&args)).unwrap()
+    };
+    // "City" reads as part of an address: dropped.
+    let v = import("2026-Q1", &[]);
+    assert!(v["dropped_columns"].to_string().contains("City"), "{v}");
+    // The user says it is a question (an office): imported, and remembered.
+    let v = import("2026-Q2", &["--as", "City=question"]);
+    assert_eq!(v["dropped_columns"].as_array().unwrap().len(), 0, "{v}");
+    assert!(
+        std::fs::read_to_string(t.path("ws/pulse.toml")).unwrap().contains("City = \"question\"")
+    );
+    let v = import("2026-Q3", &[]);
+    assert_eq!(v["questions"], 2, "{v}");
+    let out = t.run(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        "x",
+        "--as",
+        "City=maybe",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("identifying"), "{}", text(&out.stderr));
 }
