@@ -88,6 +88,11 @@ pub struct Question {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Asked {
+    /// The question ID the round's stored tables use (the ID when the round was imported).
+    /// Renaming a question's `id` maps this round's rows to the new ID on every read, without a
+    /// re-import. Empty in catalogs written before pulse recorded it (then: the question's ID).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stored_id: String,
     /// Wording in that round.
     pub text: String,
     /// Column header in the export.
@@ -152,6 +157,19 @@ fn located(text: &str, e: &toml::de::Error) -> anyhow::Error {
 }
 
 impl Catalog {
+    /// Stored question ID -> current ID for `round`, for the questions renamed since the round
+    /// was imported (empty when nothing was renamed).
+    pub fn renames(&self, round: &str) -> std::collections::HashMap<String, String> {
+        self.questions
+            .iter()
+            .filter_map(|q| {
+                let a = q.rounds.get(round)?;
+                (!a.stored_id.is_empty() && a.stored_id != q.id)
+                    .then(|| (a.stored_id.clone(), q.id.clone()))
+            })
+            .collect()
+    }
+
     /// Loads and checks the workspace's `catalog.toml`.
     pub fn load(ws: &crate::store::workspace::Workspace) -> Result<Catalog> {
         let p = ws.path(crate::store::workspace::CATALOG);

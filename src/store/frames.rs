@@ -59,7 +59,23 @@ pub fn table(ws: &Workspace, name: &str, rounds: Option<&[String]>) -> Result<La
     if name == "responses" {
         return super::responses::table(ws, rounds);
     }
-    scan_rounds(ws, name, rounds)
+    let lf = scan_rounds(ws, name, rounds)?;
+    if !matches!(name, "questions" | "comments") {
+        return Ok(lf);
+    }
+    // Questions renamed in catalog.toml since a round was imported read as their new ID.
+    let catalog = super::catalog::Catalog::load(ws)?;
+    let mut id = col("question_id");
+    let mut any = false;
+    for r in rounds {
+        for (old, new) in catalog.renames(r) {
+            any = true;
+            id = when(col("round").eq(lit(r.clone())).and(col("question_id").eq(lit(old))))
+                .then(lit(new))
+                .otherwise(id);
+        }
+    }
+    Ok(if any { lf.with_column(id.alias("question_id")) } else { lf })
 }
 
 /// [`table`] as stored, without decoding: one Hive scan over the rounds' files.

@@ -65,9 +65,19 @@ impl Dicts {
         let labels = read_columns(&part("labels"), &["label", "value"]).context(
             "the round's label dictionary is missing\nhint: import the round again with --replace",
         )?;
+        // Questions renamed in catalog.toml since this round was imported read as their new ID.
+        let renames = crate::store::catalog::Catalog::load(ws)?.renames(round);
+        let mut qs = questions.column("question_id")?.str()?.clone();
+        if !renames.is_empty() {
+            qs = qs
+                .iter()
+                .map(|q| q.map(|q| renames.get(q).map_or(q, String::as_str)))
+                .collect::<StringChunked>()
+                .with_name("question_id".into());
+        }
         Ok(Dicts {
             respondents: respondents.column("respondent")?.str()?.clone(),
-            questions: questions.column("question_id")?.str()?.clone(),
+            questions: qs,
             labels: labels.column("label")?.str()?.clone(),
             values: labels.column("value")?.cast(&DataType::Float64)?.f64()?.clone(),
         })

@@ -542,3 +542,59 @@ fn a_column_override_wins_and_is_kept_for_later_rounds() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("identifying"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_catalog_id_rename_applies_to_every_round_without_a_reimport() {
+    let t = CliTest::new();
+    t.workspace();
+    let f = t.write(
+        "r.csv",
+        b"team,How satisfied are you with CI?,How satisfied are you with docs?
+A,Satisfied,Satisfied
+B,Dissatisfied,Satisfied
+A,Very satisfied,Dissatisfied
+B,Satisfied,Satisfied
+A,Satisfied,Very satisfied
+B,Satisfied,Satisfied
+",
+    );
+    let import = |round: &str| {
+        t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", round]);
+    };
+    import("2026-Q1");
+    import("2026-Q2");
+    let path = t.path("ws/catalog.toml");
+    let cat = std::fs::read_to_string(&path).unwrap();
+    let old = cat
+        .lines()
+        .find_map(|l| l.strip_prefix("id = \"").filter(|x| x.contains("ci")))
+        .map(|x| x.trim_end_matches('"').to_string())
+        .expect("a CI question id");
+    // The user edits the `id` line only (the per-round `stored_id` lines stay as written).
+    let edited: String = cat
+        .lines()
+        .map(|l| {
+            if l == format!("id = \"{old}\"") {
+                "id = \"ci_satisfaction\"".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, edited).unwrap();
+    // A new round imported after the rename, then every read sees one question.
+    import("2026-Q3");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(
+        &t.ok(&["-w", "ws", "compare", "2026-Q1", "2026-Q3", "--format", "json"]),
+    )
+    .unwrap();
+    let ci: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| r["question_id"] == "ci_satisfaction").collect();
+    assert_eq!(ci.len(), 1, "{rows:?}");
+    assert_eq!((ci[0]["n_from"].as_u64(), ci[0]["n_to"].as_u64()), (Some(6), Some(6)), "{rows:?}");
+    assert!(!rows.iter().any(|r| r["question_id"] == old.as_str()), "{rows:?}");
+    let q = t.query("SELECT DISTINCT question_id FROM responses WHERE question_id LIKE '%ci%'");
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0]["question_id"], "ci_satisfaction");
+}

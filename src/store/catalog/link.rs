@@ -206,6 +206,7 @@ impl Catalog {
             q.rounds.insert(
                 round.to_string(),
                 Asked {
+                    stored_id: q.id.clone(),
                     text: it.text.clone(),
                     column: it.key.clone(),
                     position: it.position,
