@@ -598,3 +598,37 @@ B,Satisfied,Satisfied
     assert_eq!(q.len(), 1, "{q:?}");
     assert_eq!(q[0]["question_id"], "ci_satisfaction");
 }
+
+#[test]
+fn a_multi_select_where_nobody_chose_two_options_stays_a_multi_select() {
+    let t = CliTest::new();
+    t.workspace();
+    let v = import(&t, "qualtrics-bare-tags.csv", "2026-Q1", &[]);
+    assert_eq!(v["new"].as_array().unwrap().len(), 3, "{v}");
+    let src =
+        std::fs::read_to_string(repo().join("fixtures/fidelity/qualtrics-bare-tags.csv")).unwrap();
+    let single =
+        src.replace("\"CI,Secrets,Deployments\"", "Secrets").replace("\"CI,Deployments\"", "CI");
+    assert!(!single.contains("\"CI,"));
+    let f = t.write("q2.csv", single.as_bytes());
+    let out = t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        f.to_str().unwrap(),
+        "--round",
+        "2026-Q2",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["linked"], 3, "{v}");
+    assert!(
+        v["new"].as_array().unwrap().is_empty() && v["dropped"].as_array().unwrap().is_empty(),
+        "{v}"
+    );
+    let k = t.query("SELECT DISTINCT round, kind FROM questions WHERE question_id LIKE '%capabilit%' ORDER BY round");
+    assert_eq!(k.len(), 2, "{k:?}");
+    assert!(k.iter().all(|r| r["kind"] == "multi"), "{k:?}");
+}

@@ -61,8 +61,50 @@ impl Catalog {
         q.rounds.range::<String, _>(..round.to_string()).next_back().map(|(_, a)| a)
     }
 
+    /// A question the catalog knows as a multi-select stays one in a round where nobody happened
+    /// to choose two options (the answers then look like single choice): its answers become
+    /// sets, split against the catalog's options, so its trend does not break.
+    fn keep_multi_selects(&self, items: &mut [Item]) {
+        use crate::ingest::scales::is_excluded;
+        use crate::ingest::survey::{Answers, NONE, split_joined};
+        for it in items.iter_mut().filter(|it| it.kind == ItemKind::Single) {
+            let t = normalise(&it.text);
+            let Some(q) = self.questions.iter().find(|q| {
+                q.kind == "multi"
+                    && (normalise(&q.text) == t || q.aliases.iter().any(|a| normalise(a) == t))
+            }) else {
+                continue;
+            };
+            let Answers::Coded { labels, codes } = &it.answers else { continue };
+            let mut options = q.options.clone();
+            for l in labels.iter().filter(|l| !is_excluded(l)) {
+                if !l.contains(',') && !l.contains(';') && !options.contains(l) {
+                    options.push(l.clone());
+                }
+            }
+            let sets: Vec<Vec<String>> = codes
+                .iter()
+                .map(|&k| {
+                    let Some(l) = (k != NONE).then(|| &labels[k as usize]) else { return vec![] };
+                    if is_excluded(l) {
+                        vec![]
+                    } else if l.contains(';') {
+                        split_joined(l, ";", &options)
+                    } else {
+                        split_joined(l, ",", &options)
+                    }
+                })
+                .collect();
+            it.kind = ItemKind::Multi;
+            it.options = options;
+            it.answers = Answers::Sets(sets);
+            it.why = "multi-select: the catalog knows this question as one".into();
+        }
+    }
+
     /// Links the items of `round` into the catalog, updating it.
     pub fn link(&mut self, round: &str, items: &mut [Item]) -> Linked {
+        self.keep_multi_selects(items);
         let n = items.len();
         let mut links: Vec<Option<(usize, Link)>> = vec![None; n];
         let mut taken: HashSet<usize> = HashSet::new();
