@@ -267,7 +267,14 @@ pub fn evaluate(file: &MetricsFile, plan: &Plan, x: &Inputs<'_>) -> Result<Check
         notes.extend(note);
         alerts.extend(slo);
         for c in &m.counter {
-            alerts.extend(rules::counter_regression(&run, m, e, c, &evals[c]));
+            // Another metric with this counter that improved beyond noise already names the
+            // cause: this one's mere estimate does not get the alert too.
+            let named = file.metrics.iter().any(|o| {
+                o.id != m.id
+                    && o.counter.contains(c)
+                    && evals.get(&o.id).is_some_and(|x| x.is(Verdict::Improved))
+            });
+            alerts.extend(rules::counter_regression(&run, m, e, c, &evals[c], named));
         }
         alerts.extend(rules::target_bunching(&run, m, e, unit));
         if let Some(pr) = &m.perception {

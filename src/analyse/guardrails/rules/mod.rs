@@ -248,14 +248,40 @@ pub fn counter_regression(
     e: &Eval,
     c: &str,
     ce: &Eval,
+    cause_named: bool,
 ) -> Option<Alert> {
-    (e.is(Verdict::Improved) && ce.is(Verdict::Worsened)).then(|| run.alert(
+    // The counter must have worsened beyond noise. The target must have moved its good way:
+    // beyond noise (an intersection-union test of both claims), or as a point estimate only —
+    // a day-to-day volatile target (deployments per day) rarely clears noise in one quarter,
+    // and the damage to the counter is the finding. The second case is at most medium.
+    // (`cause_named`: another metric sharing the counter improved beyond noise.)
+    let target_sig = e.is(Verdict::Improved);
+    // The estimate-only form needs a material move (10 % or more) and no other metric with this
+    // counter that improved beyond noise (that one is the cause, and has its alert).
+    let target_up = e.is(Verdict::NoDetectableChange)
+        && e.up == Some(e.higher_is_better)
+        && relative(e).is_some_and(|x| x.abs() >= 0.10)
+        && !cause_named;
+    if !((target_sig || target_up) && ce.is(Verdict::Worsened)) {
+        return None;
+    }
+    let sev = if target_sig {
+        severity(max_q(e, ce), relative(ce), run.defaults.alpha)
+    } else {
+        severity(ce.q, relative(ce), run.defaults.alpha).min(Severity::Medium)
+    };
+    let moved = if target_sig {
+        format!("improved ({}, q = {})", change(e), fmt_p(e.q))
+    } else {
+        format!("moved its good way ({}, not beyond noise: q = {})", change(e), fmt_p(e.q))
+    };
+    Some(run.alert(
         AlertKind::CounterRegression,
         &m.id,
-        severity(max_q(e, ce), relative(ce), run.defaults.alpha),
+        sev,
         format!(
-            "{} improved ({}, q = {}) while its counter {c} worsened ({}, {} q = {})",
-            m.id, change(e), fmt_p(e.q), change(ce), ce.test, fmt_p(ce.q)
+            "{} {moved} while its counter {c} worsened ({}, {} q = {})",
+            m.id, change(ce), ce.test, fmt_p(ce.q)
         ),
         json!({"previous_period": run.previous, "metric": change_evidence(e), "counter": c, "counter_change": change_evidence(ce)}),
         "Do not celebrate the improvement yet: find out whether it was bought with the counter-metric (Goodhart's law).",

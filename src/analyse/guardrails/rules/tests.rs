@@ -105,11 +105,29 @@ fn counter_regression_rule() {
     let m = metric("f");
     let good = eval(1.0, 2.0, Verdict::Improved, 0.001);
     let bad = eval(0.1, 0.2, Verdict::Worsened, 0.001);
-    let a = counter_regression(&run(&d), &m, &good, "cfr", &bad).unwrap();
+    let a = counter_regression(&run(&d), &m, &good, "cfr", &bad, false).unwrap();
     assert_eq!((a.kind, a.severity), (AlertKind::CounterRegression, Severity::High));
     assert_eq!(a.evidence["counter_change"]["verdict"], "worsened");
     let flat = eval(0.1, 0.1, Verdict::NoDetectableChange, 0.9);
-    assert!(counter_regression(&run(&d), &m, &good, "cfr", &flat).is_none());
+    assert!(counter_regression(&run(&d), &m, &good, "cfr", &flat, false).is_none());
+    // The target rose (higher is better) but not beyond noise: still a counter regression,
+    // at most medium, and the message says so.
+    let up = Eval {
+        up: Some(true),
+        higher_is_better: true,
+        ..eval(1.0, 1.3, Verdict::NoDetectableChange, 0.2)
+    };
+    let a = counter_regression(&run(&d), &m, &up, "cfr", &bad, false).unwrap();
+    assert_eq!(a.severity, Severity::Medium);
+    assert!(a.message.contains("not beyond noise"), "{}", a.message);
+    // Not when another metric with this counter improved beyond noise (it is the cause), nor
+    // for a move under 10 %.
+    assert!(counter_regression(&run(&d), &m, &up, "cfr", &bad, true).is_none());
+    let small = Eval { to: Some(1.05), ..up.clone() };
+    assert!(counter_regression(&run(&d), &m, &small, "cfr", &bad, false).is_none());
+    // It fell: no alert (a worse counter alone is that series' own verdict).
+    let down = Eval { up: Some(false), higher_is_better: true, ..up.clone() };
+    assert!(counter_regression(&run(&d), &m, &down, "cfr", &bad, false).is_none());
 }
 
 #[test]
@@ -213,6 +231,6 @@ fn severity_follows_q_and_effect_size() {
     let good = eval(1.0, 2.0, Verdict::Improved, 0.001);
     let bad = eval(0.1, 0.2, Verdict::Worsened, 0.03);
     let dd = defaults();
-    let a = counter_regression(&run(&dd), &m, &good, "cfr", &bad).unwrap();
+    let a = counter_regression(&run(&dd), &m, &good, "cfr", &bad, false).unwrap();
     assert_eq!(a.severity, Severity::Medium);
 }
