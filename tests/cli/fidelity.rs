@@ -632,3 +632,33 @@ fn a_multi_select_where_nobody_chose_two_options_stays_a_multi_select() {
     assert_eq!(k.len(), 2, "{k:?}");
     assert!(k.iter().all(|r| r["kind"] == "multi"), "{k:?}");
 }
+
+#[test]
+fn age_does_not_link_to_an_unrelated_header_that_mentions_age() {
+    let t = CliTest::new();
+    t.workspace();
+    let rows = "\nA,25-34\nB,35-44\nA,25-34\nB,18-24\nA,35-44\nB,25-34\n";
+    let a = t.write("a.csv", format!("team,Age{rows}").as_bytes());
+    // LimeSurvey's expression manager writes headers like this one.
+    let b = t.write(
+        "b.csv",
+        format!("team,\"Age of the page you last edited (EM: {{if(age>0, age, '')}})\"{rows}")
+            .as_bytes(),
+    );
+    t.ok(&["-w", "ws", "import", "survey", a.to_str().unwrap(), "--round", "2026-Q1"]);
+    let out = t.ok(&[
+        "-w",
+        "ws",
+        "import",
+        "survey",
+        b.to_str().unwrap(),
+        "--round",
+        "2026-Q2",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["reworded"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(v["new"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["dropped"].as_array().unwrap().len(), 1, "{v}");
+}

@@ -24,8 +24,6 @@ fn import(t: &CliTest, file: &Path, round: &str) -> serde_json::Value {
 #[test]
 fn real_exports_import_with_the_right_platform() {
     let Some(dir) = shared() else { return };
-    let t = CliTest::new();
-    t.workspace();
     let cases: &[(&str, &str, u64)] = &[
         ("qualtrics/qualtRics_sample.csv", "qualtrics", 1),
         ("qualtrics/qualtRics_sample_legacy.csv", "qualtrics", 1),
@@ -39,6 +37,9 @@ fn real_exports_import_with_the_right_platform() {
         ("limesurvey/limonaid_survey_100001_R_data_file.csv", "limesurvey", 3),
     ];
     for (i, (file, platform, n)) in cases.iter().enumerate() {
+        // One workspace each: these are different surveys from different years, not rounds.
+        let t = CliTest::new();
+        t.workspace();
         let v = import(&t, &dir.join(file), &format!("r{i}"));
         assert_eq!(v["platform"], *platform, "{file}");
         assert_eq!(v["responses"], *n, "{file}");
