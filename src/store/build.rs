@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::ingest::privacy::{pseudonym, scrub};
 use crate::ingest::scales::{ScaleKind, finite_number, is_excluded};
@@ -141,12 +142,17 @@ fn comments_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Res
     let mut c_text: Vec<String> = Vec::new();
     for (item, id) in survey.items.iter().zip(ids) {
         if let Answers::Texts(texts) = &item.answers {
-            for (i, t) in texts.iter().enumerate() {
-                if !is_excluded(t) {
-                    c_resp.push(&pseudonyms[i]);
-                    c_qid.push(id);
-                    c_text.push(scrub(t));
-                }
+            // Checking and scrubbing each text is the work: in parallel, kept in order.
+            let kept: Vec<(usize, String)> = texts
+                .par_iter()
+                .enumerate()
+                .filter(|(_, t)| !is_excluded(t))
+                .map(|(i, t)| (i, scrub(t)))
+                .collect();
+            for (i, t) in kept {
+                c_resp.push(&pseudonyms[i]);
+                c_qid.push(id);
+                c_text.push(t);
             }
         }
     }
@@ -164,7 +170,7 @@ fn comments_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Res
 /// Builds the round's frames. `ids[i]` is the catalog question ID of `survey.items[i]`.
 pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Result<RoundFrames> {
     let pseudonyms: Vec<String> =
-        survey.respondents.iter().map(|r| pseudonym(secret, &r.person_key)).collect();
+        survey.respondents.par_iter().map(|r| pseudonym(secret, &r.person_key)).collect();
     let n = pseudonyms.len();
 
     let (responses, labels) = responses_frame(survey)?;
