@@ -30,6 +30,15 @@ impl Remap {
     }
 }
 
+/// The values of a column of codes: borrowed when they are one contiguous array (as
+/// [`crate::store::responses::codes`] reads them), else collected.
+pub(super) fn values(c: &UInt32Chunked) -> std::borrow::Cow<'_, [u32]> {
+    match c.cont_slice() {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(c.into_no_null_iter().collect()),
+    }
+}
+
 /// Codes a round's answers as [`super::answers`] documents, from its stored codes.
 pub(super) fn code(
     codes: &Codes,
@@ -39,10 +48,8 @@ pub(super) fn code(
     levels: &HashMap<String, BTreeMap<String, u8>>,
     who: Who,
 ) -> Result<RoundAnswers> {
-    let slice = |c: &UInt32Chunked| -> Vec<u32> {
-        c.cont_slice().map_or_else(|_| c.into_no_null_iter().collect(), <[u32]>::to_vec)
-    };
-    let (resp, qs, label) = (slice(&codes.respondent), slice(&codes.question), slice(&codes.label));
+    let (resp, qs, label) =
+        (values(&codes.respondent), values(&codes.question), values(&codes.label));
     let pseudonym = |k: u32| dicts.respondents.get(k as usize).unwrap_or("");
     let n = resp.len();
     let mut groups = Coder::default();
@@ -68,7 +75,7 @@ pub(super) fn code(
     // Value per label code, computed on first use: a label code belongs to one question (labels
     // are coded per item; code 0, the blank answer, is never a value), so its value is fixed.
     let mut value_of: Vec<Option<f64>> = vec![None; dicts.labels.len()];
-    for ((&r, &qk), &lk) in resp.iter().zip(&qs).zip(&label) {
+    for ((&r, &qk), &lk) in resp.iter().zip(qs.iter()).zip(label.iter()) {
         let qc =
             q_map.get(qk, || questions.code(dicts.questions.get(qk as usize).unwrap_or("")))?;
         if qc as usize == codings.len() {
