@@ -62,7 +62,73 @@ type Splits = Vec<(usize, u64)>;
 /// Finds a quote that opens a field and never closes (its position, as the error), and up to
 /// `parts` record starts to split parsing at (empty when the file has bare `\r` line ends, whose
 /// quoting this scan does not follow exactly).
+///
+/// Jumps between quotes and line ends with `memchr` (most bytes of an export are neither); only
+/// when a quote never closes is the file scanned again byte by byte, for the field number.
 fn scan_quotes(text: &str, delim: u8, parts: usize) -> Result<Splits, Pos> {
+    match scan_quotes_fast(text, delim, parts) {
+        Some(splits) => Ok(splits),
+        None => scan_quotes_exact(text, delim, parts),
+    }
+}
+
+/// [`scan_quotes`] by jumps; None when a quote never closes.
+fn scan_quotes_fast(text: &str, delim: u8, parts: usize) -> Option<Splits> {
+    let b = text.as_bytes();
+    let step = b.len() / parts.max(1) + 1;
+    let mut splits = vec![(0, 1)];
+    let mut bare_cr = false;
+    let mut line = 1u64;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr3(b'"', b'\n', b'\r', &b[i..]) {
+        i += off;
+        match b[i] {
+            b'\n' => {
+                line += 1;
+                if i + 1 >= splits.len() * step && i + 1 < b.len() {
+                    splits.push((i + 1, line));
+                }
+                i += 1;
+            }
+            b'\r' => {
+                bare_cr |= b.get(i + 1) != Some(&b'\n');
+                i += 1;
+            }
+            _ => {
+                // A quote opens a field when it starts one: after a delimiter or a line end
+                // (carriage returns between do not count), or at the start of the text.
+                let mut j = i;
+                while j > 0 && b[j - 1] == b'\r' {
+                    j -= 1;
+                }
+                let opens = j == 0 || b[j - 1] == delim || b[j - 1] == b'\n';
+                i += 1;
+                if !opens {
+                    continue;
+                }
+                loop {
+                    i += memchr::memchr2(b'"', b'\n', &b[i..])?;
+                    if b[i] == b'\n' {
+                        line += 1;
+                        i += 1;
+                    } else if b.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                    } else {
+                        i += 1;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if bare_cr {
+        splits.truncate(1);
+    }
+    Some(splits)
+}
+
+/// [`scan_quotes`] byte by byte, following field numbers for the error position.
+fn scan_quotes_exact(text: &str, delim: u8, parts: usize) -> Result<Splits, Pos> {
     let b = text.as_bytes();
     let step = b.len() / parts.max(1) + 1;
     let mut splits = vec![(0, 1)];
@@ -239,7 +305,124 @@ fn parse_parts(
 }
 
 /// Parses one piece of the text that starts a record on line `first_line`.
+///
+/// Most records of an export are one line without quotes or carriage returns: such a line is
+/// cut at its delimiters directly (what the csv parser makes of it, several times faster). A
+/// record that has either, and a piece holding a byte-order mark (which the csv reader drops
+/// at its start), go through the csv reader, one record at a time.
 fn parse_piece(
+    file: &str,
+    text: &str,
+    delimiter: u8,
+    quoting: bool,
+    first_line: u64,
+) -> Result<Vec<Row>, InputError> {
+    if !delimiter.is_ascii()
+        || memchr::memmem::find(text.as_bytes(), "\u{feff}".as_bytes()).is_some()
+    {
+        return parse_piece_csv(file, text, delimiter, quoting, first_line);
+    }
+    let b = text.as_bytes();
+    let mut rows = Vec::new();
+    let (mut pos, mut line) = (0usize, first_line);
+    let mut fields_hint = 16;
+    loop {
+        // Line ends between records are skipped, as the csv parser skips empty lines.
+        while pos < b.len() && matches!(b[pos], b'\r' | b'\n') {
+            line += u64::from(b[pos] == b'\n');
+            pos += 1;
+        }
+        if pos >= b.len() {
+            break;
+        }
+        let end = memchr::memchr(b'\n', &b[pos..]).map_or(b.len(), |o| pos + o);
+        let record = &text[pos..end];
+        let plain = if quoting {
+            memchr::memchr2(b'"', b'\r', record.as_bytes()).is_none()
+        } else {
+            memchr::memchr(b'\r', record.as_bytes()).is_none()
+        };
+        if plain {
+            let mut rec = csv::StringRecord::with_capacity(record.len(), fields_hint);
+            for f in record.split(char::from(delimiter)) {
+                rec.push_field(f);
+            }
+            fields_hint = rec.len();
+            check_fields(file, &rec, line)?;
+            rows.push(Row { line, cells: rec });
+            pos = end;
+        } else {
+            // One record through the csv reader: it may span lines (a quoted line break).
+            let mut one =
+                parse_piece_csv_one(file, &text[pos..], delimiter, quoting, line, end - pos)?;
+            let Some((row, used)) = one.take() else { break };
+            line += b[pos..pos + used].iter().filter(|&&c| c == b'\n').count() as u64;
+            pos += used;
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// Reads the first record of `text` (a record start on line `line`; `hint`: the length of its
+/// first line) with the csv reader: the row and the bytes it used; None when only line ends
+/// are left.
+fn parse_piece_csv_one(
+    file: &str,
+    text: &str,
+    delimiter: u8,
+    quoting: bool,
+    line: u64,
+    hint: usize,
+) -> Result<Option<(Row, usize)>, InputError> {
+    // A buffer about the record's first line: the reader copies what it buffers.
+    let mut rdr = csv::ReaderBuilder::new()
+        .buffer_capacity((hint + 2).clamp(64, 1 << 16))
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quoting(quoting)
+        .from_reader(text.as_bytes());
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(false) => Ok(None),
+        Ok(true) => {
+            check_fields(file, &rec, line)?;
+            let used = usize::try_from(rdr.position().byte()).unwrap_or(usize::MAX).min(text.len());
+            rec.set_position(None);
+            Ok(Some((Row { line, cells: rec }, used.max(1))))
+        }
+        Err(e) => {
+            let pos = e.position().map(|p| Pos { line: p.line() + line - 1, field: 0 });
+            Err(err(file, pos, format!("cannot parse CSV: {e}")))
+        }
+    }
+}
+
+/// Refuses a record with a field over [`MAX_FIELD_BYTES`].
+fn check_fields(file: &str, rec: &csv::StringRecord, line: u64) -> Result<(), InputError> {
+    // A record within the limit has no field over it: fields are looked at only for a long one.
+    if rec.as_byte_record().as_slice().len() <= MAX_FIELD_BYTES {
+        return Ok(());
+    }
+    match rec.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD_BYTES) {
+        None => Ok(()),
+        Some((i, f)) => Err(InputError {
+            hint: Some("no survey answer is this long; is the file corrupt or mis-quoted?".into()),
+            ..err(
+                file,
+                Some(Pos { line, field: i + 1 }),
+                format!(
+                    "field is {:.1} MB, over the 1 MiB limit for one answer",
+                    f.len() as f64 / 1e6
+                ),
+            )
+        }),
+    }
+}
+
+/// [`parse_piece`] with the csv reader alone.
+fn parse_piece_csv(
     file: &str,
     text: &str,
     delimiter: u8,
@@ -281,24 +464,7 @@ fn parse_piece(
             Ok(false) => break,
             Ok(true) => {
                 let line = rec.position().map_or(0, |p| line_at(p.byte()));
-                if let Some((i, f)) =
-                    rec.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD_BYTES)
-                {
-                    return Err(InputError {
-                        hint: Some(
-                            "no survey answer is this long; is the file corrupt or mis-quoted?"
-                                .into(),
-                        ),
-                        ..err(
-                            file,
-                            Some(Pos { line, field: i + 1 }),
-                            format!(
-                                "field is {:.1} MB, over the 1 MiB limit for one answer",
-                                f.len() as f64 / 1e6
-                            ),
-                        )
-                    });
-                }
+                check_fields(file, &rec, line)?;
                 bytes_hint = rec.as_byte_record().as_slice().len() + 64;
                 fields_hint = rec.len();
                 rec.set_position(None);
@@ -451,6 +617,60 @@ mod tests {
         assert_eq!(newline_splits(&tsv, 5).len(), 5);
         // Bare CR line ends: no cutting.
         assert_eq!(scan_quotes("a,b\r1,\"x\n\"\r", b',', 4).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_quote_scan_by_jumps_matches_the_byte_scan() {
+        let cells = ["plain", "\"q,\nx\"", "a\"b", "\"\"", "\"x\"\"y\"", "\r", "", " \"z\""];
+        let mut seed = 7u64;
+        for case in 0..300 {
+            let mut text = String::new();
+            for _ in 0..(case % 40) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let k = (seed >> 33) as usize;
+                text.push_str(cells[k % cells.len()]);
+                text.push_str(match (k / 8) % 4 {
+                    0 | 1 => ",",
+                    2 => "\n",
+                    _ => "\r\n",
+                });
+            }
+            for parts in [1, 2, 5] {
+                let fast = scan_quotes_fast(&text, b',', parts);
+                let exact = scan_quotes_exact(&text, b',', parts);
+                match exact {
+                    Ok(s) => assert_eq!(fast, Some(s), "{text:?} {parts}"),
+                    Err(_) => assert_eq!(fast, None, "{text:?} {parts}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_cut_directly_match_the_csv_reader() {
+        let cells =
+            ["plain", "\"q,\nx\"", "a\"b", "\"\"", "\"x\"\"y\"z", "\r", "", " ", "é", "\u{feff}"];
+        let ends = [",", ",", ";", "\n", "\r\n", "\r", "\n\n", "\t"];
+        let mut seed = 11u64;
+        for case in 0..400 {
+            let mut text = String::new();
+            for _ in 0..(case % 30) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let k = (seed >> 33) as usize;
+                text.push_str(cells[k % cells.len()]);
+                text.push_str(ends[(k / 16) % ends.len()]);
+            }
+            for (delim, quoting) in [(b',', true), (b';', true), (b'\t', false)] {
+                let fast = parse_piece("t", &text, delim, quoting, 3).unwrap();
+                let csv = parse_piece_csv("t", &text, delim, quoting, 3).unwrap();
+                let rows = |r: &[Row]| {
+                    r.iter()
+                        .map(|r| (r.line, r.cells.iter().map(str::to_string).collect::<Vec<_>>()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(rows(&fast), rows(&csv), "{text:?} {delim}");
+            }
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use rayon::prelude::*;
 
 use super::decode::Encoding;
 use super::grid::Grid;
@@ -295,11 +296,19 @@ pub fn read(
                 && (wanted.contains(&normalise(&c.header)) || wanted.contains(&normalise(&c.text)))
         }) {
             c.role = Role::Meta;
+            let index = c.index;
+            // A segment has few distinct values: each is checked once per run of rows.
             let values = data
-                .iter()
-                .map(|r| {
-                    let v = r.cells[c.index].trim();
-                    (!is_excluded(v)).then(|| v.to_string())
+                .par_chunks(4096)
+                .flat_map_iter(|rows| {
+                    let mut excluded: HashMap<&str, bool> = HashMap::new();
+                    rows.iter()
+                        .map(|r| {
+                            let v = r.cells[index].trim();
+                            let x = *excluded.entry(v).or_insert_with(|| is_excluded(v));
+                            (!x).then(|| v.to_string())
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect();
             segments.push(Segment { name: spec.name.clone(), header: c.header.clone(), values });
@@ -564,8 +573,9 @@ fn respondents(
     let duration_col = find(&|r| *r == Role::Duration);
     let progress_col = find(&|r| *r == Role::Progress);
     let finished_col = find(&|r| *r == Role::Finished);
+    // In parallel: timestamps and pseudonym keys are the work, one row at a time.
     let out = data
-        .iter()
+        .par_iter()
         .map(|row| {
             let get = |c: Option<usize>| c.map(|i| row.cells[i].trim()).filter(|s| !s.is_empty());
             let person = get(person_col)

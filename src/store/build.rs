@@ -1,8 +1,11 @@
 //! A parsed round plus its catalog links become the round's tables: `responses` (long format),
 //! `respondents`, `comments` and a `questions` snapshot.
 
+use std::collections::HashMap;
+
 use anyhow::{Context, Result};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::ingest::privacy::{pseudonym, scrub};
 use crate::ingest::scales::{ScaleKind, finite_number, is_excluded};
@@ -45,6 +48,14 @@ fn value_of(kind: &ItemKind, options: &[String], label: &str) -> Option<f64> {
     }
 }
 
+/// How one item's rows of `responses` are filled.
+enum Fill<'a> {
+    /// A code per respondent: the label code is `base` + the item's code (0 when blank).
+    Coded { base: u32, codes: &'a [u32] },
+    /// Option sets: a row per chosen option (one blank row for an empty set).
+    Sets { codes: HashMap<&'a str, u32>, sets: &'a [Vec<String>] },
+}
+
 /// `responses` in long format, one row per respondent and item (one per chosen option of a
 /// multi-select), item by item in file order, as three dense integer columns: the respondent's
 /// row in `respondents`, the question's row in the `questions` snapshot, and the answer's row in
@@ -59,19 +70,10 @@ fn responses_frame(survey: &Survey) -> Result<(DataFrame, DataFrame)> {
     // label code also fixes the value (labels are coded per item), so values are a dictionary too.
     let mut dict: Vec<Option<&str>> = vec![None];
     let mut dict_values: Vec<Option<f64>> = vec![None];
-    let coded_rows: usize = survey
-        .items
-        .iter()
-        .map(|it| match &it.answers {
-            Answers::Coded { codes, .. } => codes.len(),
-            Answers::Sets(sets) => sets.iter().map(|s| s.len().max(1)).sum(),
-            Answers::Texts(_) => 0,
-        })
-        .sum();
-    let mut resp: Vec<u32> = Vec::with_capacity(coded_rows);
-    let mut qid: Vec<u32> = Vec::with_capacity(coded_rows);
-    let mut label: Vec<u32> = Vec::with_capacity(coded_rows);
     let idx = |i: usize| u32::try_from(i).context("more rows than the store can index");
+    // The dictionary and each item's rows first (in item order, as codes are given), then the
+    // rows filled in parallel, each item into its own slice of the columns.
+    let mut fills: Vec<(u32, usize, Fill)> = Vec::new();
     for (qi, item) in survey.items.iter().enumerate() {
         let q = idx(qi)?;
         match &item.answers {
@@ -79,39 +81,66 @@ fn responses_frame(survey: &Survey) -> Result<(DataFrame, DataFrame)> {
                 let base = idx(dict.len())?;
                 dict.extend(labels.iter().map(|l| Some(l.as_str())));
                 dict_values.extend(labels.iter().map(|l| value_of(&item.kind, &item.options, l)));
-                resp.extend(0..idx(codes.len())?);
-                qid.resize(qid.len() + codes.len(), q);
-                label.extend(codes.iter().map(|&k| if k == NONE { 0 } else { base + k }));
+                idx(codes.len())?;
+                fills.push((q, codes.len(), Fill::Coded { base, codes }));
             }
             Answers::Sets(sets) => {
                 // Options by text: a set holds option labels, coded once per item.
-                let mut codes: std::collections::HashMap<&str, u32> =
-                    std::collections::HashMap::new();
-                for (i, set) in sets.iter().enumerate() {
-                    if set.is_empty() {
-                        resp.push(idx(i)?);
-                        qid.push(q);
-                        label.push(0);
-                    }
+                let mut codes: HashMap<&str, u32> = HashMap::new();
+                let mut rows = 0;
+                for set in sets {
+                    rows += set.len().max(1);
                     for o in set {
-                        let code = match codes.get(o.as_str()) {
-                            Some(&c) => c,
-                            None => {
-                                let c = idx(dict.len())?;
-                                dict.push(Some(o.as_str()));
-                                dict_values.push(Some(1.0));
-                                codes.insert(o.as_str(), c);
-                                c
-                            }
-                        };
-                        resp.push(idx(i)?);
-                        qid.push(q);
-                        label.push(code);
+                        if !codes.contains_key(o.as_str()) {
+                            codes.insert(o.as_str(), idx(dict.len())?);
+                            dict.push(Some(o.as_str()));
+                            dict_values.push(Some(1.0));
+                        }
                     }
                 }
+                idx(sets.len())?;
+                fills.push((q, rows, Fill::Sets { codes, sets }));
             }
             Answers::Texts(_) => {}
         }
+    }
+    let total: usize = fills.iter().map(|(_, rows, _)| rows).sum();
+    let (mut resp, mut qid, mut label) = (vec![0u32; total], vec![0u32; total], vec![0u32; total]);
+    {
+        let mut parts = Vec::with_capacity(fills.len());
+        let (mut r, mut qs, mut ls) = (&mut resp[..], &mut qid[..], &mut label[..]);
+        for (q, rows, fill) in fills {
+            let (r1, r2) = r.split_at_mut(rows);
+            let (q1, q2) = qs.split_at_mut(rows);
+            let (l1, l2) = ls.split_at_mut(rows);
+            (r, qs, ls) = (r2, q2, l2);
+            parts.push((q, fill, r1, q1, l1));
+        }
+        parts.into_par_iter().for_each(|(q, fill, r, qs, ls)| {
+            qs.fill(q);
+            match fill {
+                Fill::Coded { base, codes } => {
+                    for (i, (r, (l, &k))) in r.iter_mut().zip(ls.iter_mut().zip(codes)).enumerate()
+                    {
+                        *r = i as u32;
+                        *l = if k == NONE { 0 } else { base + k };
+                    }
+                }
+                Fill::Sets { codes, sets } => {
+                    let mut at = 0;
+                    for (i, set) in sets.iter().enumerate() {
+                        if set.is_empty() {
+                            (r[at], ls[at]) = (i as u32, 0);
+                            at += 1;
+                        }
+                        for o in set {
+                            (r[at], ls[at]) = (i as u32, codes[o.as_str()]);
+                            at += 1;
+                        }
+                    }
+                }
+            }
+        });
     }
     let len = resp.len();
     let responses = DataFrame::new(
@@ -141,12 +170,17 @@ fn comments_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Res
     let mut c_text: Vec<String> = Vec::new();
     for (item, id) in survey.items.iter().zip(ids) {
         if let Answers::Texts(texts) = &item.answers {
-            for (i, t) in texts.iter().enumerate() {
-                if !is_excluded(t) {
-                    c_resp.push(&pseudonyms[i]);
-                    c_qid.push(id);
-                    c_text.push(scrub(t));
-                }
+            // Checking and scrubbing each text is the work: in parallel, kept in order.
+            let kept: Vec<(usize, String)> = texts
+                .par_iter()
+                .enumerate()
+                .filter(|(_, t)| !is_excluded(t))
+                .map(|(i, t)| (i, scrub(t)))
+                .collect();
+            for (i, t) in kept {
+                c_resp.push(&pseudonyms[i]);
+                c_qid.push(id);
+                c_text.push(t);
             }
         }
     }
@@ -164,7 +198,7 @@ fn comments_frame(survey: &Survey, ids: &[String], pseudonyms: &[String]) -> Res
 /// Builds the round's frames. `ids[i]` is the catalog question ID of `survey.items[i]`.
 pub fn round_frames(survey: &Survey, ids: &[String], secret: &[u8; 32]) -> Result<RoundFrames> {
     let pseudonyms: Vec<String> =
-        survey.respondents.iter().map(|r| pseudonym(secret, &r.person_key)).collect();
+        survey.respondents.par_iter().map(|r| pseudonym(secret, &r.person_key)).collect();
     let n = pseudonyms.len();
 
     let (responses, labels) = responses_frame(survey)?;

@@ -8,6 +8,9 @@
 mod dense;
 pub mod population;
 pub mod sql;
+mod stored;
+
+pub(crate) use stored::stored;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,7 +18,6 @@ use anyhow::{Context, Result, bail};
 use polars::prelude::*;
 
 use super::catalog::Catalog;
-use super::responses::{self, Dicts};
 use super::{frames, workspace::Workspace};
 use crate::analyse::summary::QuestionMeta;
 use crate::ingest::scales::ScaleKind;
@@ -256,13 +258,7 @@ pub fn answers(
         }
         None => None,
     };
-    if let Some(f) = responses::file(ws, round).filter(|f| responses::is_coded(f).unwrap_or(false))
-    {
-        let (codes, dicts) = rayon::join(|| responses::codes(&f), || Dicts::read(ws, round));
-        let (codes, dicts) = (
-            codes.with_context(|| format!("reading the responses of round {round}"))?,
-            dicts.with_context(|| format!("reading the responses of round {round}"))?,
-        );
+    if let Some((codes, dicts)) = stored(ws, round)? {
         return dense::code(&codes, &dicts, seg.as_ref(), metas, levels, who);
     }
     // A round stored before the integer codes: its string columns, coded row by row.
@@ -403,10 +399,8 @@ pub fn maturity_answers(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    if let Some(f) = responses::file(ws, round).filter(|f| responses::is_coded(f).unwrap_or(false))
-    {
+    if let Some((codes, d)) = stored(ws, round)? {
         // Codes: the maturity questions' codes, then one pass over the rows.
-        let (codes, d) = (responses::codes(&f)?, Dicts::read(ws, round)?);
         let wanted: Vec<bool> =
             d.questions.iter().map(|q| q.is_some_and(|q| ids.iter().any(|i| i == q))).collect();
         let mut out = Vec::new();

@@ -71,6 +71,7 @@ pub fn import_round(
         staged.push(dir.join("part-0.parquet"));
     }
     // The tables at once: `responses` is most of the work, the rest come free.
+    let respondents = parsed.respondents.len();
     let tables = [
         &mut rf.responses,
         &mut rf.labels,
@@ -83,7 +84,11 @@ pub fn import_round(
         tables
             .into_par_iter()
             .zip(staged.par_iter())
-            .map(|(df, path)| frames::write_parquet(path, df))
+            .enumerate()
+            .map(|(k, (df, path))| match k {
+                0 => frames::write_responses(path, df, respondents),
+                _ => frames::write_parquet(path, df),
+            })
             .collect()
     };
     written.into_iter().collect::<Result<Vec<()>>>()?;

@@ -66,14 +66,14 @@ done
 for i in $(seq "$RUNS"); do
   # Every report run makes the disclosure plans afresh, as the first one after an import does
   # (later runs would read them from .pulse/cache/).
-  rm -rf "$TMP/ws/.pulse/cache"
+  rm -rf "$TMP/ws/.pulse/cache" "$TMP/ws-base/.pulse/cache"
   run pulse-report "$BIN" -w "$TMP/ws" report --round 2026-Q3 --out "$TMP/report-$i"
   run pandas-report python3 "$PEERS/report_pandas.py" "$TMP/r1.csv" "$TMP/r2.csv" "$TMP/pandas-$i"
   baseline base-report report --round 2026-Q3 --out "$TMP/base-report-$i"
-  rm -rf "$TMP/ws/.pulse/cache"
+  rm -rf "$TMP/ws/.pulse/cache" "$TMP/ws-base/.pulse/cache"
   run pulse-paired "$BIN" -w "$TMP/ws" compare 2026-Q2 2026-Q3 --paired
   baseline base-paired compare 2026-Q2 2026-Q3 --paired
-  rm -rf "$TMP/ws/.pulse/cache"
+  rm -rf "$TMP/ws/.pulse/cache" "$TMP/ws-base/.pulse/cache"
   run pulse-drivers "$BIN" -w "$TMP/ws" drivers --round 2026-Q3
   baseline base-drivers drivers --round 2026-Q3
 done

@@ -32,7 +32,7 @@ pub mod query;
 mod rounds;
 mod within;
 
-use rounds::{Prev, across_rounds, risky, whole_change};
+use rounds::{Joint, Prev, across_rounds, risky, whole_change};
 use within::secondary;
 
 use std::collections::{BTreeMap, HashMap};
@@ -188,19 +188,7 @@ pub fn plan_round(
             pop.ids.iter().map(|s| index.get(s.as_str()).copied().unwrap_or(u32::MAX)).collect()
         })
         .collect();
-    // Atoms: respondents with the same group in every segment (the finest cells there are).
-    let mut atom_of: HashMap<Vec<u32>, u32> = HashMap::new();
-    let mut atoms: Vec<Vec<u32>> = Vec::new();
-    let atom: Vec<u32> = (0..pop.ids.len())
-        .map(|i| {
-            let key: Vec<u32> = pop.dims.iter().map(|d| d.of[i]).collect();
-            *atom_of.entry(key.clone()).or_insert_with(|| {
-                atoms.push(key);
-                atoms.len() as u32 - 1
-            })
-        })
-        .collect();
-    let atoms = Atoms { of: atom, keys: atoms };
+    let atoms = atoms(pop);
     // Scopes with the same people per atom and the same decisions so far get the same audit.
     let mut audits: Audits = HashMap::new();
     for (name, scope) in &pop.scopes {
@@ -225,6 +213,47 @@ pub fn plan_round(
 struct Atoms {
     of: Vec<u32>,
     keys: Vec<Vec<u32>>,
+}
+
+/// Atoms: respondents with the same group in every segment (the finest cells there are),
+/// numbered in order of first appearance. A respondent's groups are one number (mixed radix
+/// over the segments' group counts) when that fits in a `u64`, so most respondents cost one
+/// hash lookup and no allocation.
+fn atoms(pop: &Population) -> Atoms {
+    let n = pop.ids.len();
+    let radix: Option<u64> =
+        pop.dims.iter().try_fold(1u64, |acc, d| acc.checked_mul(d.values.len().max(1) as u64));
+    let mut keys: Vec<Vec<u32>> = Vec::new();
+    let of: Vec<u32> = match radix {
+        Some(_) => {
+            let mut atom_of: HashMap<u64, u32> = HashMap::new();
+            (0..n)
+                .map(|i| {
+                    let key = pop
+                        .dims
+                        .iter()
+                        .fold(0u64, |acc, d| acc * d.values.len().max(1) as u64 + d.of[i] as u64);
+                    *atom_of.entry(key).or_insert_with(|| {
+                        keys.push(pop.dims.iter().map(|d| d.of[i]).collect());
+                        keys.len() as u32 - 1
+                    })
+                })
+                .collect()
+        }
+        None => {
+            let mut atom_of: HashMap<Vec<u32>, u32> = HashMap::new();
+            (0..n)
+                .map(|i| {
+                    let key: Vec<u32> = pop.dims.iter().map(|d| d.of[i]).collect();
+                    *atom_of.entry(key.clone()).or_insert_with(|| {
+                        keys.push(key);
+                        keys.len() as u32 - 1
+                    })
+                })
+                .collect()
+        }
+    };
+    Atoms { of, keys }
 }
 
 /// Audit results by (people per atom, valid answers per atom, decisions before the audit).
@@ -304,11 +333,18 @@ fn plan_scope(
         }
         return ScopePlan { total, groups };
     }
+    // The scope's people against each earlier round, per segment, counted once.
+    let joints: Vec<Vec<Option<Joint>>> = prevs
+        .iter()
+        .map(|p| (0..dims.len()).map(|d| Joint::new(dims, d, scope, &valid, p)).collect())
+        .collect();
     // Rules 3 and 2 until neither hides anything more.
     loop {
         for d in 0..dims.len() {
-            for p in &prevs {
-                across_rounds(dims, d, scope, &valid, &mut groups, p, min);
+            for (p, joint) in prevs.iter().zip(&joints) {
+                if let Some(j) = &joint[d] {
+                    across_rounds(dims, d, &mut groups, p, j, min);
+                }
             }
         }
         let key = (per_atom.clone(), per_atom_valid.clone(), groups.clone());

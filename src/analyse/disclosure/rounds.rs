@@ -81,24 +81,90 @@ fn norm(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-/// Rule 3 for segment `d` against one earlier round. What a reader can compute in a round from
-/// one segment's figures is any union of its shown groups and of the remainder (the hidden
-/// groups together). The sets computable in both rounds are the unions of the blocks of the
-/// two rounds' partitions joined; each block must have changed by 0 or at least `min` people
-/// (then so does every union). While one changed by fewer, one more group of this round is
-/// hidden: the smallest whose hiding leaves no such block, else the one that leaves fewest.
+/// One scope's people and one segment, against an earlier round, counted once per group here
+/// and group there: every set rule 3 weighs is a union of such groups, so each trial of
+/// [`across_rounds`] adds up these counts instead of going over the people again.
+pub(super) struct Joint {
+    /// The segment's index in the earlier round.
+    pd: usize,
+    /// Per group here: (members, valid answers).
+    now: Vec<(usize, usize)>,
+    /// Per group there: (members, valid answers) of the earlier round's scope.
+    then: Vec<(usize, usize)>,
+    /// Per (group here, group there), `g * groups there + h`: members here who are members
+    /// there too, and those with a valid answer in both.
+    both: Vec<(usize, usize)>,
+    /// Some member here has a pseudonym of the earlier round.
+    linked: bool,
+}
+
+impl Joint {
+    /// Counts segment `d` of the scope against `p`; None when the earlier round does not have
+    /// the segment.
+    pub(super) fn new(
+        dims: &[Dim],
+        d: usize,
+        scope: &Scope,
+        valid: &dyn Fn(usize) -> bool,
+        p: &Prev,
+    ) -> Option<Joint> {
+        let dim = &dims[d];
+        let pd = p.pop.dims.iter().position(|x| x.name == dim.name)?;
+        let pdim = &p.pop.dims[pd];
+        let (g_n, h_n) = (dim.values.len(), pdim.values.len());
+        let mut j = Joint {
+            pd,
+            now: vec![(0, 0); g_n],
+            then: vec![(0, 0); h_n],
+            both: vec![(0, 0); g_n * h_n],
+            linked: false,
+        };
+        for (k, &i) in scope.members.iter().enumerate() {
+            let v = valid(k);
+            let g = dim.of[i as usize] as usize;
+            j.now[g].0 += 1;
+            j.now[g].1 += usize::from(v);
+            let there = p.link[i as usize];
+            if there != u32::MAX {
+                j.linked = true;
+                let s = p.state[there as usize];
+                if s > 0 {
+                    let b = &mut j.both[g * h_n + pdim.of[there as usize] as usize];
+                    b.0 += 1;
+                    b.1 += usize::from(s == 2 && v);
+                }
+            }
+        }
+        for (i, &s) in p.state.iter().enumerate() {
+            if s > 0 {
+                let t = &mut j.then[pdim.of[i] as usize];
+                t.0 += 1;
+                t.1 += usize::from(s == 2);
+            }
+        }
+        Some(j)
+    }
+}
+
+/// Rule 3 for segment `d` against one earlier round (`joint`: the scope's people counted
+/// against it). What a reader can compute in a round from one segment's figures is any union
+/// of its shown groups and of the remainder (the hidden groups together). The sets computable
+/// in both rounds are the unions of the blocks of the two rounds' partitions joined; each
+/// block must have changed by 0 or at least `min` people (then so does every union). While one
+/// changed by fewer, one more group of this round is hidden: the smallest whose hiding leaves
+/// no such block, else the one that leaves fewest.
 pub(super) fn across_rounds(
     dims: &[Dim],
     d: usize,
-    scope: &Scope,
-    valid: &dyn Fn(usize) -> bool,
     groups: &mut [Vec<Cell>],
     p: &Prev,
+    joint: &Joint,
     min: usize,
 ) {
     let dim = &dims[d];
-    let Some(pd) = p.pop.dims.iter().position(|x| x.name == dim.name) else { return };
+    let pd = joint.pd;
     let pdim = &p.pop.dims[pd];
+    let h_n = pdim.values.len();
     // Labels of both rounds, matched as a reader would.
     let mut label: HashMap<String, usize> = HashMap::new();
     let mut id = |s: &str| {
@@ -135,30 +201,23 @@ pub(super) fn across_rounds(
         }
         let block: Vec<usize> = (0..nl).map(|l| find(&mut parent, l)).collect();
         let mut t = vec![Tally::default(); nl];
-        let mut linked = false;
-        for (k, &i) in scope.members.iter().enumerate() {
-            let v = valid(k);
-            let b = block[now_label[dim.of[i as usize] as usize]];
-            t[b].now += 1;
-            t[b].now_valid += usize::from(v);
-            let j = p.link[i as usize];
-            if j != u32::MAX {
-                linked = true;
-                let s = p.state[j as usize];
-                if s > 0 && block[then_label[pdim.of[j as usize] as usize]] == b {
-                    t[b].both += 1;
-                    t[b].both_valid += usize::from(s == 2 && v);
+        for (g, &(n, nv)) in joint.now.iter().enumerate() {
+            let b = block[now_label[g]];
+            t[b].now += n;
+            t[b].now_valid += nv;
+            for (h, &(both, both_valid)) in joint.both[g * h_n..(g + 1) * h_n].iter().enumerate() {
+                if both > 0 && block[then_label[h]] == b {
+                    t[b].both += both;
+                    t[b].both_valid += both_valid;
                 }
             }
         }
-        for (j, &s) in p.state.iter().enumerate() {
-            if s > 0 {
-                let b = block[then_label[pdim.of[j] as usize]];
-                t[b].then += 1;
-                t[b].then_valid += usize::from(s == 2);
-            }
+        for (h, &(n, nv)) in joint.then.iter().enumerate() {
+            let b = block[then_label[h]];
+            t[b].then += n;
+            t[b].then_valid += nv;
         }
-        (0..nl).filter(|&b| block[b] == b && risky(&t[b].change(linked), min)).count()
+        (0..nl).filter(|&b| block[b] == b && risky(&t[b].change(joint.linked), min)).count()
     };
     loop {
         let shown: Vec<bool> = groups[d].iter().map(|c| *c == Cell::Shown).collect();
@@ -170,7 +229,7 @@ pub(super) fn across_rounds(
         if candidates.is_empty() {
             return; // nothing shown in this segment: only the whole round, checked already
         }
-        candidates.sort_by_cached_key(|&g| (members_of(dims, scope, d, g), dim.values[g].clone()));
+        candidates.sort_by_cached_key(|&g| (joint.now[g].0, dim.values[g].clone()));
         let mut best: Option<(usize, usize)> = None; // (risky blocks left, candidate)
         for &g in &candidates {
             let mut trial = shown.clone();
@@ -186,9 +245,4 @@ pub(super) fn across_rounds(
         let (_, g) = best.expect("a candidate");
         groups[d][g] = Cell::Changed;
     }
-}
-
-/// Members of group `g` of segment `d` in the scope.
-fn members_of(dims: &[Dim], scope: &Scope, d: usize, g: usize) -> usize {
-    scope.members.iter().filter(|&&i| dims[d].of[i as usize] as usize == g).count()
 }

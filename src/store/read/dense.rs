@@ -30,6 +30,15 @@ impl Remap {
     }
 }
 
+/// The values of a column of codes: borrowed when they are one contiguous array (as
+/// [`crate::store::responses::codes`] reads them), else collected.
+pub(super) fn values(c: &UInt32Chunked) -> std::borrow::Cow<'_, [u32]> {
+    match c.cont_slice() {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(c.into_no_null_iter().collect()),
+    }
+}
+
 /// Codes a round's answers as [`super::answers`] documents, from its stored codes.
 pub(super) fn code(
     codes: &Codes,
@@ -39,10 +48,8 @@ pub(super) fn code(
     levels: &HashMap<String, BTreeMap<String, u8>>,
     who: Who,
 ) -> Result<RoundAnswers> {
-    let slice = |c: &UInt32Chunked| -> Vec<u32> {
-        c.cont_slice().map_or_else(|_| c.into_no_null_iter().collect(), <[u32]>::to_vec)
-    };
-    let (resp, qs, label) = (slice(&codes.respondent), slice(&codes.question), slice(&codes.label));
+    let (resp, qs, label) =
+        (values(&codes.respondent), values(&codes.question), values(&codes.label));
     let pseudonym = |k: u32| dicts.respondents.get(k as usize).unwrap_or("");
     let n = resp.len();
     let mut groups = Coder::default();
@@ -68,7 +75,12 @@ pub(super) fn code(
     // Value per label code, computed on first use: a label code belongs to one question (labels
     // are coded per item; code 0, the blank answer, is never a value), so its value is fixed.
     let mut value_of: Vec<Option<f64>> = vec![None; dicts.labels.len()];
-    for ((&r, &qk), &lk) in resp.iter().zip(&qs).zip(&label) {
+    // Rows come grouped by question (the store writes a round item by item): the question's
+    // code and coding are looked up once per run.
+    let mut start = 0;
+    while start < qs.len() {
+        let qk = qs[start];
+        let end = qs[start..].iter().position(|&k| k != qk).map_or(qs.len(), |e| start + e);
         let qc =
             q_map.get(qk, || questions.code(dicts.questions.get(qk as usize).unwrap_or("")))?;
         if qc as usize == codings.len() {
@@ -76,32 +88,38 @@ pub(super) fn code(
             codings.push(Coding::of(q, metas, levels, who, seg.is_some()));
         }
         let c = codings[qc as usize];
-        out.q.push(qc);
-        out.who.push(if c.who { who_map.get(r, || people.code(pseudonym(r)))? } else { NONE });
-        if seg.is_some() {
-            out.group.push(
-                *group_by_code.get(r as usize).context("a respondent code outside respondents")?,
-            );
+        out.q.extend(std::iter::repeat_n(qc, end - start));
+        for (&r, &lk) in resp[start..end].iter().zip(&label[start..end]) {
+            out.who.push(if c.who { who_map.get(r, || people.code(pseudonym(r)))? } else { NONE });
+            if seg.is_some() {
+                out.group.push(
+                    *group_by_code
+                        .get(r as usize)
+                        .context("a respondent code outside respondents")?,
+                );
+            }
+            let slot = value_of.get_mut(lk as usize).context("a label code outside labels")?;
+            let v = *slot.get_or_insert_with(|| {
+                let v = match c.levels {
+                    Some(m) => dicts
+                        .labels
+                        .get(lk as usize)
+                        .and_then(|l| m.get(l.trim()))
+                        .map(|&x| f64::from(x)),
+                    None => dicts.values.get(lk as usize),
+                };
+                v.filter(|v| v.is_finite()).unwrap_or(f64::NAN)
+            });
+            out.value.push(v);
+            out.label.push(if c.labels {
+                // A blank label stays NONE (looked up again each time: it is the rare case).
+                label_map
+                    .get(lk, || dicts.labels.get(lk as usize).map_or(NONE, |l| labels.code(l)))?
+            } else {
+                NONE
+            });
         }
-        let slot = value_of.get_mut(lk as usize).context("a label code outside labels")?;
-        let v = *slot.get_or_insert_with(|| {
-            let v = match c.levels {
-                Some(m) => dicts
-                    .labels
-                    .get(lk as usize)
-                    .and_then(|l| m.get(l.trim()))
-                    .map(|&x| f64::from(x)),
-                None => dicts.values.get(lk as usize),
-            };
-            v.filter(|v| v.is_finite()).unwrap_or(f64::NAN)
-        });
-        out.value.push(v);
-        out.label.push(if c.labels {
-            // A blank label stays NONE (looked up again each time: it is the rare case).
-            label_map.get(lk, || dicts.labels.get(lk as usize).map_or(NONE, |l| labels.code(l)))?
-        } else {
-            NONE
-        });
+        start = end;
     }
     out.questions = questions.into_names();
     out.respondents = people.into_names();

@@ -6,9 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use super::{NONE, Who, answers, maturity_levels, metas, segment_columns};
+use super::{Coder, NONE, RoundAnswers, Who, answers, maturity_levels, metas, segment_columns};
 use crate::analyse::disclosure::{Dim, Population, ROUND, Scope};
+use crate::analyse::summary::QuestionMeta;
 use crate::store::catalog::Catalog;
+use crate::store::responses::{Codes, Dicts};
 use crate::store::{frames, workspace::Workspace};
 
 /// The segments of a round: those recorded at import; for rounds imported before pulse
@@ -61,18 +63,55 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
     );
     // Who is behind each question's figures: everyone with a row (N/A and blank included), and
     // who answered it, read exactly as the summaries read it ([`answers`]: a value; a maturity
-    // label with a level; an option of a multi-select). Rows are array lookups; each distinct
-    // respondent is matched to its index once.
+    // label with a level; an option of a multi-select).
     let m = metas(catalog, round);
-    let a = answers(ws, round, &m, &maturity_levels(catalog), None, Who::All)?;
+    let levels = maturity_levels(catalog);
     let index: PlHashMap<&str, u32> =
         ids.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
+    let n = ids.len();
+    let (questions, state) = match super::stored(ws, round)? {
+        Some((codes, dicts)) => behind_from_codes(&codes, &dicts, &m, &levels, &index, n)?,
+        None => {
+            let a = answers(ws, round, &m, &levels, None, Who::All)?;
+            behind_from_answers(&a, &m, &index, n)
+        }
+    };
+    drop(index);
+    for (q, s) in state.into_iter().enumerate() {
+        if s.is_empty() {
+            continue;
+        }
+        let members: Vec<u32> = (0..n as u32).filter(|&p| s[p as usize] > 0).collect();
+        let counted = Some(members.iter().map(|&p| s[p as usize] == 2).collect());
+        scopes.insert(questions[q].clone(), Scope { members, counted });
+    }
+    Ok(Population { round: round.to_string(), ids, dims, scopes })
+}
+
+/// Per question (in first-appearance order) and respondent index: 0 not behind its figures,
+/// 1 behind them, 2 behind them with a valid answer (empty for a question nobody is behind).
+type Behind = (Vec<String>, Vec<Vec<u8>>);
+
+/// Marks respondent `p` behind question `q`'s figures (`valid`: with a valid answer).
+#[inline]
+fn mark(state: &mut [Vec<u8>], q: usize, p: u32, valid: bool, n: usize) {
+    let s = &mut state[q];
+    if s.is_empty() {
+        s.resize(n, 0);
+    }
+    let v = if valid { 2 } else { 1 };
+    s[p as usize] = s[p as usize].max(v);
+}
+
+/// [`Behind`] from [`answers`] (rounds stored before the integer codes).
+fn behind_from_answers(
+    a: &RoundAnswers,
+    m: &HashMap<String, QuestionMeta>,
+    index: &PlHashMap<&str, u32>,
+    n: usize,
+) -> Behind {
     let person: Vec<u32> =
         a.respondents.iter().map(|s| index.get(s.as_str()).copied().unwrap_or(NONE)).collect();
-    drop(index);
-    let n = ids.len();
-    // Per question code and respondent: 0 not behind its figures, 1 behind them, 2 behind them
-    // with a valid answer.
     let skip: Vec<bool> =
         a.questions.iter().map(|q| m.get(q).is_none_or(|x| x.kind == "text")).collect();
     let mut state: Vec<Vec<u8>> = vec![Vec::new(); a.questions.len()];
@@ -82,25 +121,83 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
             continue;
         }
         let p = person[a.who[i] as usize];
-        if p == NONE {
-            continue;
+        if p != NONE {
+            mark(&mut state, q, p, !a.value[i].is_nan(), n);
         }
-        let s = &mut state[q];
-        if s.is_empty() {
-            s.resize(n, 0);
-        }
-        let v = if a.value[i].is_nan() { 1 } else { 2 };
-        s[p as usize] = s[p as usize].max(v);
     }
-    for (q, s) in state.into_iter().enumerate() {
-        if s.is_empty() {
-            continue;
+    (a.questions.clone(), state)
+}
+
+/// [`Behind`] straight from a round's stored codes, as [`behind_from_answers`] reads the
+/// answers [`answers`] makes of them (every row's respondent coded; a value as `dense` makes
+/// it: through the maturity levels, finite), without making them: each row is a few array
+/// lookups.
+fn behind_from_codes(
+    codes: &Codes,
+    dicts: &Dicts,
+    m: &HashMap<String, QuestionMeta>,
+    levels: &HashMap<String, BTreeMap<String, u8>>,
+    index: &PlHashMap<&str, u32>,
+    n: usize,
+) -> Result<Behind> {
+    let (resp, qs, label) = (
+        super::dense::values(&codes.respondent),
+        super::dense::values(&codes.question),
+        super::dense::values(&codes.label),
+    );
+    // Respondent index per respondent code (through the pseudonym, as `answers` links them).
+    let person: Vec<u32> = dicts
+        .respondents
+        .iter()
+        .map(|p| index.get(p.unwrap_or("")).copied().unwrap_or(NONE))
+        .collect();
+    // Dense question codes in first-appearance order, by question ID.
+    let mut coder: Coder = Coder::default();
+    let mut q_dense: Vec<u32> = vec![NONE; dicts.questions.len()];
+    let mut skip: Vec<bool> = Vec::new();
+    let mut q_levels: Vec<Option<&BTreeMap<String, u8>>> = Vec::new();
+    // Per label code: 0 not yet known, 1 not a value, 2 a value (fixed by its first row, as
+    // `dense` fixes it).
+    let mut valid_of: Vec<u8> = vec![0; dicts.labels.len()];
+    let mut state: Vec<Vec<u8>> = Vec::new();
+    // Rows come grouped by question (the store writes a round item by item): the question is
+    // looked up once per run.
+    let mut start = 0;
+    while start < qs.len() {
+        let qk = qs[start];
+        let end = qs[start..].iter().position(|&k| k != qk).map_or(qs.len(), |e| start + e);
+        let slot = q_dense.get_mut(qk as usize).context("a code outside its dictionary")?;
+        if *slot == NONE {
+            let q = dicts.questions.get(qk as usize).unwrap_or("");
+            *slot = coder.code(q);
+            if *slot as usize == skip.len() {
+                skip.push(m.get(q).is_none_or(|x| x.kind == "text"));
+                q_levels.push(levels.get(q));
+                state.push(Vec::new());
+            }
         }
-        let members: Vec<u32> = (0..n as u32).filter(|&p| s[p as usize] > 0).collect();
-        let counted = Some(members.iter().map(|&p| s[p as usize] == 2).collect());
-        scopes.insert(a.questions[q].clone(), Scope { members, counted });
+        let q = *slot as usize;
+        for (&r, &lk) in resp[start..end].iter().zip(&label[start..end]) {
+            let p = *person.get(r as usize).context("a code outside its dictionary")?;
+            let known = valid_of.get_mut(lk as usize).context("a label code outside labels")?;
+            if *known == 0 {
+                let v = match q_levels[q] {
+                    Some(lv) => dicts
+                        .labels
+                        .get(lk as usize)
+                        .and_then(|l| lv.get(l.trim()))
+                        .map(|&x| f64::from(x)),
+                    None => dicts.values.get(lk as usize),
+                };
+                *known = if v.is_some_and(f64::is_finite) { 2 } else { 1 };
+            }
+            if !skip[q] && p != NONE {
+                mark(&mut state, q, p, *known == 2, n);
+            }
+        }
+        start = end;
     }
-    Ok(Population { round: round.to_string(), ids, dims, scopes })
+    Ok((coder.into_names(), state))
 }
 
 /// A round's comments as (respondent pseudonym, text), sorted by respondent.
