@@ -18,6 +18,9 @@ fn shares(dist: &str, points: usize) -> Option<Vec<f64>> {
     (t > 0.0).then(|| counts.iter().map(|c| c / t).collect())
 }
 
+/// Bars per figure: a figure and its caption fit an A4 or Letter page.
+const LIKERT_ROWS: usize = 28;
+
 /// The Likert section, for the `only` questions when given.
 pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
     let rows = ctx.summary()?;
@@ -94,15 +97,18 @@ pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
             (labels, "mixed scales; 7-point items use the same ramp with finer steps".to_string())
         };
         let rows: Vec<LikertRow> = items.into_iter().map(|x| x.1).collect();
-        let name = ctx.chart(chart::likert(
-            &format!("likert-{}", i + 1),
-            &format!("Answers to the {construct} items, {}", ctx.round),
-            &labels,
-            &rows,
-        )?);
-        blocks.push(figure(
-            name,
-            format!("{} ({base}): share of valid answers per point.", capitalise(&construct)),
+        let mut names = Vec::new();
+        for (k, part) in pages(&rows, LIKERT_ROWS).into_iter().enumerate() {
+            names.push(ctx.chart(chart::likert(
+                &part_name(&format!("likert-{}", i + 1), k),
+                &format!("Answers to the {construct} items, {}", ctx.round),
+                &labels,
+                part,
+            )?));
+        }
+        blocks.extend(figures(
+            names,
+            &format!("{} ({base}): share of valid answers per point.", capitalise(&construct)),
         ));
     }
     if hidden > 0 {

@@ -38,10 +38,10 @@ mod trends;
 pub use bars::bars;
 pub use bunching::bunching;
 pub use dots::dots;
-pub use heatmap::{Cell, heatmap};
+pub use heatmap::{Cell, heatmap, heatmap_fit};
 pub use likert::{LikertRow, left_edge, likert};
 pub use line::{Band, Line, Point, line};
-pub use quadrant::{Driver, quadrant};
+pub use quadrant::{Driver, quadrant, quadrant_name, quadrant_split};
 pub use trends::{TrendPanel, TrendPoint, trends};
 
 /// Chart width in SVG pixels (the PDF scales it to the text width, PNGs double it).

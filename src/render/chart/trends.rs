@@ -28,7 +28,7 @@ pub struct TrendPanel {
     pub points: Vec<TrendPoint>,
 }
 
-/// Small multiples, three per row: top-box share per round with its 95 % band; the line
+/// Small multiples, three per row: favourable share per round with its 95 % band; the line
 /// breaks where the scale changed and a ◆ marks a reworded round.
 pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel]) -> Result<Chart> {
     let cols = 3usize;
@@ -39,7 +39,7 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
         legend(
             root,
             &[
-                (palette::NOW, "top box (share, %)".into()),
+                (palette::NOW, "favourable share (%)".into()),
                 (RGBColor(191, 219, 236), "95 % interval".into()),
             ],
             20,
@@ -47,7 +47,7 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
         )?;
         label(
             root,
-            "◆ wording changed   | scale changed (line breaks)   ▼ lower is better",
+            "◆ wording changed   | scale changed (line breaks)   ▼ lower is better, reversed",
             (330, 14),
             &anchored(11, MUTED, HPos::Left, VPos::Center),
         )?;
