@@ -251,6 +251,13 @@ impl<'a> Ctx<'a> {
         self.labels.get(q).cloned().unwrap_or_else(|| q.to_string())
     }
 
+    /// The short label as charts and tables show it: `▼ ` before an item where a low answer is
+    /// good (its favourable share is the bottom box; one convention everywhere, issue 15).
+    pub fn marked_label(&self, q: &str) -> String {
+        let l = self.label(q);
+        if self.favourable(q) { l } else { format!("▼ {l}") }
+    }
+
     /// True unless a low answer to `q` is the good one (unknown questions count as favourable).
     pub fn favourable(&self, q: &str) -> bool {
         self.catalog.get(q).is_none_or(inputs::higher_is_better)

@@ -31,11 +31,11 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
     for i in 0..q.len() {
         let likert = ctx.catalog.get(&q[i]).is_some_and(inputs::is_likert);
         if let (Some(r), Some(t), true) = (rho[i], tb[i], likert) {
-            pts.push(Driver { label: ctx.label(&q[i]), score: t, importance: r });
+            pts.push(Driver { label: ctx.marked_label(&q[i]), score: t, importance: r });
             trows.push((
                 r,
                 t,
-                vec![ctx.label(&q[i]), n[i].clone(), dec2(r), opt(p[i], pq), pct1(t)],
+                vec![ctx.marked_label(&q[i]), n[i].clone(), dec2(r), opt(p[i], pq), pct1(t)],
             ));
         }
     }

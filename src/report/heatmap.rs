@@ -76,7 +76,7 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
         }
         cells.push(line);
     }
-    let labels: Vec<String> = questions.iter().map(|q| ctx.label(q)).collect();
+    let labels: Vec<String> = questions.iter().map(|q| ctx.marked_label(q)).collect();
     // A row hidden entirely (complementary suppression, protecting a smaller group) shows no n.
     let rl: Vec<String> = shown
         .iter()
@@ -120,7 +120,7 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
     let mut blocks = figures(
         names,
         &format!(
-            "Favourable (top-box; bottom-box for lower-is-better items) share per {seg}. Hatched cells are hidden: fewer than {min} answers, or a whole row withheld so that a smaller group cannot be worked out from the totals."
+            "Favourable share per {seg} (▼: bottom box, a low answer is good). Hatched cells are hidden: fewer than {min} answers, or a whole row withheld so that a smaller group cannot be worked out from the totals."
         ),
     );
     let mut n = format!(

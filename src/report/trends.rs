@@ -77,10 +77,7 @@ pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
     let panels: Vec<TrendPanel> = panels
         .into_iter()
         .map(|(q, points)| {
-            let mut t = ctx.label(&q);
-            if !ctx.favourable(&q) {
-                t.insert_str(0, "▼ ");
-            }
+            let t = ctx.marked_label(&q);
             TrendPanel { title: t, points }
         })
         .collect();
@@ -96,8 +93,8 @@ pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         )?));
     }
     let mut blocks = vec![para(
-        "Favourable share (the top two points of a 5- or 7-point scale; the bottom two for the items \
-         marked ▼, where a low answer is good) per round, with its 95 % Wilson interval as a band. \
+        "Favourable share (the top two points of a 5- or 7-point scale; the bottom two for items \
+         marked ▼) per round, with its 95 % Wilson interval as a band. \
          Where the intervals of two rounds overlap widely, the change is within noise; the \
          executive summary's verdicts come from the tests, not from the picture.",
     )];

@@ -54,8 +54,18 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
         let body = root.margin(30, 0, 0, 0);
         let areas = body.split_evenly((prow, cols));
         for (p, area) in panels.iter().zip(areas.iter()) {
-            let mut chart = ChartBuilder::on(area)
-                .caption(clip(&p.title, 40), text(11, INK))
+            // The panel title on up to two lines (whole, not cut), then the plot below it.
+            for (k, l) in wrap(&p.title, 42, 2).iter().enumerate() {
+                let (w, _) = area.dim_in_pixel();
+                label(
+                    area,
+                    l,
+                    (w as i32 / 2, 9 + 12 * k as i32),
+                    &anchored(11, INK, HPos::Center, VPos::Center),
+                )?;
+            }
+            let plot = area.margin(24, 0, 0, 0);
+            let mut chart = ChartBuilder::on(&plot)
                 .margin(6)
                 .x_label_area_size(22)
                 .y_label_area_size(34)
