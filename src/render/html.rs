@@ -130,10 +130,14 @@ fn blocks(h: &mut String, doc: &Doc, blocks: &[Block]) {
                 }
                 h.push_str("</div>\n");
             }
-            Block::Figure { chart, caption } => {
+            Block::Figure { chart, caption, continued } => {
                 let svg = doc.chart(chart).map_or(String::new(), |c| inline_svg(&c.svg, &c.title));
-                let _ =
-                    writeln!(h, "<figure>{svg}<figcaption>{}</figcaption></figure>", esc(caption));
+                let cont = if *continued { "(continued) " } else { "" };
+                let _ = writeln!(
+                    h,
+                    "<figure>{svg}<figcaption>{cont}{}</figcaption></figure>",
+                    esc(caption)
+                );
             }
             Block::Table { header, align, rows, caption } => {
                 let cls = |i: usize| {

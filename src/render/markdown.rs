@@ -52,8 +52,9 @@ pub fn render(doc: &Doc) -> String {
                     }
                     o.push('\n');
                 }
-                Block::Figure { chart, caption } => {
-                    let _ = writeln!(o, "![{caption}](charts/{chart}.png)\n");
+                Block::Figure { chart, caption, continued } => {
+                    let cont = if *continued { "(continued) " } else { "" };
+                    let _ = writeln!(o, "![{cont}{caption}](charts/{chart}.png)\n");
                 }
                 Block::Table { header, align, rows, caption } => {
                     if !caption.is_empty() {

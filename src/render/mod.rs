@@ -117,6 +117,9 @@ pub enum Block {
         chart: String,
         /// Caption.
         caption: String,
+        /// A continuation of the figure before it (same axes and legend, the items that did
+        /// not fit): numbered as that figure, "(continued)".
+        continued: bool,
     },
     /// A table.
     Table {

@@ -39,7 +39,35 @@ pub fn table(header: &[&str], align: &[Align], rows: Vec<Vec<String>>, caption: 
 
 /// A chart, by the name [`Ctx::chart`] returned.
 pub fn figure(name: String, caption: impl Into<String>) -> Block {
-    Block::Figure { chart: name, caption: caption.into() }
+    Block::Figure { chart: name, caption: caption.into(), continued: false }
+}
+
+/// Items per figure: `items` cut into runs of at most `per` (one run when they all fit), so a
+/// chart with more panels or rows than fit on a page becomes a figure and its continuations.
+pub fn pages<T>(items: &[T], per: usize) -> Vec<&[T]> {
+    if items.is_empty() {
+        return vec![items];
+    }
+    // Even runs (13 items at 12 per figure: 7 + 6, not 12 + 1).
+    let n = items.len().div_ceil(per.max(1));
+    let size = items.len().div_ceil(n);
+    items.chunks(size).collect()
+}
+
+/// Figures for the charts of one figure and its continuations: the first gets `caption`, the
+/// others are numbered as it, "(continued)".
+pub fn figures(names: Vec<String>, caption: &str) -> Vec<Block> {
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, chart)| Block::Figure { chart, caption: caption.into(), continued: i > 0 })
+        .collect()
+}
+
+/// `name` for the first chart of a figure, `name-2`, `name-3` … for its continuations (the
+/// first keeps the plain name, so a report that fits one figure names its files as before).
+pub fn part_name(name: &str, i: usize) -> String {
+    if i == 0 { name.to_string() } else { format!("{name}-{}", i + 1) }
 }
 
 /// The whole-round row of question `q` (no group, no option).

@@ -55,6 +55,7 @@ pub struct Ctx<'a> {
     checked: OnceCell<Option<Checked>>,
     quality: OnceCell<BTreeMap<String, [usize; 4]>>,
     charts: RefCell<Vec<Chart>>,
+    labels: BTreeMap<String, String>,
 }
 
 /// The cached value of `cell`, computing it with `f` the first time.
@@ -66,6 +67,23 @@ fn once<T>(cell: &OnceCell<T>, f: impl FnOnce() -> Result<T>) -> Result<&T> {
     Ok(cell.get_or_init(|| v))
 }
 
+/// Every question's short label as `round` words it: the catalog's `label` where set, else one
+/// read against the other questions of the same kind (rated items against rated items).
+fn labels(catalog: &Catalog, round: &str) -> BTreeMap<String, String> {
+    let mut by_kind: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    for c in &catalog.questions {
+        let t = c.rounds.get(round).map_or(c.text.as_str(), |a| a.text.as_str());
+        let t = if t.is_empty() { c.text.as_str() } else { t };
+        by_kind.entry(c.kind.as_str()).or_default().insert(c.id.clone(), t.to_string());
+    }
+    let mut out: BTreeMap<String, String> =
+        by_kind.values().flat_map(super::labels::short_labels).collect();
+    for c in catalog.questions.iter().filter(|c| !c.label.trim().is_empty()) {
+        out.insert(c.id.clone(), c.label.trim().to_string());
+    }
+    out
+}
+
 impl<'a> Ctx<'a> {
     /// The context for reporting `round`.
     pub fn new(ws: &'a Workspace, round: &str) -> Result<Ctx<'a>> {
@@ -73,6 +91,7 @@ impl<'a> Ctx<'a> {
         let rounds: Vec<String> =
             ws.round_ids().into_iter().filter(|r| r.as_str() <= round).collect();
         let previous = rounds.iter().rev().nth(1).cloned();
+        let labels = labels(&catalog, round);
         Ok(Ctx {
             ws,
             catalog,
@@ -89,6 +108,7 @@ impl<'a> Ctx<'a> {
             checked: OnceCell::new(),
             quality: OnceCell::new(),
             charts: RefCell::new(Vec::new()),
+            labels,
         })
     }
 
@@ -225,18 +245,17 @@ impl<'a> Ctx<'a> {
         self.charts.into_inner()
     }
 
-    /// A short label for a question: its grid row (`… [CI build speed]`) or its text.
+    /// A question's short label: its catalog `label`, else the words that tell it from its
+    /// siblings ([`super::labels`]); the question ID for a question not in the catalog.
     pub fn label(&self, q: &str) -> String {
-        let Some(c) = self.catalog.get(q) else { return q.to_string() };
-        let t = c.rounds.get(&self.round).map_or(c.text.as_str(), |a| a.text.as_str());
-        let t = if t.is_empty() { c.text.as_str() } else { t };
-        if let (Some(a), true) = (t.rfind('['), t.ends_with(']')) {
-            return t[a + 1..t.len() - 1].trim().to_string();
-        }
-        if let Some((_, row)) = t.rsplit_once(" - ") {
-            return row.trim().to_string();
-        }
-        t.to_string()
+        self.labels.get(q).cloned().unwrap_or_else(|| q.to_string())
+    }
+
+    /// The short label as charts and tables show it: `▼ ` before an item where a low answer is
+    /// good (its favourable share is the bottom box; one convention everywhere, issue 15).
+    pub fn marked_label(&self, q: &str) -> String {
+        let l = self.label(q);
+        if self.favourable(q) { l } else { format!("▼ {l}") }
     }
 
     /// True unless a low answer to `q` is the good one (unknown questions count as favourable).

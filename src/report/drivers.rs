@@ -19,11 +19,10 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
         ));
     }
     let df = ctx.drivers(&outcome)?;
-    let (q, rho, tb, quad, n, p) = (
+    let (q, rho, tb, n, p) = (
         col_str(&df, "question_id")?,
         col_f64(&df, "rho")?,
         col_f64(&df, "top_box")?,
-        col_str(&df, "quadrant")?,
         col_str(&df, "n")?,
         col_f64(&df, "p_value")?,
     );
@@ -32,17 +31,11 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
     for i in 0..q.len() {
         let likert = ctx.catalog.get(&q[i]).is_some_and(inputs::is_likert);
         if let (Some(r), Some(t), true) = (rho[i], tb[i], likert) {
-            pts.push(Driver { label: ctx.label(&q[i]), score: t, importance: r });
+            pts.push(Driver { label: ctx.marked_label(&q[i]), score: t, importance: r });
             trows.push((
                 r,
-                vec![
-                    ctx.label(&q[i]),
-                    n[i].clone(),
-                    dec2(r),
-                    opt(p[i], pq),
-                    pct1(t),
-                    quad[i].clone(),
-                ],
+                t,
+                vec![ctx.marked_label(&q[i]), n[i].clone(), dec2(r), opt(p[i], pq), pct1(t)],
             ));
         }
     }
@@ -53,8 +46,15 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             "no rated item correlates with the outcome (too few answers)",
         ));
     }
+    // One split, one set of names: the chart's lines and the table's quadrant column are the
+    // same computation over the plotted items (issue 15: they used to disagree).
+    let split = chart::quadrant_split(&pts);
+    for (r, t, row) in &mut trows {
+        row.push(chart::quadrant_name(*t, *r, split).to_string());
+    }
     trows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let name = ctx.chart(chart::quadrant("drivers", "Importance × score of each item", &pts)?);
+    let name =
+        ctx.chart(chart::quadrant("drivers", "Importance × score of each item", &pts, split)?);
     Ok(Section::new(
         SectionKind::Drivers,
         title,
@@ -65,11 +65,18 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
                  Correlation is not causation: read it as where to look.",
                 ctx.label(&outcome)
             )),
-            figure(name, "Split lines at the median importance and the median score."),
+            figure(
+                name,
+                format!(
+                    "Split lines at the median importance (ρ = {}) and the median score ({}) of these items; the table's quadrants use the same lines.",
+                    dec2(split.1),
+                    pct1(split.0)
+                ),
+            ),
             table(
                 &["Item", "n", "ρ", "p", "Score", "Quadrant"],
                 &[L, R, R, R, R, L],
-                trows.into_iter().map(|x| x.1).collect(),
+                trows.into_iter().map(|x| x.2).collect(),
                 "Drivers, most important first",
             ),
         ],

@@ -76,7 +76,7 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
         }
         cells.push(line);
     }
-    let labels: Vec<String> = questions.iter().map(|q| ctx.label(q)).collect();
+    let labels: Vec<String> = questions.iter().map(|q| ctx.marked_label(q)).collect();
     // A row hidden entirely (complementary suppression, protecting a smaller group) shows no n.
     let rl: Vec<String> = shown
         .iter()
@@ -89,20 +89,40 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
             }
         })
         .collect();
-    let name = ctx.chart(chart::heatmap(
-        "heatmap",
-        &format!("Favourable share per {seg} and question, {}", ctx.round),
-        &rl,
-        &labels,
-        &cells,
-        min,
-    )?);
-    let mut blocks = vec![figure(
-        name,
-        format!(
-            "Favourable (top-box; bottom-box for lower-is-better items) share per {seg}. Hatched cells are hidden: fewer than {min} answers, or a whole row withheld so that a smaller group cannot be worked out from the totals."
+    // Wider or taller grids than a page holds become a figure and its continuations: every
+    // question and every shown group appears, each chart with the same scale and legend.
+    let (max_cols, max_rows) = chart::heatmap_fit(&rl);
+    let col_parts = pages(&(0..labels.len()).collect::<Vec<_>>(), max_cols)
+        .into_iter()
+        .map(<[usize]>::to_vec)
+        .collect::<Vec<_>>();
+    let row_parts = pages(&(0..rl.len()).collect::<Vec<_>>(), max_rows)
+        .into_iter()
+        .map(<[usize]>::to_vec)
+        .collect::<Vec<_>>();
+    let mut names = Vec::new();
+    for rows_in in &row_parts {
+        for cols_in in &col_parts {
+            let part_rows: Vec<String> = rows_in.iter().map(|&i| rl[i].clone()).collect();
+            let part_cols: Vec<String> = cols_in.iter().map(|&j| labels[j].clone()).collect();
+            let part_cells: Vec<Vec<Cell>> =
+                rows_in.iter().map(|&i| cols_in.iter().map(|&j| cells[i][j]).collect()).collect();
+            names.push(ctx.chart(chart::heatmap(
+                &part_name("heatmap", names.len()),
+                &format!("Favourable share per {seg} and question, {}", ctx.round),
+                &part_rows,
+                &part_cols,
+                &part_cells,
+                min,
+            )?));
+        }
+    }
+    let mut blocks = figures(
+        names,
+        &format!(
+            "Favourable share per {seg} (▼: bottom box, a low answer is good). Hatched cells are hidden: fewer than {min} answers, or a whole row withheld so that a smaller group cannot be worked out from the totals."
         ),
-    )];
+    );
     let mut n = format!(
         "{} {seg} groups shown. Groups whose figures could describe fewer than {min} people, alone or by subtraction from other figures, are left out entirely, names included.",
         shown.len()

@@ -18,6 +18,9 @@ fn shares(dist: &str, points: usize) -> Option<Vec<f64>> {
     (t > 0.0).then(|| counts.iter().map(|c| c / t).collect())
 }
 
+/// Bars per figure: a figure and its caption fit an A4 or Letter page.
+const LIKERT_ROWS: usize = 20;
+
 /// The Likert section, for the `only` questions when given.
 pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
     let rows = ctx.summary()?;
@@ -54,10 +57,7 @@ pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
             scale_name,
             if fav { "" } else { ":reversed" }
         ));
-        let mut label = ctx.label(&r.question_id);
-        if !fav {
-            label.push_str(" (reversed)");
-        }
+        let label = ctx.marked_label(&r.question_id);
         groups.entry(key).or_default().push((score, LikertRow { label, n: r.n, shares: sh }));
     }
     if groups.is_empty() {
@@ -69,8 +69,9 @@ pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
     }
     let mut blocks = vec![para(format!(
         "Each bar is one question in {}: unfavourable answers to the left of zero, favourable to the right, \
-         the neutral answer centred on zero. Bars are sorted by favourable share; items where a low answer \
-         is good (\"how often do flaky tests block you\") are reversed so right is always good.",
+         the neutral answer centred on zero. Bars are sorted by favourable share. Throughout this report, items marked ▼ are ones \
+         where a low answer is good (\"how often do flaky tests block you\"): they are reversed, so \
+         their favourable share, right and up are always good.",
         ctx.round
     ))];
     for (i, ((construct, _), mut items)) in groups.into_iter().enumerate() {
@@ -94,15 +95,18 @@ pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
             (labels, "mixed scales; 7-point items use the same ramp with finer steps".to_string())
         };
         let rows: Vec<LikertRow> = items.into_iter().map(|x| x.1).collect();
-        let name = ctx.chart(chart::likert(
-            &format!("likert-{}", i + 1),
-            &format!("Answers to the {construct} items, {}", ctx.round),
-            &labels,
-            &rows,
-        )?);
-        blocks.push(figure(
-            name,
-            format!("{} ({base}): share of valid answers per point.", capitalise(&construct)),
+        let mut names = Vec::new();
+        for (k, part) in pages(&rows, LIKERT_ROWS).into_iter().enumerate() {
+            names.push(ctx.chart(chart::likert(
+                &part_name(&format!("likert-{}", i + 1), k),
+                &format!("Answers to the {construct} items, {}", ctx.round),
+                &labels,
+                part,
+            )?));
+        }
+        blocks.extend(figures(
+            names,
+            &format!("{} ({base}): share of valid answers per point.", capitalise(&construct)),
         ));
     }
     if hidden > 0 {

@@ -1,4 +1,5 @@
-//! Methods and data: rounds, response quality, tests used, wording and scale changes.
+//! Methods and data: rounds, response quality, tests used, the full wording behind each short
+//! label, wording and scale changes.
 
 use super::blocks::*;
 
@@ -40,7 +41,7 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
         ),
         Block::List {
             items: vec![
-                "Proportions (top box, favourable share): 95 % Wilson score intervals. Means: 95 % Student t intervals. NPS: 95 % interval from the multinomial variance of promoters and detractors.".into(),
+                "Proportions (favourable share: top box, or bottom box for the items marked ▼ where a low answer is good, in every chart and table): 95 % Wilson score intervals. Means: 95 % Student t intervals. NPS: 95 % interval from the multinomial variance of promoters and detractors.".into(),
                 "Round over round: Mann–Whitney U (two-sided, tie- and continuity-corrected) with rank-biserial effect size for rated items; chi-square with Cramér's V for single choice.".into(),
                 "Multiple comparisons: Benjamini–Hochberg false discovery rate over every question compared; a change is reported as improved or declined only when its q-value is below 0.05.".into(),
                 format!("Anonymity: a group's figures are shown only when at least {} people are behind them and no smaller set can be worked out by adding or subtracting published figures — across segments, and against earlier rounds; hidden cells are drawn as suppressed, and comments are quoted only from people shown under every segment.", ctx.min()),
@@ -51,6 +52,26 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             ],
         },
     ];
+    // The full wording of every question whose charts and tables use a shorter label.
+    let wording: Vec<Vec<String>> = ctx
+        .catalog
+        .questions
+        .iter()
+        .filter(|q| q.rounds.contains_key(&ctx.round))
+        .filter_map(|q| {
+            let text = q.rounds.get(&ctx.round).map_or(q.text.as_str(), |a| a.text.as_str());
+            let label = ctx.label(&q.id);
+            (label != text.trim()).then(|| vec![label, text.to_string()])
+        })
+        .collect();
+    if !wording.is_empty() {
+        blocks.push(table(
+            &["Label", "Question as asked"],
+            &[L, L],
+            wording,
+            "Short labels used in the charts and tables, with the full wording",
+        ));
+    }
     if !changes.is_empty() {
         blocks.push(table(
             &["Question", "Round", "Change"],

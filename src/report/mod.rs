@@ -21,6 +21,7 @@ pub mod format;
 mod guardrails;
 mod heatmap;
 pub mod inputs;
+mod labels;
 mod likert;
 mod maturity;
 mod methods;

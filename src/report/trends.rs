@@ -3,6 +3,9 @@
 
 use super::blocks::*;
 
+/// Trend panels per figure.
+const TREND_PANELS: usize = 12;
+
 /// The trends section, for the `only` questions when given.
 pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
     if ctx.rounds.len() < 2 {
@@ -25,6 +28,7 @@ pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         col_f64(df, "top_box_ci_low")?,
         col_f64(df, "top_box_ci_high")?,
     );
+    let (bb, n) = (col_f64(df, "bottom_box")?, col_str(df, "n")?);
     let series: Vec<u32> = col_str(df, "series")?.iter().map(|s| s.parse().unwrap_or(1)).collect();
     let reworded = col_str(df, "wording_changed")?;
     let brk = col_str(df, "break")?;
@@ -38,7 +42,21 @@ pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
             continue;
         }
         changes += usize::from(reworded[i] == "true") + usize::from(!brk[i].is_empty());
-        let (Some(y), Some(l), Some(h)) = (tb[i], lo[i], hi[i]) else { continue };
+        // One favourable convention: a lower-is-better item plots its bottom-box share (the
+        // favourable answers), with its own Wilson interval, as every other chart does.
+        let fav = if ctx.favourable(&q[i]) {
+            (tb[i], lo[i], hi[i])
+        } else {
+            match (bb[i], n[i].parse::<usize>()) {
+                (Some(b), Ok(n)) => {
+                    let k = (b * n as f64).round() as usize;
+                    let ci = crate::analyse::estimate::wilson(k, n);
+                    (Some(b), ci.map(|c| c.0), ci.map(|c| c.1))
+                }
+                _ => (None, None, None),
+            }
+        };
+        let (Some(y), Some(l), Some(h)) = fav else { continue };
         let x = ctx.rounds.iter().position(|x| *x == r[i]).unwrap_or(0);
         panels.entry(q[i].clone()).or_default().push(TrendPoint {
             x,
@@ -59,31 +77,31 @@ pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
     let panels: Vec<TrendPanel> = panels
         .into_iter()
         .map(|(q, points)| {
-            let mut t = ctx.label(&q);
-            if !ctx.favourable(&q) {
-                t.insert_str(0, "▼ ");
-            }
+            let t = ctx.marked_label(&q);
             TrendPanel { title: t, points }
         })
         .collect();
     let rounds = ctx.rounds.clone();
-    let name = ctx.chart(chart::trends(
-        "trends",
-        "Top-box share per round with 95 % Wilson intervals",
-        &rounds,
-        &panels,
-    )?);
-    let mut blocks = vec![
-        para(
-            "Top-box share (the top two points of a 5- or 7-point scale) per round, with its 95 % Wilson interval \
-             as a band. Where the intervals of two rounds overlap widely, the change is within noise; the \
-             executive summary's verdicts come from the tests, not from the picture.",
-        ),
-        figure(
-            name,
-            "Top-box share (%) per round. A vertical line and a new series mark a scale change (not comparable across it); ◆ marks a reworded question.",
-        ),
-    ];
+    // Four rows of three panels per figure: a figure and its caption fit an A4 or Letter page.
+    let mut names = Vec::new();
+    for (i, part) in pages(&panels, TREND_PANELS).into_iter().enumerate() {
+        names.push(ctx.chart(chart::trends(
+            &part_name("trends", i),
+            "Favourable share per round with 95 % Wilson intervals",
+            &rounds,
+            part,
+        )?));
+    }
+    let mut blocks = vec![para(
+        "Favourable share (the top two points of a 5- or 7-point scale; the bottom two for items \
+         marked ▼) per round, with its 95 % Wilson interval as a band. \
+         Where the intervals of two rounds overlap widely, the change is within noise; the \
+         executive summary's verdicts come from the tests, not from the picture.",
+    )];
+    blocks.extend(figures(
+        names,
+        "Favourable share (%) per round. A vertical line and a new series mark a scale change (not comparable across it); ◆ marks a reworded question.",
+    ));
     if changes > 0 {
         blocks.push(note(format!(
             "{} wording or scale change(s) in these rounds; the methods appendix lists them.",

@@ -43,6 +43,9 @@ pub struct Question {
     pub id: String,
     /// Current wording.
     pub text: String,
+    /// Short label for charts and tables (default: the words that tell it from its siblings).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
     /// likert, likelihood, single, multi, numeric, text, maturity ([`KINDS`], checked on load).
     #[serde(deserialize_with = "known_kind")]
     pub kind: String,

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use super::*;
 
+mod scale;
+
 /// The demo workspace with its report, built once for every test in this file.
 fn demo() -> &'static (CliTest, PathBuf) {
     static DEMO: OnceLock<(CliTest, PathBuf)> = OnceLock::new();

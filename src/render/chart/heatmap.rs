@@ -13,6 +13,19 @@ pub enum Cell {
     Missing,
 }
 
+/// Longest row label drawn whole.
+const ROW_CHARS: usize = 36;
+/// Longest column label drawn whole.
+const COL_CHARS: usize = 42;
+
+/// How many columns and rows of a heatmap fit one chart that fits one page, for these row
+/// labels: (columns, rows).
+pub fn heatmap_fit(rows: &[String]) -> (usize, usize) {
+    let longest = rows.iter().map(|s| s.chars().count().min(ROW_CHARS)).max().unwrap_or(10);
+    let x0 = (longest as i32 * 7 + 20).clamp(80, 280);
+    (((WIDTH as i32 - x0 - 10) / 30) as usize, 24)
+}
+
 /// Segment × question heatmap of a share; suppressed cells are drawn hatched and say so.
 pub fn heatmap(
     name: &str,
@@ -22,24 +35,29 @@ pub fn heatmap(
     cells: &[Vec<Cell>],
     min_group: usize,
 ) -> Result<Chart> {
-    let cw = ((WIDTH as i32 - 170) / cols.len().max(1) as i32).clamp(30, 120);
+    // Room for the longest labels (DejaVu Sans: about 7 px a character at 12 px, 6.5 at 11),
+    // so that nothing is cut; callers split wider or taller grids into several charts
+    // ([`heatmap_fit`]).
+    let longest = |v: &[String], max: usize| v.iter().map(|s| s.chars().count().min(max)).max();
+    let x0 = (longest(rows, ROW_CHARS).unwrap_or(10) as i32 * 7 + 20).clamp(80, 280);
+    let head = (longest(cols, COL_CHARS).unwrap_or(10) as f64 * 6.5) as i32 + 16;
+    let head = head.clamp(60, 290);
+    let cw = ((WIDTH as i32 - x0 - 10) / cols.len().max(1) as i32).clamp(30, 120);
     let rh = 26;
-    let head = 190;
     let height = (head + rh * rows.len() as i32 + 40) as u32;
     draw(name, title, height, |root| {
-        let x0 = 160;
         for (j, c) in cols.iter().enumerate() {
             let x = x0 + j as i32 * cw + cw / 2;
             let style = text(11, INK)
                 .transform(FontTransform::Rotate270)
                 .pos(Pos::new(HPos::Left, VPos::Center));
-            label(root, &clip(c, 40), (x, head - 6), &style)?;
+            label(root, &clip(c, COL_CHARS), (x, head - 6), &style)?;
         }
         for (i, r) in rows.iter().enumerate() {
             let y = head + i as i32 * rh;
             label(
                 root,
-                &clip(r, 22),
+                &clip(r, ROW_CHARS),
                 (x0 - 8, y + rh / 2),
                 &anchored(12, INK, HPos::Right, VPos::Center),
             )?;
@@ -89,7 +107,7 @@ pub fn heatmap(
         }
         let y = head + rh * rows.len() as i32 + 16;
         for (k, v) in [0.0, 0.25, 0.5, 0.75, 1.0].iter().enumerate() {
-            let x = x0 + k as i32 * 46;
+            let x = 16 + k as i32 * 46;
             root.draw(&Rectangle::new([(x, y - 6), (x + 44, y + 6)], sequential(*v).filled()))
                 .map_err(err)?;
             label(
@@ -99,7 +117,7 @@ pub fn heatmap(
                 &anchored(9, MUTED, HPos::Center, VPos::Center),
             )?;
         }
-        let x = x0 + 5 * 46 + 12;
+        let x = 16 + 5 * 46 + 12;
         root.draw(&Rectangle::new([(x, y - 6), (x + 30, y + 6)], SUPPRESSED.filled()))
             .map_err(err)?;
         label(

@@ -26,7 +26,8 @@ pub fn left_edge(shares: &[f64]) -> f64 {
 pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) -> Result<Chart> {
     let points = labels.len();
     let colours = palette::scale(points);
-    let row_h = 26;
+    // Taller rows when a label needs a second line.
+    let row_h = if rows.iter().any(|r| wrap(&r.label, 44, 2).len() > 1) { 36 } else { 26 };
     let height = 70 + row_h * rows.len() as u32 + 40;
     draw(name, title, height, |root| {
         let left = 300;
@@ -64,16 +65,21 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
                 x += s;
             }
             let (px, py) = rel(root, chart.backend_coord(&(-1.0, (y0 + y1) / 2.0)));
-            label(
-                root,
-                &clip(&r.label, 44),
-                (px - 8, py - 5),
-                &anchored(12, INK, HPos::Right, VPos::Center),
-            )?;
+            // Two lines when the label is long, so that it is shown whole.
+            let lines = wrap(&r.label, 44, 2);
+            let top = py - 5 - 6 * (lines.len() as i32 - 1);
+            for (k, l) in lines.iter().enumerate() {
+                label(
+                    root,
+                    l,
+                    (px - 8, top + 12 * k as i32),
+                    &anchored(12, INK, HPos::Right, VPos::Center),
+                )?;
+            }
             label(
                 root,
                 &format!("n = {}", r.n),
-                (px - 8, py + 8),
+                (px - 8, top + 12 * lines.len() as i32 + 1),
                 &anchored(10, MUTED, HPos::Right, VPos::Center),
             )?;
         }

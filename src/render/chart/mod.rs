@@ -38,10 +38,10 @@ mod trends;
 pub use bars::bars;
 pub use bunching::bunching;
 pub use dots::dots;
-pub use heatmap::{Cell, heatmap};
+pub use heatmap::{Cell, heatmap, heatmap_fit};
 pub use likert::{LikertRow, left_edge, likert};
 pub use line::{Band, Line, Point, line};
-pub use quadrant::{Driver, quadrant};
+pub use quadrant::{Driver, quadrant, quadrant_name, quadrant_split};
 pub use trends::{TrendPanel, TrendPoint, trends};
 
 /// Chart width in SVG pixels (the PDF scales it to the text width, PNGs double it).
@@ -208,6 +208,31 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// Breaks a label into at most `lines` lines of at most `max` characters at spaces, so a long
+/// label is shown whole; only what still does not fit ends in an ellipsis.
+pub fn wrap(s: &str, max: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for w in s.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > max {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    if out.len() > lines {
+        let rest = out[lines - 1..].join(" ");
+        out.truncate(lines - 1);
+        out.push(rest);
+    }
+    out.into_iter().map(|l| clip(&l, max)).collect()
+}
+
 /// 1-2-5 ticks inside `[lo, hi]` for a log axis (at most about eight).
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(lo > 0.0 && hi > lo) {
@@ -280,6 +305,16 @@ mod tests {
         assert_eq!(log_ticks(0.8, 30.0), vec![1.0, 2.0, 5.0, 10.0, 20.0]);
         assert_eq!(log_ticks(1.0, 100_000.0), vec![1.0, 10.0, 100.0, 1000.0, 10_000.0, 100_000.0]);
         assert!(log_ticks(0.0, 1.0).is_empty());
+    }
+
+    #[test]
+    fn wrap_keeps_long_labels_whole_on_two_lines() {
+        assert_eq!(wrap("short", 10, 2), ["short"]);
+        assert_eq!(
+            wrap("How often do flaky tests block your work", 24, 2),
+            ["How often do flaky tests", "block your work"]
+        );
+        assert_eq!(wrap("a b c d e f g h", 3, 2), ["a b", "c…"]);
     }
 
     #[test]

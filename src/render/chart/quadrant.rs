@@ -13,13 +13,32 @@ pub struct Driver {
     pub importance: f64,
 }
 
-/// Importance × score quadrant: the split lines are the medians; "fix first" is top left.
-pub fn quadrant(name: &str, title: &str, points: &[Driver]) -> Result<Chart> {
+/// The quadrant of a driver for the split `(score, importance)`: the one name the chart and the
+/// report's table both use.
+pub fn quadrant_name(score: f64, importance: f64, split: (f64, f64)) -> &'static str {
+    match (importance >= split.1, score >= split.0) {
+        (true, false) => "fix first",
+        (true, true) => "keep",
+        (false, true) => "maintain",
+        (false, false) => "monitor",
+    }
+}
+
+/// The split lines: the median score and the median importance of `points` (numpy's 50th
+/// percentile). The report computes it once and passes it to both the chart and its table.
+pub fn quadrant_split(points: &[Driver]) -> (f64, f64) {
     use crate::analyse::quantile::{percentile, sorted};
-    // Split lines at the medians (numpy.percentile's 50th; non-finite values ignored).
     let median = |v: Vec<f64>| percentile(&sorted(v), 50.0).unwrap_or(0.0);
-    let mx = median(points.iter().map(|p| p.score).collect());
-    let my = median(points.iter().map(|p| p.importance).collect());
+    (
+        median(points.iter().map(|p| p.score).collect()),
+        median(points.iter().map(|p| p.importance).collect()),
+    )
+}
+
+/// Importance × score quadrant, split at `split` (from [`quadrant_split`]); "fix first" is top
+/// left.
+pub fn quadrant(name: &str, title: &str, points: &[Driver], split: (f64, f64)) -> Result<Chart> {
+    let (mx, my) = split;
     let ymax = points.iter().map(|p| p.importance).fold(0.1f64, f64::max) * 1.15;
     let ymin = points.iter().map(|p| p.importance).fold(0.0f64, f64::min);
     draw(name, title, 460, |root| {
@@ -54,8 +73,12 @@ pub fn quadrant(name: &str, title: &str, points: &[Driver]) -> Result<Chart> {
         // Labels go right of their point, nudged up or down (with a leader) when they would
         // overlap one already placed; widths are estimated at 6 px per character.
         let mut placed: Vec<(i32, i32, i32)> = Vec::new();
+        let dots: Vec<(i32, i32)> = points
+            .iter()
+            .map(|p| rel(root, chart.backend_coord(&(p.score, p.importance))))
+            .collect();
         for p in points {
-            let fix = p.score < mx && p.importance >= my;
+            let fix = quadrant_name(p.score, p.importance, split) == "fix first";
             let c = if fix { palette::ALERT } else { palette::NOW };
             chart
                 .draw_series(std::iter::once(Circle::new((p.score, p.importance), 5, c.filled())))
@@ -63,8 +86,13 @@ pub fn quadrant(name: &str, title: &str, points: &[Driver]) -> Result<Chart> {
             let (px, py) = rel(root, chart.backend_coord(&(p.score, p.importance)));
             let text = clip(&p.label, 28);
             let (x0, x1) = (px + 8, px + 8 + 6 * text.chars().count() as i32);
-            let free =
-                |y: i32| placed.iter().all(|&(a, b, yy)| (yy - y).abs() >= 12 || b < x0 || a > x1);
+            // Free: no label placed there and no dot (other than its own) under the text.
+            let free = |y: i32| {
+                placed.iter().all(|&(a, b, yy)| (yy - y).abs() >= 12 || b < x0 || a > x1)
+                    && dots.iter().all(|&(dx, dy)| {
+                        (dx, dy) == (px, py) || (dy - y).abs() >= 11 || dx < x0 - 6 || dx > x1 + 6
+                    })
+            };
             let y = [0, 12, -12, 24, -24, 36, -36]
                 .iter()
                 .map(|d| py + d)

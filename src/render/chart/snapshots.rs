@@ -121,7 +121,7 @@ fn quadrant_chart() -> Chart {
         Driver { label: "Docs".into(), score: 0.18, importance: 0.27 },
         Driver { label: "Deploys".into(), score: 0.52, importance: 0.33 },
     ];
-    quadrant("snap-quadrant", "Drivers", &d).unwrap()
+    quadrant("snap-quadrant", "Drivers", &d, quadrant_split(&d)).unwrap()
 }
 
 fn bunching_chart() -> Chart {

@@ -28,7 +28,7 @@ pub struct TrendPanel {
     pub points: Vec<TrendPoint>,
 }
 
-/// Small multiples, three per row: top-box share per round with its 95 % band; the line
+/// Small multiples, three per row: favourable share per round with its 95 % band; the line
 /// breaks where the scale changed and a ◆ marks a reworded round.
 pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel]) -> Result<Chart> {
     let cols = 3usize;
@@ -39,7 +39,7 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
         legend(
             root,
             &[
-                (palette::NOW, "top box (share, %)".into()),
+                (palette::NOW, "favourable share (%)".into()),
                 (RGBColor(191, 219, 236), "95 % interval".into()),
             ],
             20,
@@ -47,15 +47,25 @@ pub fn trends(name: &str, title: &str, rounds: &[String], panels: &[TrendPanel])
         )?;
         label(
             root,
-            "◆ wording changed   | scale changed (line breaks)   ▼ lower is better",
+            "◆ wording changed   | scale changed (line breaks)   ▼ lower is better, reversed",
             (330, 14),
             &anchored(11, MUTED, HPos::Left, VPos::Center),
         )?;
         let body = root.margin(30, 0, 0, 0);
         let areas = body.split_evenly((prow, cols));
         for (p, area) in panels.iter().zip(areas.iter()) {
-            let mut chart = ChartBuilder::on(area)
-                .caption(clip(&p.title, 40), text(11, INK))
+            // The panel title on up to two lines (whole, not cut), then the plot below it.
+            for (k, l) in wrap(&p.title, 42, 2).iter().enumerate() {
+                let (w, _) = area.dim_in_pixel();
+                label(
+                    area,
+                    l,
+                    (w as i32 / 2, 9 + 12 * k as i32),
+                    &anchored(11, INK, HPos::Center, VPos::Center),
+                )?;
+            }
+            let plot = area.margin(24, 0, 0, 0);
+            let mut chart = ChartBuilder::on(&plot)
                 .margin(6)
                 .x_label_area_size(22)
                 .y_label_area_size(34)
