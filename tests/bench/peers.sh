@@ -7,6 +7,7 @@
 #
 # With PULSE_BASELINE=/path/to/an/older/pulse, that binary runs in the same alternation (in its
 # own workspace) and its numbers print beside, for a before/after table from one run.
+# PEERS_SKIP_REPORT=1 leaves out the report pair (the longest) for a quick import/commands run.
 #
 # Peers: the pandas pipeline for `import survey` (read -> melt -> map labels -> Parquet), a bare
 # polars CSV read, and a pandas + scipy + matplotlib script for `pulse report` (summaries,
@@ -67,9 +68,11 @@ for i in $(seq "$RUNS"); do
   # Every report run makes the disclosure plans afresh, as the first one after an import does
   # (later runs would read them from .pulse/cache/).
   rm -rf "$TMP/ws/.pulse/cache" "$TMP/ws-base/.pulse/cache"
-  run pulse-report "$BIN" -w "$TMP/ws" report --round 2026-Q3 --out "$TMP/report-$i"
-  run pandas-report python3 "$PEERS/report_pandas.py" "$TMP/r1.csv" "$TMP/r2.csv" "$TMP/pandas-$i"
-  baseline base-report report --round 2026-Q3 --out "$TMP/base-report-$i"
+  if [ -z "${PEERS_SKIP_REPORT:-}" ]; then
+    run pulse-report "$BIN" -w "$TMP/ws" report --round 2026-Q3 --out "$TMP/report-$i"
+    run pandas-report python3 "$PEERS/report_pandas.py" "$TMP/r1.csv" "$TMP/r2.csv" "$TMP/pandas-$i"
+    baseline base-report report --round 2026-Q3 --out "$TMP/base-report-$i"
+  fi
   rm -rf "$TMP/ws/.pulse/cache" "$TMP/ws-base/.pulse/cache"
   run pulse-paired "$BIN" -w "$TMP/ws" compare 2026-Q2 2026-Q3 --paired
   baseline base-paired compare 2026-Q2 2026-Q3 --paired
@@ -81,13 +84,13 @@ done
 echo "== $N respondents x $Q questions, 2 cores, median of $RUNS alternating runs"
 ratio pulse-import pandas-import "import survey vs pandas pipeline (target <= 0.25x)"
 ratio pulse-import polars-read "import survey vs bare polars CSV read"
-ratio pulse-report pandas-report "report (2 rounds) vs pandas+scipy+matplotlib (<= 0.25x)"
+[ -n "${PEERS_SKIP_REPORT:-}" ] || ratio pulse-report pandas-report "report (2 rounds) vs pandas+scipy+matplotlib (<= 0.25x)"
 read -r m k <<< "$(stats pulse-paired)"; printf '%-52s %6.2f s %6d MB (target < 1.5 s)\n' "compare --paired" "$m" "$k"
 read -r m k <<< "$(stats pulse-drivers)"; printf '%-52s %6.2f s %6d MB (target < 1.5 s)\n' "drivers" "$m" "$k"
 if [ -n "$BASE" ]; then
   echo "== baseline $BASE, same runs"
   ratio base-import pandas-import "import survey (baseline) vs pandas pipeline"
-  ratio base-report pandas-report "report (baseline) vs pandas+scipy+matplotlib"
+  [ -n "${PEERS_SKIP_REPORT:-}" ] || ratio base-report pandas-report "report (baseline) vs pandas+scipy+matplotlib"
   for c in paired drivers; do
     read -r m k <<< "$(stats base-$c)"; printf '%-52s %6.2f s %6d MB\n' "$c (baseline)" "$m" "$k"
   done
