@@ -7,7 +7,7 @@
 //! Name" identify, "Name the tool you use most" does not. A field name may carry a polite
 //! prefix ("Please enter your", "Ihre", "Votre", "Su") and a trailing `:`, `*` or "(optional)".
 
-use super::privacy::{looks_like_email, looks_like_ip};
+use super::privacy::{looks_like_email, looks_like_ip, looks_like_phone};
 use super::scales::normalise;
 
 /// Why a column identifies people, and whether it identifies a person stably across rounds.
@@ -290,19 +290,6 @@ pub fn looks_like_coordinates(s: &str) -> bool {
         && v[0].abs() <= 90.0
         && v[1].abs() <= 180.0
         && v.iter().all(|x| x.is_finite())
-}
-
-/// A telephone number on its own (7–15 digits, separators, optional leading `+`), not a date
-/// or a plain number.
-pub fn looks_like_phone(s: &str) -> bool {
-    let t = s.trim();
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || " -.()+/".contains(c)) {
-        return false;
-    }
-    let digits = t.chars().filter(char::is_ascii_digit).count();
-    let seps = t.chars().filter(|c| !c.is_ascii_digit()).count();
-    let date_like = t.matches(['/', '.', '-']).count() >= 2 && digits <= 8 && !t.contains(' ');
-    (7..=15).contains(&digits) && !date_like && (seps > 0 || digits >= 10 || t.starts_with('+'))
 }
 
 /// Decides from a column's values (a sample of its non-blank cells): at least half e-mail

@@ -58,6 +58,27 @@ pub fn scrub(text: &str) -> String {
     scrub_phones(&out)
 }
 
+/// A character of a written telephone number: a digit or one of ` -.()+/`.
+fn is_phone_char(c: char) -> bool {
+    c.is_ascii_digit() || " -.()+/".contains(c)
+}
+
+/// Whether a run of [`is_phone_char`]s is a telephone number: 7–15 digits, not a date
+/// (`2026-03-01`), and a separator, 10 or more digits or a leading `+` (a bare "1200000" in
+/// prose is a number, not a phone).
+fn phone_run(run: &str) -> bool {
+    let digits = run.chars().filter(char::is_ascii_digit).count();
+    let seps = run.chars().count() - digits;
+    let is_date = run.matches(['/', '.', '-']).count() >= 2 && digits <= 8 && !run.contains(' ');
+    (7..=15).contains(&digits) && !is_date && (seps > 0 || digits >= 10 || run.starts_with('+'))
+}
+
+/// True when the text is a telephone number on its own (the rule [`scrub`] uses inside text).
+pub fn looks_like_phone(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty() && t.chars().all(is_phone_char) && phone_run(t)
+}
+
 /// Phone numbers: runs of digits, spaces, dashes, dots, parentheses and a leading `+`, with at
 /// least 7 digits, that are not a date or a plain number inside prose (digits only, no separators
 /// and fewer than 10 digits are kept: "took 1200000 ms" stays).
@@ -71,26 +92,15 @@ fn scrub_phones(text: &str) -> String {
             && (i == 0 || !chars[i - 1].is_alphanumeric());
         if starts {
             let mut j = i;
-            let mut digits = 0;
-            let mut seps = 0;
-            while j < chars.len() && (chars[j].is_ascii_digit() || " -.()+/".contains(chars[j])) {
-                if chars[j].is_ascii_digit() {
-                    digits += 1;
-                } else {
-                    seps += 1;
-                }
+            while j < chars.len() && is_phone_char(chars[j]) {
                 j += 1;
             }
             // Trailing separators belong to the prose, not the number.
             while j > i && !chars[j - 1].is_ascii_digit() && chars[j - 1] != ')' {
                 j -= 1;
-                seps -= 1;
             }
             let run: String = chars[i..j].iter().collect();
-            let is_date =
-                run.matches(['/', '.', '-']).count() >= 2 && digits <= 8 && !run.contains(' ');
-            let is_phone =
-                (7..=15).contains(&digits) && !is_date && (seps > 0 || digits >= 10 || c == '+');
+            let is_phone = phone_run(&run);
             if is_phone && (j == chars.len() || !chars[j].is_alphanumeric()) {
                 out.push_str("[phone]");
                 i = j;
