@@ -504,13 +504,7 @@ fn scrub_labels(items: &mut [Item]) {
                     *k = remap[*k as usize];
                 }
                 *labels = merged;
-                let mut options: Vec<String> = Vec::new();
-                for o in it.options.iter().map(|o| scrub(o)) {
-                    if !options.contains(&o) {
-                        options.push(o);
-                    }
-                }
-                it.options = options;
+                it.options = distinct_in_order(it.options.iter().map(|o| scrub(o)));
             }
             (ItemKind::Multi, Answers::Sets(sets)) => {
                 let distinct: std::collections::HashSet<&String> = sets.iter().flatten().collect();
@@ -525,27 +519,26 @@ fn scrub_labels(items: &mut [Item]) {
                     continue;
                 }
                 for set in sets.iter_mut() {
-                    let mut out: Vec<String> = Vec::new();
-                    for l in
-                        set.iter().map(|l| changed.get(l).cloned().unwrap_or_else(|| l.clone()))
-                    {
-                        if !out.contains(&l) {
-                            out.push(l);
-                        }
-                    }
-                    *set = out;
+                    *set = distinct_in_order(
+                        set.iter().map(|l| changed.get(l).cloned().unwrap_or_else(|| l.clone())),
+                    );
                 }
-                let mut options: Vec<String> = Vec::new();
-                for o in it.options.iter().map(|o| scrub(o)) {
-                    if !options.contains(&o) {
-                        options.push(o);
-                    }
-                }
-                it.options = options;
+                it.options = distinct_in_order(it.options.iter().map(|o| scrub(o)));
             }
             _ => {}
         }
     }
+}
+
+/// The values in first-seen order, each once (two scrubbed addresses are one `[email]`).
+fn distinct_in_order(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 fn respondents(
