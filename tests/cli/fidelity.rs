@@ -5,20 +5,7 @@
 use super::*;
 
 fn import(t: &CliTest, name: &str, round: &str, extra: &[&str]) -> serde_json::Value {
-    let f = repo().join("fixtures/fidelity").join(name);
-    let mut args = vec![
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        round,
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    serde_json::from_str(&t.ok(&args)).unwrap()
+    t.import_json(&repo().join("fixtures/fidelity").join(name), round, extra)
 }
 
 /// Every string cell the store holds, from every table a user can query.
@@ -253,18 +240,7 @@ fn a_second_header_row_is_not_a_respondent_who_chose_everything() {
           ,Jenkins,GitHub Actions,GitLab,Response\n\
           1,Jenkins,,,Fast\n2,,GitHub Actions,,Slow\n3,Jenkins,,GitLab,Fast\n4,,,GitLab,Fast\n",
     );
-    let out = t.ok(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "r",
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = t.import_json(&f, "r", &[]);
     assert_eq!(v["responses"], 4, "{v}");
     assert!(v["warnings"].to_string().contains("two-rows.csv:2:"), "{v}");
     let k = kinds(&t);
@@ -381,18 +357,7 @@ fn excel_unicode_text_with_a_quoted_multiline_comment() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     let f = t.write("unicode.txt", &bytes);
-    let out = t.ok(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "u",
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = t.import_json(&f, "u", &[]);
     assert_eq!((v["encoding"].as_str(), v["responses"].as_u64()), (Some("utf-16le"), Some(3)));
     let c = t.query("SELECT text FROM comments ORDER BY text");
     assert_eq!(c[0]["text"], "Builds are slow.\r\nAlso: \"flaky\" tests");
@@ -502,21 +467,7 @@ fn a_column_override_wins_and_is_kept_for_later_rounds() {
     t.workspace();
     let body = b"team,City,How satisfied are you with CI?\nA,Berlin,Satisfied\nB,Zurich,Dissatisfied\nA,Berlin,Satisfied\nB,Zurich,Very satisfied\nA,Berlin,Satisfied\n";
     let f = t.write("r.csv", body);
-    let import = |round: &str, extra: &[&str]| -> serde_json::Value {
-        let mut args = vec![
-            "-w",
-            "ws",
-            "import",
-            "survey",
-            f.to_str().unwrap(),
-            "--round",
-            round,
-            "--format",
-            "json",
-        ];
-        args.extend_from_slice(extra);
-        serde_json::from_str(&t.ok(&args)).unwrap()
-    };
+    let import = |round: &str, extra: &[&str]| t.import_json(&f, round, extra);
     // "City" reads as part of an address: dropped.
     let v = import("2026-Q1", &[]);
     assert!(v["dropped_columns"].to_string().contains("City"), "{v}");
@@ -559,7 +510,7 @@ B,Satisfied,Satisfied
 ",
     );
     let import = |round: &str| {
-        t.ok(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", round]);
+        t.import_json(&f, round, &[]);
     };
     import("2026-Q1");
     import("2026-Q2");
@@ -611,18 +562,7 @@ fn a_multi_select_where_nobody_chose_two_options_stays_a_multi_select() {
         src.replace("\"CI,Secrets,Deployments\"", "Secrets").replace("\"CI,Deployments\"", "CI");
     assert!(!single.contains("\"CI,"));
     let f = t.write("q2.csv", single.as_bytes());
-    let out = t.ok(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "2026-Q2",
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = t.import_json(&f, "2026-Q2", &[]);
     assert_eq!(v["linked"], 3, "{v}");
     assert!(
         v["new"].as_array().unwrap().is_empty() && v["dropped"].as_array().unwrap().is_empty(),
@@ -646,18 +586,7 @@ fn age_does_not_link_to_an_unrelated_header_that_mentions_age() {
             .as_bytes(),
     );
     t.ok(&["-w", "ws", "import", "survey", a.to_str().unwrap(), "--round", "2026-Q1"]);
-    let out = t.ok(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        b.to_str().unwrap(),
-        "--round",
-        "2026-Q2",
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = t.import_json(&b, "2026-Q2", &[]);
     assert!(v["reworded"].as_array().unwrap().is_empty(), "{v}");
     assert_eq!(v["new"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v["dropped"].as_array().unwrap().len(), 1, "{v}");

@@ -65,6 +65,16 @@ impl CliTest {
         text(&o.stdout)
     }
 
+    /// `pulse -w ws import survey FILE --round ROUND --format json EXTRA…`, which must
+    /// succeed: its JSON summary.
+    pub fn import_json(&self, file: &Path, round: &str, extra: &[&str]) -> serde_json::Value {
+        let mut args =
+            vec!["-w", "ws", "import", "survey", file.to_str().unwrap(), "--round", round];
+        args.extend_from_slice(&["--format", "json"]);
+        args.extend_from_slice(extra);
+        serde_json::from_str(&self.ok(&args)).expect("import JSON")
+    }
+
     /// A fresh workspace `ws` in the temp folder.
     pub fn workspace(&self) -> PathBuf {
         self.ok(&["init", "ws", "--org", "test-org"]);

@@ -4,20 +4,7 @@
 use super::*;
 
 fn import_fixture(t: &CliTest, name: &str, round: &str, extra: &[&str]) -> serde_json::Value {
-    let f = repo().join("fixtures/platforms").join(name);
-    let mut args = vec![
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        round,
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    serde_json::from_str(&t.ok(&args)).unwrap()
+    t.import_json(&repo().join("fixtures/platforms").join(name), round, extra)
 }
 
 #[test]

@@ -7,18 +7,7 @@ fn shared() -> Option<PathBuf> {
     shared_dir("real-exports")
 }
 fn import(t: &CliTest, file: &Path, round: &str) -> serde_json::Value {
-    let out = t.ok(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        file.to_str().unwrap(),
-        "--round",
-        round,
-        "--format",
-        "json",
-    ]);
-    serde_json::from_str(&out).unwrap()
+    t.import_json(file, round, &[])
 }
 
 #[test]
