@@ -67,7 +67,7 @@ pub fn run(g: &Global, a: &ImportTelemetryArgs) -> Result<ExitStatus> {
     if !a.file.is_file() {
         bail!("{file}: no such file");
     }
-    let known = other_sources_keys(&ws, &a.kind, &source)?;
+    let known = crate::store::telemetry::other_sources_keys(&ws, &a.kind, &source)?;
     let opts = ReadOptions {
         fields,
         maps: &maps,
@@ -124,43 +124,4 @@ pub fn run(g: &Global, a: &ImportTelemetryArgs) -> Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
-}
-
-/// The row keys (see `key_fields`) of every other imported source of this kind, so a row
-/// imported twice under two sources is a duplicate, not two builds.
-fn other_sources_keys(ws: &Workspace, kind: &str, source: &str) -> Result<Vec<(String, Vec<u64>)>> {
-    use crate::ingest::telemetry::rows::{KeyPart, key_fields, key_hash};
-    use polars::prelude::*;
-    let Some(fields) = fields(kind) else { return Ok(vec![]) };
-    let keys: Vec<&str> =
-        fields.iter().map(|f| f.name).filter(|n| key_fields(fields[0].name).contains(n)).collect();
-    if keys.is_empty() || !ws.path(&format!("store/{kind}")).exists() {
-        return Ok(vec![]);
-    }
-    let mut cols = vec![col("source")];
-    cols.extend(keys.iter().map(|k| col(*k)));
-    let df = crate::store::frames::telemetry_table(ws, kind)?
-        .filter(col("source").neq(lit(source)))
-        .select(cols)
-        .collect()?;
-    let src = df.column("source")?.str()?.clone();
-    let parts: Vec<Column> =
-        keys.iter().map(|k| df.column(k).cloned()).collect::<PolarsResult<_>>()?;
-    let mut by_source: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
-    for i in 0..df.height() {
-        let key: Vec<KeyPart> = parts
-            .iter()
-            .map(|c| match c.dtype() {
-                DataType::String => {
-                    c.str().ok().and_then(|s| s.get(i)).map_or(KeyPart::Null, KeyPart::Str)
-                }
-                _ => c.f64().ok().and_then(|s| s.get(i)).map_or(KeyPart::Null, KeyPart::Num),
-            })
-            .collect();
-        by_source
-            .entry(src.get(i).unwrap_or_default().to_string())
-            .or_default()
-            .push(key_hash(&key));
-    }
-    Ok(by_source.into_iter().collect())
 }
