@@ -77,6 +77,28 @@ pub fn wilson(k: usize, n: usize) -> Option<(f64, f64)> {
     Some(((centre - half).max(0.0), (centre + half).min(1.0)))
 }
 
+/// Newcombe's hybrid score 95 % interval (his method 10) for the difference p₂ − p₁ of two
+/// independent proportions k₁/n₁ (earlier) and k₂/n₂ (later), from the two Wilson intervals;
+/// None when either side has no answers.
+pub fn newcombe_diff(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<(f64, f64)> {
+    let ((l1, u1), (l2, u2)) = (wilson(k1, n1)?, wilson(k2, n2)?);
+    let (p1, p2) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+    let d = p2 - p1;
+    Some((
+        d - ((p2 - l2).powi(2) + (u1 - p1).powi(2)).sqrt(),
+        d + ((u2 - p2).powi(2) + (p1 - l1).powi(2)).sqrt(),
+    ))
+}
+
+/// The 95 % interval of the change between two independent NPS estimates (points), each given
+/// as [`nps`] returns it: the normal approximation with the variances added.
+pub fn nps_diff(earlier: (f64, f64, f64), later: (f64, f64, f64)) -> (f64, f64) {
+    let se = |(_, lo, hi): (f64, f64, f64)| (hi - lo) / (2.0 * z95());
+    let half = z95() * (se(earlier).powi(2) + se(later).powi(2)).sqrt();
+    let d = later.0 - earlier.0;
+    (d - half, d + half)
+}
+
 /// Net Promoter Score in points (−100..100) with its 95 % normal-approximation interval,
 /// variance (p₊ + p₋ − (p₊ − p₋)²)/n. Values are 0–10 answers; non-finite ones are not answers.
 pub fn nps(values: &[f64]) -> Option<(f64, f64, f64)> {
@@ -112,6 +134,37 @@ pub fn bottom_box_threshold(points: usize, low: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newcombe_matches_statsmodels() {
+        // statsmodels 0.15.0: confint_proportions_2indep(k2, n2, k1, n1, method='newcomb',
+        // compare='diff') (statsmodels puts the later round first).
+        for (k1, n1, k2, n2, lo, hi) in [
+            (288, 760, 356, 760, 0.039801744759569546, 0.13852458984738902),
+            (10, 40, 25, 45, 0.096360858267343, 0.478563452135092),
+            (0, 30, 5, 30, 0.019729903514814295, 0.33564350506416035),
+            (380, 760, 380, 760, -0.05014544386048386, 0.05014544386048386),
+        ] {
+            let (l, h) = newcombe_diff(k1, n1, k2, n2).unwrap();
+            close(l, lo, 1e-9);
+            close(h, hi, 1e-9);
+        }
+        assert_eq!(newcombe_diff(1, 0, 2, 3), None);
+    }
+
+    #[test]
+    fn nps_difference_adds_the_variances() {
+        // Python, by the formula: promoters/detractors 0.30/0.40 of 200 and 0.40/0.30 of 300:
+        // se² = (p+ + p- − d²)/n per round; d = 10 − (−10) = 20 points;
+        // 20 ± 1.959963984540054 * 100 * sqrt(0.69/200 + 0.69/300) = (5.13783723040579,
+        // 34.86216276959421)
+        let a = nps(&[vec![10.0; 60], vec![7.0; 60], vec![0.0; 80]].concat()).unwrap();
+        let b = nps(&[vec![9.0; 120], vec![8.0; 90], vec![3.0; 90]].concat()).unwrap();
+        let (lo, hi) = nps_diff(a, b);
+        let half = 1.959963984540054 * 100.0 * (0.69f64 / 200.0 + 0.69 / 300.0).sqrt();
+        close(lo, 20.0 - half, 1e-9);
+        close(hi, 20.0 + half, 1e-9);
+    }
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} vs {b}");

@@ -131,7 +131,8 @@ pub enum Command {
         workspace, else the built-in one); the page design is the Typst template the spec names.\n\
         A `query` section runs a SQL file from queries/ and charts it as its header comment says\n\
         (-- title: / -- chart: bar|line|table / -- x: / -- y: / -- unit:).\n\
-        Files: report.pdf, report.html, summary.md, charts/NAME.svg and charts/NAME.png (2x).\n\
+        Files: report.pdf, report.html, summary.md, pages/page-NN.png (every PDF page at 144 dpi,\n\
+        rendered by Typst from the same layout), charts/NAME.svg and charts/NAME.png (2x).\n\
         The output folder is replaced only when everything rendered. The same data, spec and\n\
         --date give byte-identical files.")]
     Report(ReportArgs),

@@ -238,7 +238,8 @@ pub struct ReportArgs {
     /// Output folder (default: reports/ROUND in the workspace); replaced as a whole.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats to write, comma-separated: pdf, png (every chart as PNG at 2x plus SVG), html, md.
+    /// Formats to write, comma-separated: pdf, png (every page as PNG at 144 dpi, every chart as
+    /// PNG at 2x plus SVG), html, md.
     #[arg(long, default_value = "pdf,png,html,md", value_name = "LIST")]
     pub formats: String,
     /// Report spec (default: reports/quarterly.toml in the workspace, else the built-in).

@@ -86,10 +86,19 @@ pub fn print_written(out: &Path, files: &[(String, usize)]) -> Result<()> {
             ))?;
         }
     }
-    let pngs = files.iter().filter(|f| f.0.ends_with(".png")).count();
-    if pngs > 0 {
+    let count =
+        |dir: &str| files.iter().filter(|f| f.0.starts_with(dir) && f.0.ends_with(".png")).count();
+    let pages = count("pages/");
+    if pages > 0 {
         crate::output::print_line(&format!(
-            "  {}  ({pngs} charts as PNG at 2x, SVG beside each)",
+            "  {}  ({pages} pages as PNG at 144 dpi, the PDF's own layout)",
+            out.join("pages").display()
+        ))?;
+    }
+    let charts = count("charts/");
+    if charts > 0 {
+        crate::output::print_line(&format!(
+            "  {}  ({charts} charts as PNG at 2x, SVG beside each)",
             out.join("charts").display()
         ))?;
     }

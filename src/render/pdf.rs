@@ -10,6 +10,37 @@ use typst_layout::PagedDocument;
 
 use super::Doc;
 
+/// Every page of a typeset document as a PNG at `pixel_per_pt` pixels per point, rendered by
+/// Typst's own rasteriser (pages in parallel).
+pub fn pages(document: &PagedDocument, pixel_per_pt: f64) -> Result<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    let opts = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
+        ..Default::default()
+    };
+    document
+        .pages()
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let page = typst_render::render(page, &opts);
+            // Paper is white: a page without a fill would otherwise be transparent.
+            let mut pix = resvg::tiny_skia::Pixmap::new(page.width(), page.height())
+                .ok_or_else(|| anyhow!("page {}: empty", i + 1))?;
+            pix.fill(resvg::tiny_skia::Color::WHITE);
+            pix.draw_pixmap(
+                0,
+                0,
+                page.as_ref(),
+                &resvg::tiny_skia::PixmapPaint::default(),
+                resvg::tiny_skia::Transform::identity(),
+                None,
+            );
+            super::png::encode(&pix).map_err(|e| anyhow!("page {}: encoding the PNG: {e}", i + 1))
+        })
+        .collect()
+}
+
 /// The built-in template (the repo's `reports/quarterly.typ`).
 pub const TEMPLATE: &str = include_str!("../../reports/quarterly.typ");
 
@@ -30,9 +61,15 @@ fn locate(template: &str, d: &typst::diag::SourceDiagnostic) -> String {
     format!("{line}:{col}")
 }
 
-/// Typesets `doc` with `template`. Typst warnings (a missing font, say) are errors: they mean
-/// the output is not what the template asked for.
+/// Typesets `doc` with `template` and writes the PDF.
 pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Vec<u8>> {
+    pdf(doc, &typeset(doc, template, template_name)?)
+}
+
+/// Typesets `doc` with `template` into pages (the one layout the PDF and the page PNGs are both
+/// made from). Typst warnings (a missing font, say) are errors: they mean the output is not what
+/// the template asked for.
+pub fn typeset(doc: &Doc, template: &str, template_name: &str) -> Result<PagedDocument> {
     let names: Vec<String> = doc.charts.iter().map(|c| format!("charts/{}.svg", c.name)).collect();
     let engine = TypstEngine::builder()
         .main_file(template.to_string())
@@ -63,6 +100,11 @@ pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Vec<u8>>
             warned.warnings.len()
         );
     }
+    Ok(document)
+}
+
+/// The PDF of a typeset document.
+pub fn pdf(doc: &Doc, document: &PagedDocument) -> Result<Vec<u8>> {
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(format!(
             "pulse {} {}",
@@ -71,7 +113,7 @@ pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Vec<u8>>
         creator: typst::foundations::Smart::Custom(Some(doc.meta.generator.clone())),
         ..Default::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| {
+    let pdf = typst_pdf::pdf(document, &options).map_err(|e| {
         anyhow!(
             "writing the PDF: {}",
             e.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")

@@ -28,5 +28,21 @@ pub fn render(chart: &Chart, scale: f32) -> Result<Vec<u8>> {
     let mut pix = tiny_skia::Pixmap::new(w, h).context("empty chart")?;
     pix.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pix.as_mut());
-    pix.encode_png().with_context(|| format!("chart {}: encoding the PNG", chart.name))
+    encode(&pix).with_context(|| format!("chart {}: encoding the PNG", chart.name))
+}
+
+/// An opaque pixmap (white background) as an 8-bit RGBA PNG, encoded with png's fast mode (Up
+/// filter, fdeflate): report pages and charts are mostly flat colour, so it compresses nearly as
+/// well as zlib's default level at a fraction of the time. Opaque pixels are the same
+/// premultiplied or not, so the pixmap's bytes are written as they are.
+pub fn encode(pix: &tiny_skia::Pixmap) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(pix.data().len() / 16);
+    let mut enc = png::Encoder::new(&mut out, pix.width(), pix.height());
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fastest);
+    let mut w = enc.write_header()?;
+    w.write_image_data(pix.data())?;
+    w.finish()?;
+    Ok(out)
 }

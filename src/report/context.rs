@@ -46,6 +46,7 @@ pub struct Ctx<'a> {
     /// Every round up to and including `round`.
     pub rounds: Vec<String>,
     summary: OnceCell<Vec<SummaryRow>>,
+    previous_summary: OnceCell<Vec<SummaryRow>>,
     plans: OnceCell<BTreeMap<String, RoundPlan>>,
     compare: OnceCell<Vec<CompareRow>>,
     trend: OnceCell<DataFrame>,
@@ -99,6 +100,7 @@ impl<'a> Ctx<'a> {
             previous,
             rounds,
             summary: OnceCell::new(),
+            previous_summary: OnceCell::new(),
             plans: OnceCell::new(),
             compare: OnceCell::new(),
             trend: OnceCell::new(),
@@ -230,6 +232,14 @@ impl<'a> Ctx<'a> {
                 }
             }
             Ok(out)
+        })
+    }
+
+    /// `pulse summary` rows of the previous round (whole round; empty for the first round).
+    pub fn previous_summary(&self) -> Result<&Vec<SummaryRow>> {
+        once(&self.previous_summary, || match self.previous.as_deref() {
+            Some(p) => inputs::summary(self.ws, &self.catalog, p, None, self.plans()?),
+            None => Ok(Vec::new()),
         })
     }
 

@@ -158,8 +158,14 @@ pub fn delivery(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             &[L, R, R, R, R, R, R],
             trows,
             &format!(
-                "DORA metrics and levels (DORA {} clusters; n/a below 5 samples)",
-                year.label()
+                "DORA metrics and levels (DORA {} clusters; n/a below 5 samples){}",
+                year.label(),
+                if year == DoraYear::Y2024 {
+                    ". CFR levels follow DORA 2024's clusters, whose high cluster failed 20 % of \
+                     changes and medium 10 %: the level does not order the rate, lower is better"
+                } else {
+                    ""
+                }
             ),
         ));
     }

@@ -14,6 +14,9 @@ pub const MARKER: &str = ".pulse-report";
 /// Output formats.
 pub const FORMATS: [&str; 4] = ["pdf", "png", "html", "md"];
 
+/// Page PNGs at 2 pixels per point (144 dpi: an A4 page is 1190 × 1684 px), sharp on slides.
+pub const PAGE_PIXELS_PER_POINT: f64 = 2.0;
+
 /// Files of a rendered report: relative path and bytes.
 pub fn render_files(
     doc: &Doc,
@@ -21,11 +24,22 @@ pub fn render_files(
     formats: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
-    if formats.iter().any(|f| f == "pdf") {
-        let pdf = render::pdf::render(doc, &loaded.template, &loaded.template_name)?;
-        files.push(("report.pdf".to_string(), pdf));
+    let (pdf, png) = (formats.iter().any(|f| f == "pdf"), formats.iter().any(|f| f == "png"));
+    if pdf || png {
+        // One layout for both: the page PNGs are the PDF's pages.
+        let document = render::pdf::typeset(doc, &loaded.template, &loaded.template_name)?;
+        if pdf {
+            files.push(("report.pdf".to_string(), render::pdf::pdf(doc, &document)?));
+        }
+        if png {
+            for (i, page) in
+                render::pdf::pages(&document, PAGE_PIXELS_PER_POINT)?.into_iter().enumerate()
+            {
+                files.push((format!("pages/page-{:02}.png", i + 1), page));
+            }
+        }
     }
-    if formats.iter().any(|f| f == "png") {
+    if png {
         for c in &doc.charts {
             files.push((format!("charts/{}.svg", c.name), c.svg.clone().into_bytes()));
             files.push((format!("charts/{}.png", c.name), render::png::render(c, 2.0)?));

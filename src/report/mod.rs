@@ -12,6 +12,7 @@ use crate::render::{Doc, Meta, Section};
 use crate::store::workspace::Workspace;
 
 mod blocks;
+mod briefing;
 pub mod context;
 mod cover;
 mod delivery;

@@ -102,6 +102,7 @@ pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         names,
         "Favourable share (%) per round. A vertical line and a new series mark a scale change (not comparable across it); ◆ marks a reworded question.",
     ));
+    blocks.extend(beyond_noise(ctx)?);
     if changes > 0 {
         blocks.push(note(format!(
             "{} wording or scale change(s) in these rounds; the methods appendix lists them.",
@@ -109,6 +110,77 @@ pub fn trends(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         )));
     }
     Ok(Section::new(SectionKind::Trends, title, blocks))
+}
+
+/// A test's name for reading.
+fn test_name(t: &str) -> String {
+    match t {
+        "mann-whitney" => "Mann–Whitney U".into(),
+        "wilcoxon" => "Wilcoxon signed-rank".into(),
+        "chi-square" => "chi-square".into(),
+        t => t.to_string(),
+    }
+}
+
+/// Every item that improved, declined or changed beyond noise against the previous round
+/// (categorical options included), with the change and its interval, the test, its
+/// Benjamini–Hochberg q-value and effect size: the executive summary's evidence.
+fn beyond_noise(ctx: &Ctx<'_>) -> Result<Vec<Block>> {
+    let (changed, compared) = super::summary::changes(ctx)?;
+    let Some(prev) = ctx.previous.as_deref() else { return Ok(Vec::new()) };
+    if changed.is_empty() {
+        return Ok(vec![para(format!(
+            "No item moved beyond noise between {prev} and {} ({} questions compared).",
+            ctx.round, compared.0
+        ))]);
+    }
+    let rows = ctx.compare()?;
+    let trows = changed
+        .iter()
+        .map(|c| {
+            let opt_of = c.label.rsplit(" – ").next().unwrap_or("");
+            let r = rows.iter().find(|r| {
+                r.group.is_empty()
+                    && r.question_id == c.question
+                    && (r.option.is_empty() || r.option == opt_of)
+            });
+            vec![
+                c.label.clone(),
+                capitalise(&c.verdict),
+                format!("{} → {}", pct1(c.from), pct1(c.to)),
+                match c.ci {
+                    Some((lo, hi)) => format!(
+                        "{:+.1} ({:+.1} to {:+.1})",
+                        (c.to - c.from) * 100.0,
+                        lo * 100.0,
+                        hi * 100.0
+                    ),
+                    None => format!("{:+.1}", (c.to - c.from) * 100.0),
+                },
+                r.map_or(String::new(), |r| test_name(&r.test)),
+                r.and_then(|r| r.q_value).map_or(DASH.into(), pq),
+                r.and_then(|r| {
+                    r.effect_size.map(|e| format!("{} {}", r.effect_size_kind, signed2(e)))
+                })
+                .unwrap_or_else(|| DASH.into()),
+            ]
+        })
+        .collect();
+    Ok(vec![
+        Block::Subhead { text: "Changes beyond noise".into() },
+        table(
+            &["Item", "Verdict", "Share", "Change, points (95 % CI)", "Test", "q", "Effect size"],
+            &[L, L, R, R, L, R, L],
+            trows,
+            &format!(
+                "Every item that moved beyond noise, {prev} → {}, of {} questions and {} \
+                 multi-select options compared \
+                 (favourable share, or the share choosing an option; Newcombe 95 % interval of \
+                 the change; Benjamini–Hochberg q over all tested items)",
+                ctx.round, compared.0, compared.1
+            ),
+        ),
+    ])
 }
 
 /// The NPS section (skipped without a 0–10 question).

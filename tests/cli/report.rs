@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use super::*;
 
+mod briefing;
 mod scale;
 
 /// The demo workspace with its report, built once for every test in this file.
@@ -259,8 +260,10 @@ fn report_is_deterministic() {
     t.ok(&["-w", "ws", "report", "--round", "2026-Q3", "--out", "again"]);
     let again = t.path("again");
     let mut names = vec!["report.pdf".to_string(), "report.html".into(), "summary.md".into()];
-    for e in std::fs::read_dir(dir.join("charts")).unwrap() {
-        names.push(format!("charts/{}", e.unwrap().file_name().to_string_lossy()));
+    for sub in ["charts", "pages"] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+            names.push(format!("{sub}/{}", e.unwrap().file_name().to_string_lossy()));
+        }
     }
     for n in &names {
         assert!(
