@@ -26,6 +26,7 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
         col_str(&df, "n")?,
         col_f64(&df, "p_value")?,
     );
+    let (rlo, rhi) = (col_f64(&df, "rho_ci_low")?, col_f64(&df, "rho_ci_high")?);
     let mut pts = Vec::new();
     let mut trows = Vec::new();
     for i in 0..q.len() {
@@ -35,7 +36,17 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             trows.push((
                 r,
                 t,
-                vec![ctx.marked_label(&q[i]), n[i].clone(), dec2(r), opt(p[i], pq), pct1(t)],
+                vec![
+                    ctx.marked_label(&q[i]),
+                    n[i].clone(),
+                    dec2(r),
+                    match (rlo[i], rhi[i]) {
+                        (Some(l), Some(h)) => format!("{} to {}", dec2(l), dec2(h)),
+                        _ => DASH.into(),
+                    },
+                    opt(p[i], pq),
+                    pct1(t),
+                ],
             ));
         }
     }
@@ -74,8 +85,8 @@ pub fn drivers(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
                 ),
             ),
             table(
-                &["Item", "n", "ρ", "p", "Score", "Quadrant"],
-                &[L, R, R, R, R, L],
+                &["Item", "n", "ρ", "ρ 95 % CI", "p", "Score", "Quadrant"],
+                &[L, R, R, R, R, R, L],
                 trows.into_iter().map(|x| x.2).collect(),
                 "Drivers, most important first",
             ),

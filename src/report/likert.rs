@@ -2,20 +2,42 @@
 
 use super::blocks::*;
 
-/// Shares per scale point from a `1=154; 2=247` distribution.
-fn shares(dist: &str, points: usize) -> Option<Vec<f64>> {
+/// Shares per scale point from a `1=154; 2=247` distribution of a scale whose lowest value is
+/// `low` (1 for labelled scales and 1–N ratings, 0 for 0–10 likelihood items).
+fn shares(dist: &str, low: i64, points: usize) -> Option<Vec<f64>> {
     let mut counts = vec![0f64; points];
     for part in dist.split("; ") {
         let (k, v) = part.split_once('=')?;
         let k: f64 = k.trim().parse().ok()?;
         let v: f64 = v.trim().parse().ok()?;
-        let i = k as usize;
-        // 0–10 items start at 0; others at 1.
-        let idx = if points == 11 { i } else { i.checked_sub(1)? };
+        let idx = usize::try_from(k as i64 - low).ok()?;
         *counts.get_mut(idx)? += v;
     }
     let t: f64 = counts.iter().sum();
     (t > 0.0).then(|| counts.iter().map(|c| c / t).collect())
+}
+
+/// The lowest value of a rated scale and the legend label of each point: the labels of a
+/// labelled scale, the numbers of a numeric rating (`1 (lowest)` … `5 (highest)`); None for a
+/// scale that is not rated.
+fn point_labels(scale: &str) -> Option<(i64, Vec<String>)> {
+    use crate::ingest::scales::ScaleKind;
+    match ScaleKind::from_name(scale)? {
+        ScaleKind::Labelled(sc) => {
+            Some((1, (1..=sc.points.len()).map(|v| capitalise(sc.label(v))).collect()))
+        }
+        ScaleKind::Numeric { low, high } if high > low && high - low <= 10 => Some((
+            low,
+            (low..=high)
+                .map(|v| match v {
+                    v if v == low => format!("{v} (lowest)"),
+                    v if v == high => format!("{v} (highest)"),
+                    v => v.to_string(),
+                })
+                .collect(),
+        )),
+        _ => None,
+    }
 }
 
 /// Bars per figure: a figure and its caption fit an A4 or Letter page.
@@ -38,9 +60,9 @@ pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         }
         let Some(q) = ctx.catalog.get(&r.question_id) else { continue };
         let scale_name = q.rounds.get(&ctx.round).map_or(q.scale.clone(), |a| a.scale.clone());
-        let Some(scale) = crate::ingest::scales::scale_by_name(&scale_name) else { continue };
-        let points = scale.points.len();
-        let Some(mut sh) = shares(&r.distribution, points) else { continue };
+        // Labelled scales and numeric ratings (1–5, 1–10, 0–10) alike: a rated item is drawn.
+        let Some((low, labels)) = point_labels(&scale_name) else { continue };
+        let Some(mut sh) = shares(&r.distribution, low, labels.len()) else { continue };
         let fav = ctx.favourable(&r.question_id);
         let score = if fav { r.top_box } else { r.bottom_box }.unwrap_or(0.0);
         if !fav {
@@ -80,9 +102,7 @@ pub fn likert(ctx: &Ctx<'_>, title: &str, only: &[String]) -> Result<Section> {
         let (labels, base) = if scales.len() == 1 {
             let scale = scales.first().expect("one");
             let base = scale.split(':').next().unwrap_or("").to_string();
-            let sc = crate::ingest::scales::scale_by_name(&base).expect("checked above");
-            let mut labels: Vec<String> =
-                (1..=sc.points.len()).map(|v| capitalise(sc.label(v))).collect();
+            let mut labels = point_labels(&base).map(|x| x.1).unwrap_or_default();
             if scale.ends_with(":reversed") {
                 labels.reverse();
             }
@@ -124,11 +144,22 @@ mod tests {
 
     #[test]
     fn shares_read_distributions() {
-        let s = shares("1=1; 2=1; 3=2", 5).unwrap();
+        let s = shares("1=1; 2=1; 3=2", 1, 5).unwrap();
         assert_eq!(s, vec![0.25, 0.25, 0.5, 0.0, 0.0]);
-        let s = shares("0=1; 10=3", 11).unwrap();
+        let s = shares("0=1; 10=3", 0, 11).unwrap();
         assert_eq!(s[0], 0.25);
         assert_eq!(s[10], 0.75);
-        assert!(shares("", 5).is_none());
+        assert!(shares("", 1, 5).is_none());
+        assert!(shares("6=1", 1, 5).is_none(), "a value off the scale is not drawn");
+    }
+
+    #[test]
+    fn numeric_ratings_are_rated_scales() {
+        let (low, l) = point_labels("numeric1_5").unwrap();
+        assert_eq!((low, l.len()), (1, 5));
+        assert_eq!((l[0].as_str(), l[4].as_str()), ("1 (lowest)", "5 (highest)"));
+        assert_eq!(point_labels("likelihood0_10").unwrap().0, 0);
+        assert_eq!(point_labels("agreement5").unwrap().1[4], "Strongly agree");
+        assert!(point_labels("rank6").is_none());
     }
 }

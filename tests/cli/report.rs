@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use super::*;
 
 mod briefing;
+mod real;
 mod scale;
 
 /// The demo workspace with its report, built once for every test in this file.
