@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use super::*;
 
+mod phone;
 mod scale;
 
 /// The demo workspace with its report, built once for every test in this file.
