@@ -91,7 +91,10 @@ pub fn quadrant(name: &str, title: &str, points: &[Driver], split: (f64, f64)) -
             let (px, py) = rel(root, chart.backend_coord(&(p.score, p.importance)));
             let lines = wrap_whole(&p.label, LABEL_CHARS, 2);
             let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-            let (x0, x1) = (px + 8, px + 8 + 6 * chars as i32);
+            let w = 6 * chars as i32;
+            // A label that would run off the right edge goes left of its point instead.
+            let left = px + 8 + w > WIDTH as i32 - 8;
+            let (x0, x1) = if left { (px - 8 - w, px - 8) } else { (px + 8, px + 8 + w) };
             let half = 6 * lines.len() as i32;
             // Free: no label placed there and no dot (other than its own) under the text.
             let free = |y: i32| {
@@ -110,7 +113,11 @@ pub fn quadrant(name: &str, title: &str, points: &[Driver], split: (f64, f64)) -
                 .unwrap_or(py);
             if y != py {
                 root.draw(&PathElement::new(
-                    vec![(px + 4, py), (x0 - 2, y)],
+                    if left {
+                        vec![(px - 4, py), (x1 + 2, y)]
+                    } else {
+                        vec![(px + 4, py), (x0 - 2, y)]
+                    },
                     MUTED.stroke_width(1),
                 ))
                 .map_err(err)?;
@@ -118,8 +125,8 @@ pub fn quadrant(name: &str, title: &str, points: &[Driver], split: (f64, f64)) -
             placed.push((x0, x1, y, half));
             let top = y - 6 * (lines.len() as i32 - 1);
             for (k, l) in lines.iter().enumerate() {
-                let at = (x0, top + 12 * k as i32);
-                label(root, l, at, &anchored(10, INK, HPos::Left, VPos::Center))?;
+                let (x, h) = if left { (x1, HPos::Right) } else { (x0, HPos::Left) };
+                label(root, l, (x, top + 12 * k as i32), &anchored(10, INK, h, VPos::Center))?;
             }
         }
         Ok(())
@@ -129,6 +136,13 @@ pub fn quadrant(name: &str, title: &str, points: &[Driver], split: (f64, f64)) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `text-anchor` of the SVG text element that holds `needle`.
+    fn anchor<'a>(svg: &'a str, needle: &str) -> &'a str {
+        let at = svg.find(needle).unwrap_or_else(|| panic!("{needle:?} in {svg}"));
+        let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+        tag.split("text-anchor=\"").nth(1).and_then(|r| r.split('"').next()).unwrap()
+    }
 
     /// Issue 15: a driver's label was cut at 28 characters; it wraps onto two lines instead.
     #[test]
@@ -143,8 +157,24 @@ mod tests {
         ];
         let c = quadrant("q", "Drivers", &d, quadrant_split(&d)).unwrap();
         assert!(!c.svg.contains('…'), "nothing cut");
+        assert_eq!(anchor(&c.svg, "I can get a new service to"), "start", "right of its point");
         for line in ["I can get a new service to", "production without filing a ticket"] {
             assert!(c.svg.contains(line), "{line:?} in {}", c.svg);
         }
+    }
+
+    /// A label near the right edge goes left of its point rather than off the chart.
+    #[test]
+    fn quadrant_label_near_the_right_edge_goes_left() {
+        let d = vec![
+            Driver {
+                label: "Self-service infrastructure portal".into(),
+                score: 0.97,
+                importance: 0.3,
+            },
+            Driver { label: "CI".into(), score: 0.2, importance: 0.1 },
+        ];
+        let c = quadrant("q", "Drivers", &d, quadrant_split(&d)).unwrap();
+        assert_eq!(anchor(&c.svg, "Self-service infrastructure"), "end", "{}", c.svg);
     }
 }
