@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use super::*;
 
 mod briefing;
+mod phone;
 mod real;
 mod scale;
 

@@ -15,7 +15,8 @@ pub enum Cell {
 
 /// Longest row label drawn whole.
 const ROW_CHARS: usize = 36;
-/// Longest column label drawn whole.
+/// Longest line of a column label; a longer label wraps onto a second line (issue 15: cutting it
+/// lost the words that tell questions apart).
 const COL_CHARS: usize = 42;
 
 /// How many columns and rows of a heatmap fit one chart that fits one page, for these row
@@ -40,18 +41,24 @@ pub fn heatmap(
     // ([`heatmap_fit`]).
     let longest = |v: &[String], max: usize| v.iter().map(|s| s.chars().count().min(max)).max();
     let x0 = (longest(rows, ROW_CHARS).unwrap_or(10) as i32 * 7 + 20).clamp(80, 280);
-    let head = (longest(cols, COL_CHARS).unwrap_or(10) as f64 * 6.5) as i32 + 16;
-    let head = head.clamp(60, 290);
+    let col_lines: Vec<Vec<String>> = cols.iter().map(|c| wrap_whole(c, COL_CHARS, 2)).collect();
+    let col_chars = col_lines.iter().flatten().map(|l| l.chars().count()).max();
+    let head = (col_chars.unwrap_or(10) as f64 * 6.5) as i32 + 16;
+    let head = head.max(60);
     let cw = ((WIDTH as i32 - x0 - 10) / cols.len().max(1) as i32).clamp(30, 120);
     let rh = 26;
     let height = (head + rh * rows.len() as i32 + 40) as u32;
     draw(name, title, height, |root| {
-        for (j, c) in cols.iter().enumerate() {
+        for (j, lines) in col_lines.iter().enumerate() {
             let x = x0 + j as i32 * cw + cw / 2;
             let style = text(11, INK)
                 .transform(FontTransform::Rotate270)
                 .pos(Pos::new(HPos::Left, VPos::Center));
-            label(root, &clip(c, COL_CHARS), (x, head - 6), &style)?;
+            // Rotated, a second line sits to the right of the first, both within the column.
+            let first = x - 6 * (lines.len() as i32 - 1);
+            for (k, l) in lines.iter().enumerate() {
+                label(root, l, (first + 12 * k as i32, head - 6), &style)?;
+            }
         }
         for (i, r) in rows.iter().enumerate() {
             let y = head + i as i32 * rh;
@@ -139,4 +146,23 @@ fn sequential(v: f64) -> RGBColor {
     let b = (8.0, 48.0, 107.0);
     let m = |x: f64, y: f64| (x + (y - x) * v).round() as u8;
     RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15: a column label longer than a line was cut at 42 characters; it wraps onto two
+    /// lines instead, whole.
+    #[test]
+    fn heatmap_long_column_label_wraps_whole() {
+        let long = "How easy is it to find the right documentation for a task you have not done";
+        let rows = vec!["payments (n=148)".to_string()];
+        let cols = vec![long.to_string(), "CI".to_string()];
+        let cells = vec![vec![Cell::Value(0.4), Cell::Value(0.6)]];
+        let c = heatmap("h", "Heatmap", &rows, &cols, &cells, 5).unwrap();
+        assert!(!c.svg.contains('…'), "nothing cut");
+        assert!(c.svg.contains("How easy is it to find the right"), "{}", c.svg);
+        assert!(c.svg.contains("documentation for a task you have not done"), "{}", c.svg);
+    }
 }

@@ -233,6 +233,16 @@ pub fn wrap(s: &str, max: usize, lines: usize) -> Vec<String> {
     out.into_iter().map(|l| clip(&l, max)).collect()
 }
 
+/// Like [`wrap`], but never cuts: the lines grow past `max` characters (as little as they must)
+/// until the whole label fits on `lines` lines.
+pub fn wrap_whole(s: &str, max: usize, lines: usize) -> Vec<String> {
+    let whole = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (max..whole.chars().count().max(max) + 1)
+        .map(|w| wrap(s, w, lines))
+        .find(|l| l.join(" ") == whole)
+        .unwrap_or_else(|| vec![whole])
+}
+
 /// 1-2-5 ticks inside `[lo, hi]` for a log axis (at most about eight).
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(lo > 0.0 && hi > lo) {
@@ -315,6 +325,13 @@ mod tests {
             ["How often do flaky tests", "block your work"]
         );
         assert_eq!(wrap("a b c d e f g h", 3, 2), ["a b", "c…"]);
+    }
+
+    #[test]
+    fn wrap_whole_never_cuts() {
+        assert_eq!(wrap_whole("short", 10, 2), ["short"]);
+        assert_eq!(wrap_whole("a b c d e f g h", 3, 2), ["a b c d", "e f g h"]);
+        assert_eq!(wrap_whole("averyverylongword and", 5, 2), ["averyverylongword", "and"]);
     }
 
     #[test]
