@@ -104,7 +104,7 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
             &anchored(11, MUTED, HPos::Center, VPos::Center),
         )?;
         let items: Vec<(RGBColor, String)> =
-            colours.iter().copied().zip(labels.iter().map(|l| clip(l, 22))).collect();
+            colours.iter().copied().zip(labels.iter().cloned()).collect();
         legend(root, &items, 20, 14)?;
         let _ = w;
         Ok(())

@@ -266,12 +266,25 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 }
 
 /// Draws a legend row of (colour, label) swatches starting at `(x, y)`.
+/// A legend from `x` at height `y`: swatch and label per item, whole labels always. When the
+/// items do not fit the width at 11 px, the text gets smaller (9, then 8 px), and only then
+/// wraps onto a second row below.
 fn legend(area: &Area<'_>, items: &[(RGBColor, String)], x: i32, y: i32) -> Result<()> {
-    let mut cx = x;
+    let avail = area.dim_in_pixel().0 as i32 - x - 8;
+    let width = |size: i32, l: &String| 22 + (l.chars().count() as i32) * (size * 7 / 11).max(5);
+    let size = [11, 9, 8]
+        .into_iter()
+        .find(|&z| items.iter().map(|(_, l)| width(z, l)).sum::<i32>() <= avail)
+        .unwrap_or(8);
+    let (mut cx, mut cy) = (x, y);
     for (c, l) in items {
-        area.draw(&Rectangle::new([(cx, y - 5), (cx + 10, y + 5)], c.filled())).map_err(err)?;
-        label(area, l, (cx + 14, y), &anchored(11, INK, HPos::Left, VPos::Center))?;
-        cx += 22 + (l.chars().count() as i32) * 7;
+        let w = width(size, l);
+        if cx > x && cx + w > x + avail {
+            (cx, cy) = (x, cy + size + 4);
+        }
+        area.draw(&Rectangle::new([(cx, cy - 5), (cx + 10, cy + 5)], c.filled())).map_err(err)?;
+        label(area, l, (cx + 14, cy), &anchored(size as u32, INK, HPos::Left, VPos::Center))?;
+        cx += w;
     }
     Ok(())
 }

@@ -104,7 +104,7 @@ fn every_change_appears_in_the_report() {
     }
     let table_rows: usize = ["Improved", "Declined", "Changed"]
         .iter()
-        .map(|v| html.matches(&format!("<td>{v}</td>")).count())
+        .map(|v| html.matches(&format!(">{v}</td>")).count())
         .sum();
     assert_eq!(table_rows, changed.len(), "one table row per change in \"Changes beyond noise\"");
     // The summary (Markdown too) lists the largest changes and points to the table for the rest.

@@ -45,9 +45,11 @@ fn short_labels(html: &str) -> Vec<(String, String)> {
         .split("<tr>")
         .skip(1)
         .filter_map(|row| {
+            // `<td>` or `<td class="w">` (wide text cells wrap).
             let cells: Vec<String> = row
-                .split("<td>")
+                .split("<td")
                 .skip(1)
+                .map(|c| c.split_once('>').map_or("", |x| x.1))
                 .map(|c| unescape(c.split("</td>").next().unwrap_or("").trim()))
                 .collect();
             (cells.len() == 2).then(|| (cells[0].clone(), cells[1].clone()))
@@ -132,4 +134,64 @@ fn every_real_export_reports_every_rated_item() {
     // rated (Likert) questions") and the Qualtrics matrix export 6 rows; the LimeSurvey files
     // have fewer respondents than the minimum group size, so their items are hidden.
     assert!(rated_total >= 46, "{rated_total} rated items over the real exports");
+}
+
+/// The generated 60-question survey (`pulse generate bench`), two rounds: every rated item is in
+/// the Likert, trend and team figures, and every team in the heatmap.
+#[test]
+fn generated_sixty_question_survey_reports_every_item_and_team() {
+    let t = CliTest::new();
+    t.workspace();
+    for (seed, round) in [("1", "2026-Q1"), ("2", "2026-Q2")] {
+        let f = format!("{round}.csv");
+        t.ok(&[
+            "generate",
+            "bench",
+            "--respondents",
+            "1500",
+            "--questions",
+            "60",
+            "--seed",
+            seed,
+            "--out",
+            &f,
+        ]);
+        t.ok(&["-w", "ws", "import", "survey", &f, "--round", round]);
+    }
+    t.ok(&["-w", "ws", "report", "--formats", "png", "--out", "out"]);
+    let out = t.path("out");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(
+        &t.ok(&["-w", "ws", "summary", "--round", "2026-Q2", "--format", "json"]),
+    )
+    .unwrap();
+    let rated: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["kind"] == "likert" && r["group"] == "" && r["option"] == "")
+        .map(|r| r["question_id"].as_str().unwrap())
+        .collect();
+    assert!(rated.len() >= 55, "{} rated items", rated.len());
+    let questions: Vec<serde_json::Value> =
+        serde_json::from_str(&t.ok(&["-w", "ws", "questions", "--format", "json"])).unwrap();
+    let (likert, trends, heat) =
+        (chart_texts(&out, "likert"), chart_texts(&out, "trends"), chart_texts(&out, "heatmap"));
+    for id in &rated {
+        let q = questions.iter().find(|q| q["question_id"] == *id).unwrap();
+        // "Statement 17 about the platform": the siblings share every word but the number.
+        let label = q["text"].as_str().unwrap().replace(" about the platform", "");
+        for (what, texts) in [("Likert", &likert), ("trend", &trends), ("heatmap", &heat)] {
+            assert!(drawn(texts, &label), "{id} ({label:?}) is not in the {what} figure");
+        }
+    }
+    let teams = t.query("SELECT DISTINCT team FROM respondents WHERE round = '2026-Q2'");
+    assert!(teams.len() >= 7);
+    for team in &teams {
+        let name = team["team"].as_str().unwrap();
+        assert!(
+            heat.iter().any(|x| x.starts_with(&format!("{name} (n="))),
+            "team {name} in the heatmap"
+        );
+    }
+    for text in likert.iter().chain(&trends).chain(&heat) {
+        assert!(!text.contains('…'), "a chart label is cut: {text:?}");
+    }
 }
