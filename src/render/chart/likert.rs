@@ -26,8 +26,9 @@ pub fn left_edge(shares: &[f64]) -> f64 {
 pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) -> Result<Chart> {
     let points = labels.len();
     let colours = palette::scale(points);
-    // Taller rows when a label needs a second line.
-    let row_h = if rows.iter().any(|r| wrap(&r.label, 44, 2).len() > 1) { 36 } else { 26 };
+    // Taller rows when a label needs more lines: every label is shown whole.
+    let nl = rows.iter().map(|r| wrap(&r.label, 44, 8).len()).max().unwrap_or(1).clamp(1, 8);
+    let row_h = 16 + 10 * nl as u32;
     let height = 70 + row_h * rows.len() as u32 + 40;
     draw(name, title, height, |root| {
         let left = 300;
@@ -65,8 +66,8 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
                 x += s;
             }
             let (px, py) = rel(root, chart.backend_coord(&(-1.0, (y0 + y1) / 2.0)));
-            // Two lines when the label is long, so that it is shown whole.
-            let lines = wrap(&r.label, 44, 2);
+            // As many lines as the longest label needs, never cut.
+            let lines = wrap_whole(&r.label, 44, nl);
             let top = py - 5 - 6 * (lines.len() as i32 - 1);
             for (k, l) in lines.iter().enumerate() {
                 label(
@@ -109,4 +110,35 @@ pub fn likert(name: &str, title: &str, labels: &[String], rows: &[LikertRow]) ->
         let _ = w;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A question of 130 characters (a real export's unshortened wording) is drawn whole, over
+    /// as many lines as it needs; the rows grow to hold them.
+    #[test]
+    fn long_labels_are_wrapped_never_cut() {
+        let long = "Generally speaking, how would you rate your level of knowledge of cuisines \
+                    from different parts of the world, including your own region?";
+        let rows = vec![
+            LikertRow { label: long.into(), n: 40, shares: vec![0.2; 5] },
+            LikertRow { label: "Short".into(), n: 40, shares: vec![0.2; 5] },
+        ];
+        let labels: Vec<String> = (1..=5).map(|v| v.to_string()).collect();
+        let c = likert("l", "Likert", &labels, &rows).unwrap();
+        assert!(!c.svg.contains('…'), "a label is cut");
+        let texts: String = c
+            .svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>'))
+            .map(|x| x.1.split("</text>").next().unwrap_or("").trim().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(texts.contains(long), "the whole question, line after line: {texts}");
+        let short = likert("s", "Likert", &labels, &rows[1..]).unwrap();
+        assert!(c.height > short.height + 40, "rows grow with the lines they hold");
+    }
 }
