@@ -326,6 +326,9 @@ fn parse_piece(
     let mut rows = Vec::new();
     let (mut pos, mut line) = (0usize, first_line);
     let mut fields_hint = 16;
+    // One csv reader for the piece, moved to each record that needs it: building a reader
+    // builds its parser's tables, which cost more than the record itself.
+    let mut csv_reader = None;
     loop {
         // Line ends between records are skipped, as the csv parser skips empty lines.
         while pos < b.len() && matches!(b[pos], b'\r' | b'\n') {
@@ -353,9 +356,10 @@ fn parse_piece(
             pos = end;
         } else {
             // One record through the csv reader: it may span lines (a quoted line break).
-            let mut one =
-                parse_piece_csv_one(file, &text[pos..], delimiter, quoting, line, end - pos)?;
-            let Some((row, used)) = one.take() else { break };
+            let rdr =
+                csv_reader.get_or_insert_with(|| piece_reader(text, delimiter, quoting, end - pos));
+            let one = read_one_at(file, rdr, pos, line, record.len(), fields_hint)?;
+            let Some((row, used)) = one else { break };
             line += b[pos..pos + used].iter().filter(|&&c| c == b'\n').count() as u64;
             pos += used;
             rows.push(row);
@@ -364,31 +368,48 @@ fn parse_piece(
     Ok(rows)
 }
 
-/// Reads the first record of `text` (a record start on line `line`; `hint`: the length of its
-/// first line) with the csv reader: the row and the bytes it used; None when only line ends
-/// are left.
-fn parse_piece_csv_one(
-    file: &str,
+/// A csv reader over a whole piece, for [`read_one_at`]; `line_len`: the length of a typical
+/// line, to size its buffer (the reader copies what it buffers, a buffer's worth per seek).
+fn piece_reader(
     text: &str,
     delimiter: u8,
     quoting: bool,
-    line: u64,
-    hint: usize,
-) -> Result<Option<(Row, usize)>, InputError> {
-    // A buffer about the record's first line: the reader copies what it buffers.
+    line_len: usize,
+) -> csv::Reader<std::io::Cursor<&[u8]>> {
     let mut rdr = csv::ReaderBuilder::new()
-        .buffer_capacity((hint + 2).clamp(64, 1 << 16))
+        .buffer_capacity((2 * line_len + 2).clamp(64, 1 << 16))
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .quoting(quoting)
-        .from_reader(text.as_bytes());
-    let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
+        .from_reader(std::io::Cursor::new(text.as_bytes()));
+    // Headers set by hand: a seek would otherwise read the first record as the header row.
+    rdr.set_byte_headers(csv::ByteRecord::new());
+    rdr
+}
+
+/// Reads the record that starts at byte `at` of the reader's piece (a record start on line
+/// `line`; `line_len`: the length of its first line, `fields`: the fields expected) with the
+/// csv reader: the row and the bytes it used; None when only line ends are left.
+fn read_one_at(
+    file: &str,
+    rdr: &mut csv::Reader<std::io::Cursor<&[u8]>>,
+    at: usize,
+    line: u64,
+    line_len: usize,
+    fields: usize,
+) -> Result<Option<(Row, usize)>, InputError> {
+    let mut start = csv::Position::new();
+    start.set_byte(at as u64).set_line(1);
+    let mut rec = csv::StringRecord::with_capacity(line_len + 16, fields);
+    let read = rdr
+        .seek_raw(std::io::SeekFrom::Start(at as u64), start)
+        .and_then(|()| rdr.read_record(&mut rec));
+    match read {
         Ok(false) => Ok(None),
         Ok(true) => {
             check_fields(file, &rec, line)?;
-            let used = usize::try_from(rdr.position().byte()).unwrap_or(usize::MAX).min(text.len());
+            let used = usize::try_from(rdr.position().byte()).unwrap_or(usize::MAX) - at;
             rec.set_position(None);
             Ok(Some((Row { line, cells: rec }, used.max(1))))
         }
