@@ -280,11 +280,15 @@ pub fn read(
     let mut items = items::items(&columns, data, platform, &mut warnings);
     scrub::scrub_labels(&mut items);
     let non_finite = count_non_finite(&columns, data, &items);
+    let encoding = grid.encoding;
+    // Freeing every row's buffers is a serial pass nothing waits for (issue 11): another thread
+    // does it (inline when no thread can be started, as the closure is then dropped here).
+    let _ = std::thread::Builder::new().spawn(move || drop(grid));
     Ok(Survey {
         platform,
         variant,
         detected,
-        encoding: grid.encoding,
+        encoding,
         respondents,
         items,
         segments,

@@ -48,9 +48,13 @@ pub(super) fn parse_piece(
         };
         if plain {
             let mut rec = csv::StringRecord::with_capacity(record.len(), fields_hint);
-            for f in record.split(char::from(delimiter)) {
-                rec.push_field(f);
+            // The delimiter is ASCII, so every cut is a char boundary.
+            let mut from = 0;
+            for at in memchr::memchr_iter(delimiter, record.as_bytes()) {
+                rec.push_field(&record[from..at]);
+                from = at + 1;
             }
+            rec.push_field(&record[from..]);
             fields_hint = rec.len();
             check_fields(file, &rec, line)?;
             rows.push(Row { line, cells: rec });

@@ -15,7 +15,7 @@ pub(super) type Coded = (Vec<String>, Vec<u32>);
 pub(super) fn intern(c: &ColumnSpec, data: &[Row]) -> Coded {
     let mut it = Interner { codes: Vec::with_capacity(data.len()), ..Interner::default() };
     for r in data {
-        it.push(r.cells[c.index].trim());
+        it.push(trim(&r.cells[c.index]));
     }
     (it.labels.into_iter().map(str::to_string).collect(), it.codes)
 }
@@ -79,7 +79,7 @@ pub(super) fn intern_all(columns: &[&ColumnSpec], data: &[Row]) -> HashMap<usize
             for r in rows {
                 for (i, cell) in r.cells.iter().take(width).enumerate() {
                     if let Some(k) = slot[i] {
-                        cs[k].push(cell.trim());
+                        cs[k].push(trim(cell));
                     }
                 }
             }
@@ -119,4 +119,16 @@ fn merge_runs(runs: Vec<Interner>, rows: usize) -> Coded {
         codes.extend(run.codes.iter().map(|&k| if k == NONE { NONE } else { remap[k as usize] }));
     }
     (all.labels.into_iter().map(str::to_string).collect(), codes)
+}
+
+/// `str::trim`, with a shortcut for the usual cell (blank, or starting and ending with a
+/// visible ASCII character, which trimming leaves as it is): most cells never decode a char.
+#[inline]
+fn trim(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [] => cell,
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        [only] if only.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
 }
