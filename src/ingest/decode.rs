@@ -103,14 +103,28 @@ pub(crate) fn decode_owned(
     owned: std::borrow::Cow<'_, [u8]>,
     forced: Option<Encoding>,
 ) -> Result<(String, Encoding, Vec<String>), InputError> {
-    let bytes: &[u8] = &owned;
-    let mut warnings = Vec::new();
-    if bytes.is_empty() {
+    if owned.is_empty() {
         return Err(InputError {
             hint: Some("export the survey again; the file has no bytes at all".into()),
             ..err(file, None, "the file is empty")
         });
     }
+    // The usual export, owned UTF-8 with no byte-order mark: checked once (each check of a
+    // 90 MB export is a serial pass of the import), kept, not copied.
+    let owned = match (forced, owned) {
+        (None, std::borrow::Cow::Owned(v)) if sniff_marked(&v).is_none() => {
+            match String::from_utf8(v) {
+                Ok(text) => {
+                    check_binary(file, &text)?;
+                    return Ok((text, Encoding::Utf8, Vec::new()));
+                }
+                Err(e) => std::borrow::Cow::Owned(e.into_bytes()),
+            }
+        }
+        (_, owned) => owned,
+    };
+    let bytes: &[u8] = &owned;
+    let mut warnings = Vec::new();
     let (enc, body) = match forced {
         Some(e) => (e, strip_bom(bytes, e)),
         None => sniff_encoding(bytes),
@@ -186,32 +200,40 @@ fn strip_bom(bytes: &[u8], enc: Encoding) -> &[u8] {
 }
 
 fn sniff_encoding(bytes: &[u8]) -> (Encoding, &[u8]) {
+    if let Some(marked) = sniff_marked(bytes) {
+        return marked;
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return (Encoding::Utf8, bytes);
+    }
+    (guess_single_byte(bytes), bytes)
+}
+
+/// The encoding a byte-order mark names (and the text after it), or UTF-16 without one (ASCII
+/// text then has a NUL in every other byte); None for anything else.
+fn sniff_marked(bytes: &[u8]) -> Option<(Encoding, &[u8])> {
     if let Some(b) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (Encoding::Utf8, b);
+        return Some((Encoding::Utf8, b));
     }
     if let Some(b) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return (Encoding::Utf16Le, b);
+        return Some((Encoding::Utf16Le, b));
     }
     if let Some(b) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return (Encoding::Utf16Be, b);
+        return Some((Encoding::Utf16Be, b));
     }
-    // UTF-16 without a BOM: ASCII text then has a NUL in every other byte.
     let head = &bytes[..bytes.len().min(4096)];
     if head.len() >= 8 {
         let odd_nuls = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
         let even_nuls = head.iter().step_by(2).filter(|&&b| b == 0).count();
         let half = head.len() / 2;
         if odd_nuls * 10 >= half * 9 && even_nuls == 0 {
-            return (Encoding::Utf16Le, bytes);
+            return Some((Encoding::Utf16Le, bytes));
         }
         if even_nuls * 10 >= half * 9 && odd_nuls == 0 {
-            return (Encoding::Utf16Be, bytes);
+            return Some((Encoding::Utf16Be, bytes));
         }
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return (Encoding::Utf8, bytes);
-    }
-    (guess_single_byte(bytes), bytes)
+    None
 }
 
 /// Chooses between Windows-1252 and Mac Roman by which gives more plausible text.

@@ -1,21 +1,23 @@
 //! A parsed survey round: respondents with metadata and segments, and items (questions) with
-//! their answers, kinds and scales. Built from a [`Grid`] and its [`Layout`]; knows nothing of
-//! the catalog or the store.
-
-use std::collections::HashMap;
+//! their answers, kinds and scales. Built from a [`Grid`] and its
+//! [`Layout`](super::layout::Layout); knows nothing of the catalog or the store.
 
 use chrono::NaiveDateTime;
-use rayon::prelude::*;
 
 use super::decode::Encoding;
 use super::grid::Grid;
-use super::layout::{ColumnSpec, Layout, Platform, Role};
-use super::scales::{ScaleKind, is_excluded, is_non_finite, normalise};
+use super::layout::{ColumnSpec, Platform, Role};
+use super::scales::{ScaleKind, is_non_finite};
 use super::timestamp;
 
+mod columns;
+mod intern;
 mod items;
 mod multi;
 pub mod quality;
+mod ranking;
+mod respondents;
+mod scrub;
 
 pub use multi::split_joined;
 pub use quality::quality_flags;
@@ -148,27 +150,6 @@ pub struct ReadOptions {
 /// The values an override may take.
 pub const OVERRIDES: [&str; 4] = ["question", "text", "identifying", "metadata"];
 
-/// Applies the user's column overrides.
-fn apply_overrides(columns: &mut [ColumnSpec], overrides: &[(String, String)]) {
-    for c in columns.iter_mut() {
-        let (h, t) = (normalise(&c.header), normalise(&c.text));
-        let Some((_, how)) =
-            overrides.iter().rev().find(|(k, _)| normalise(k) == h || normalise(k) == t)
-        else {
-            continue;
-        };
-        let (role, text_hint) = match how.as_str() {
-            "question" => (Role::Question, false),
-            "text" => (Role::Question, true),
-            "identifying" => (Role::Pii { person_key: false }, false),
-            _ => (Role::Meta, false),
-        };
-        c.role = role;
-        c.text_hint = text_hint;
-        c.reason = format!("{how}: set by the user (pulse.toml [columns] or --as)");
-    }
-}
-
 /// A parsed round.
 #[derive(Debug)]
 pub struct Survey {
@@ -275,73 +256,39 @@ pub fn read(
         });
     }
     if platform == Platform::Plain {
-        check_unique_headers(file, &grid, &layout)?;
+        columns::check_unique_headers(file, &grid, &layout)?;
     }
     let data = &grid.rows[layout.header_rows..];
     let mut warnings = grid.warnings.clone();
     warnings.extend(skipped);
     let mut columns = layout.columns.clone();
-    reclassify_by_content(&mut columns, data);
-    apply_overrides(&mut columns, &opts.overrides);
+    columns::reclassify_by_content(&mut columns, data);
+    columns::apply_overrides(&mut columns, &opts.overrides);
 
     // Segments first: their columns are not questions.
-    let mut segments = Vec::new();
-    for spec in &opts.segments {
-        let wanted: Vec<String> =
-            spec.headers.iter().chain([&spec.name]).map(|h| normalise(h)).collect();
-        if let Some(c) = columns.iter_mut().find(|c| {
-            // A segment the user names wins over "identifying by name" (an office location),
-            // never over an e-mail or external reference.
-            matches!(c.role, Role::Question | Role::Meta | Role::Pii { person_key: false })
-                && (wanted.contains(&normalise(&c.header)) || wanted.contains(&normalise(&c.text)))
-        }) {
-            c.role = Role::Meta;
-            let index = c.index;
-            // A segment has few distinct values: each is checked once per run of rows.
-            let values = data
-                .par_chunks(4096)
-                .flat_map_iter(|rows| {
-                    let mut excluded: HashMap<&str, bool> = HashMap::new();
-                    rows.iter()
-                        .map(|r| {
-                            let v = r.cells[index].trim();
-                            let x = *excluded.entry(v).or_insert_with(|| is_excluded(v));
-                            (!x).then(|| v.to_string())
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            segments.push(Segment { name: spec.name.clone(), header: c.header.clone(), values });
-        }
-    }
+    let segments = columns::segments(&mut columns, data, &opts.segments);
+    let (dropped, kept) = columns::identifying(&columns, data, &opts.keep_columns);
 
-    let keep: Vec<String> = opts.keep_columns.iter().map(|k| normalise(k)).collect();
-    let mut dropped = Vec::new();
-    let mut kept = Vec::new();
-    for c in &columns {
-        if let Role::Pii { .. } = c.role {
-            if keep.contains(&normalise(&c.header)) || keep.contains(&normalise(&c.text)) {
-                kept.push((
-                    c.header.clone(),
-                    data.iter().map(|r| r.cells[c.index].to_string()).collect(),
-                ));
-            } else {
-                dropped.push(c.header.clone());
-            }
-        }
-    }
-
-    let date_order = date_order(&columns, data, opts.date_order, file, &mut warnings)?;
-    let respondents =
-        respondents(&columns, data, platform, date_order.as_ref().map(|d| d.0), &mut warnings);
+    let date_order = respondents::date_order(&columns, data, opts.date_order, file, &mut warnings)?;
+    let respondents = respondents::respondents(
+        &columns,
+        data,
+        platform,
+        date_order.as_ref().map(|d| d.0),
+        &mut warnings,
+    );
     let mut items = items::items(&columns, data, platform, &mut warnings);
-    scrub_labels(&mut items);
+    scrub::scrub_labels(&mut items);
     let non_finite = count_non_finite(&columns, data, &items);
+    let encoding = grid.encoding;
+    // Freeing every row's buffers is a serial pass nothing waits for (issue 11): another thread
+    // does it (inline when no thread can be started, as the closure is then dropped here).
+    let _ = std::thread::Builder::new().spawn(move || drop(grid));
     Ok(Survey {
         platform,
         variant,
         detected,
-        encoding: grid.encoding,
+        encoding,
         respondents,
         items,
         segments,
@@ -352,59 +299,6 @@ pub fn read(
         date_order,
         columns,
     })
-}
-
-/// Decides day-first or month-first for the file's dates from all of its values: a first number
-/// over 12 means day-first, a second over 12 month-first. Values that contradict each other are
-/// an error unless `--date-order` says which; a file where no value decides is read month-first
-/// with a warning.
-fn date_order(
-    columns: &[ColumnSpec],
-    data: &[super::grid::Row],
-    given: Option<timestamp::DateOrder>,
-    file: &str,
-    warnings: &mut Vec<String>,
-) -> Result<Option<(timestamp::DateOrder, String)>, super::decode::InputError> {
-    use timestamp::{DateOrder, OrderEvidence};
-    let mut e = OrderEvidence::default();
-    for c in columns.iter().filter(|c| matches!(c.role, Role::Submitted | Role::Started)) {
-        for r in data {
-            e.add(&r.cells[c.index]);
-        }
-    }
-    if e.dmy + e.mdy + e.ambiguous == 0 {
-        return Ok(given.map(|o| (o, "--date-order (the file has no day/month dates)".into())));
-    }
-    if let Some(o) = given {
-        return Ok(Some((o, "--date-order".into())));
-    }
-    match e.decided() {
-        Some(o @ DateOrder::Dmy) => Ok(Some((
-            o,
-            format!("day-first: {:?} has a day over 12", e.examples.0.unwrap_or_default()),
-        ))),
-        Some(o) => Ok(Some((
-            o,
-            format!("month-first: {:?} has a day over 12", e.examples.1.unwrap_or_default()),
-        ))),
-        None if e.dmy > 0 => Err(super::decode::InputError {
-            file: file.to_string(),
-            pos: None,
-            message: format!(
-                "the submission dates contradict each other: {:?} reads only day-first, {:?} only month-first",
-                e.examples.0.unwrap_or_default(),
-                e.examples.1.unwrap_or_default()
-            ),
-            hint: Some("pass --date-order dmy or --date-order mdy".into()),
-        }),
-        None => {
-            warnings.push(format!(
-                "dates are ambiguous: in all {} values both day and month are 12 or less; read month-first (pass --date-order dmy if the export is day-first, e.g. a UK-locale tenant)",
-                e.ambiguous
-            ));
-            Ok(Some((DateOrder::Mdy, "month-first by default: no value decides (warned)".into())))
-        }
-    }
 }
 
 /// Counts the cells that spell a non-finite number in items and in the duration column.
@@ -431,186 +325,4 @@ fn count_non_finite(columns: &[ColumnSpec], data: &[super::grid::Row], items: &[
         .map(|c| data.iter().filter(|r| is_non_finite(&r.cells[c.index])).count())
         .sum::<usize>();
     in_items + durations
-}
-
-fn check_unique_headers(
-    file: &str,
-    grid: &Grid,
-    layout: &Layout,
-) -> Result<(), super::decode::InputError> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for c in &layout.columns {
-        let k = normalise(&c.header);
-        if k.is_empty() {
-            continue;
-        }
-        if let Some(prev) = seen.insert(k, c.index) {
-            return Err(super::decode::InputError {
-                file: file.to_string(),
-                pos: Some(super::decode::Pos { line: grid.rows[0].line, field: c.index + 1 }),
-                message: format!("duplicate header {:?} (also field {})", c.header, prev + 1),
-                hint: Some(
-                    "rename one of the columns, or pass --platform if this is a platform export"
-                        .into(),
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Question columns whose answers are mostly e-mail, IP or phone numbers or coordinates identify
-/// people, whatever kind they would have been.
-fn reclassify_by_content(columns: &mut [ColumnSpec], data: &[super::grid::Row]) {
-    for c in columns.iter_mut().filter(|c| c.role == Role::Question) {
-        let vals: Vec<&str> = data
-            .iter()
-            .map(|r| r.cells[c.index].trim())
-            .filter(|v| !v.is_empty() && !is_excluded(v))
-            .take(200)
-            .collect();
-        if let Some(id) = super::identify::by_content(&vals) {
-            c.reason = format!("identifying: {}", id.what);
-            c.role = Role::Pii { person_key: id.person_key };
-        }
-    }
-}
-
-/// E-mail addresses and phone numbers inside answers of every kind that carries text (single
-/// choice labels, multi-select options; free text is scrubbed at the store) become `[email]` and
-/// `[phone]`: an "Other" answer or a column with few distinct answers is still free text.
-fn scrub_labels(items: &mut [Item]) {
-    use super::privacy::scrub;
-    for it in items.iter_mut() {
-        match (&it.kind, &mut it.answers) {
-            (ItemKind::Single, Answers::Coded { labels, codes }) => {
-                let scrubbed: Vec<String> = labels.iter().map(|l| scrub(l)).collect();
-                if scrubbed == *labels {
-                    continue;
-                }
-                // Two addresses both become `[email]`: one label, one code.
-                let mut merged: Vec<String> = Vec::new();
-                let remap: Vec<u32> = scrubbed
-                    .into_iter()
-                    .map(|l| match merged.iter().position(|m| *m == l) {
-                        Some(k) => k as u32,
-                        None => {
-                            merged.push(l);
-                            (merged.len() - 1) as u32
-                        }
-                    })
-                    .collect();
-                for k in codes.iter_mut().filter(|k| **k != NONE) {
-                    *k = remap[*k as usize];
-                }
-                *labels = merged;
-                it.options = distinct_in_order(it.options.iter().map(|o| scrub(o)));
-            }
-            (ItemKind::Multi, Answers::Sets(sets)) => {
-                let distinct: std::collections::HashSet<&String> = sets.iter().flatten().collect();
-                let changed: HashMap<String, String> = distinct
-                    .into_iter()
-                    .filter_map(|l| {
-                        let s = scrub(l);
-                        (s != *l).then(|| (l.clone(), s))
-                    })
-                    .collect();
-                if changed.is_empty() && it.options.iter().all(|o| scrub(o) == *o) {
-                    continue;
-                }
-                for set in sets.iter_mut() {
-                    *set = distinct_in_order(
-                        set.iter().map(|l| changed.get(l).cloned().unwrap_or_else(|| l.clone())),
-                    );
-                }
-                it.options = distinct_in_order(it.options.iter().map(|o| scrub(o)));
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The values in first-seen order, each once (two scrubbed addresses are one `[email]`).
-fn distinct_in_order(values: impl Iterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for v in values {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
-}
-
-fn respondents(
-    columns: &[ColumnSpec],
-    data: &[super::grid::Row],
-    platform: Platform,
-    order: Option<timestamp::DateOrder>,
-    warnings: &mut Vec<String>,
-) -> Vec<Respondent> {
-    let order = order.unwrap_or(timestamp::DateOrder::Mdy);
-    let unreadable = std::sync::atomic::AtomicUsize::new(0);
-    let when = |s: &str| {
-        let t = timestamp::parse_ordered(s, order);
-        if t.is_none() {
-            unreadable.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        t
-    };
-    let find =
-        |pred: &dyn Fn(&Role) -> bool| columns.iter().find(|c| pred(&c.role)).map(|c| c.index);
-    let id_col = find(&|r| *r == Role::ResponseId);
-    let person_col = find(&|r| *r == Role::Pii { person_key: true });
-    let submitted_col = find(&|r| *r == Role::Submitted);
-    let started_col = find(&|r| *r == Role::Started);
-    let duration_col = find(&|r| *r == Role::Duration);
-    let progress_col = find(&|r| *r == Role::Progress);
-    let finished_col = find(&|r| *r == Role::Finished);
-    // In parallel: timestamps and pseudonym keys are the work, one row at a time.
-    let out = data
-        .par_iter()
-        .map(|row| {
-            let get = |c: Option<usize>| c.map(|i| row.cells[i].trim()).filter(|s| !s.is_empty());
-            let person = get(person_col)
-                .filter(|p| !p.eq_ignore_ascii_case("anonymous"))
-                .map(|p| format!("person:{}", p.to_lowercase()))
-                .or_else(|| get(id_col).map(|i| format!("{}:{i}", platform.name())))
-                .unwrap_or_else(|| format!("{}:line{}", platform.name(), row.line));
-            let submitted = get(submitted_col).and_then(when);
-            let started = get(started_col).and_then(when);
-            let duration_s = get(duration_col)
-                .and_then(|d| d.parse::<f64>().ok().filter(|v| v.is_finite()))
-                .or_else(|| match (started, submitted) {
-                    (Some(a), Some(b)) if b >= a => {
-                        Some((b - a).num_milliseconds() as f64 / 1000.0)
-                    }
-                    _ => None,
-                });
-            let finished = get(finished_col).map(|f| {
-                matches!(
-                    normalise(f).as_str(),
-                    "1" | "true" | "yes" | "completed" | "complete" | "finished"
-                )
-            });
-            let progress_ok = get(progress_col)
-                .and_then(|p| p.parse::<f64>().ok().filter(|v| v.is_finite()))
-                .map(|p| p >= 100.0);
-            let complete = match (finished, progress_ok) {
-                (Some(f), _) => f,
-                (None, Some(p)) => p,
-                // LimeSurvey: an incomplete response has an empty `Date submitted`.
-                (None, None) if platform == Platform::LimeSurvey => submitted.is_some(),
-                _ => true,
-            };
-            Respondent { line: row.line, person_key: person, submitted, duration_s, complete }
-        })
-        .collect();
-    let bad = unreadable.into_inner();
-    if bad > 0 {
-        warnings.push(format!(
-            "{bad} date cell(s) could not be read as {} dates and were left empty",
-            order.name()
-        ));
-    }
-    out
 }

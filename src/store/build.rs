@@ -143,12 +143,13 @@ fn responses_frame(survey: &Survey) -> Result<(DataFrame, DataFrame)> {
         });
     }
     let len = resp.len();
+    // `from_vec` takes the vectors as they are (`Column::new` would copy 6 M rows each).
     let responses = DataFrame::new(
         len,
         vec![
-            Column::new(RESPONDENT_CODE.into(), resp),
-            Column::new(QUESTION_CODE.into(), qid),
-            Column::new(LABEL_CODE.into(), label),
+            UInt32Chunked::from_vec(RESPONDENT_CODE.into(), resp).into_column(),
+            UInt32Chunked::from_vec(QUESTION_CODE.into(), qid).into_column(),
+            UInt32Chunked::from_vec(LABEL_CODE.into(), label).into_column(),
         ],
     )?;
     let n = dict.len();

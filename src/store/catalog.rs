@@ -3,7 +3,8 @@
 //! The catalog is human-edited: renamed IDs, merged aliases and tags are respected by the next
 //! import, and it is validated on load (unknown keys, kinds and directions are errors naming the
 //! line, since a typo in `direction` would silently flip verdicts). How a new round's items are
-//! linked to its questions is in [`link`]; the text measures it uses are in [`words`].
+//! linked to its questions is in `catalog/link.rs`; the text measures it uses are in
+//! `catalog/words.rs`.
 
 use std::collections::{BTreeMap, HashSet};
 

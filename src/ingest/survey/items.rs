@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
+use super::intern::{Coded, intern, intern_all};
 use super::multi::{joined_multi, split_joined};
+use super::ranking::{ranking_from_joined, ranking_group};
 use super::{Answers, Item, ItemKind, NONE};
 use crate::ingest::grid::Row;
 use crate::ingest::layout::{ColumnSpec, Platform, Role};
@@ -221,120 +223,6 @@ fn text_item(c: &ColumnSpec, data: &[Row]) -> Item {
     }
 }
 
-/// A column's distinct labels and one code per respondent.
-type Coded = (Vec<String>, Vec<u32>);
-
-/// Interns a column's cells; returns (distinct labels, codes), excluded answers coded too.
-/// Cells stay borrowed from the record buffers; only distinct labels are copied.
-fn intern(c: &ColumnSpec, data: &[Row]) -> Coded {
-    let mut it = Interner { codes: Vec::with_capacity(data.len()), ..Interner::default() };
-    for r in data {
-        it.push(r.cells[c.index].trim());
-    }
-    (it.labels.into_iter().map(str::to_string).collect(), it.codes)
-}
-
-/// One column's interning state over a run of rows: distinct labels in first-seen order and
-/// one code per row. A short list scanned in order comes before the hash map: survey columns
-/// have few distinct answers.
-#[derive(Default)]
-struct Interner<'a> {
-    labels: Vec<&'a str>,
-    map: HashMap<&'a str, u32>,
-    codes: Vec<u32>,
-}
-
-impl<'a> Interner<'a> {
-    const SHORT: usize = 16;
-
-    #[inline]
-    fn push(&mut self, v: &'a str) {
-        let code = if v.is_empty() {
-            NONE
-        } else if let Some(k) = self.labels.iter().take(Self::SHORT).position(|&l| l == v) {
-            k as u32
-        } else if self.labels.len() < Self::SHORT {
-            self.labels.push(v);
-            (self.labels.len() - 1) as u32
-        } else {
-            let next = self.labels.len() as u32;
-            let k = *self.map.entry(v).or_insert(next);
-            if k == next {
-                self.labels.push(v);
-            }
-            k
-        };
-        self.codes.push(code);
-    }
-}
-
-/// Interns every coded question column at once: the rows are cut into runs interned in
-/// parallel, each row read once, front to back (a row's cells share one buffer, so a pass
-/// per column would fetch every row's buffer once per column); then each column's runs are
-/// merged in order (parallel over columns), which keeps labels in first-seen order.
-fn intern_all(columns: &[&ColumnSpec], data: &[Row]) -> HashMap<usize, Coded> {
-    use rayon::prelude::*;
-    let cols: Vec<usize> = columns.iter().filter(|c| !c.text_hint).map(|c| c.index).collect();
-    if cols.is_empty() {
-        return HashMap::new();
-    }
-    let width = cols.iter().max().map_or(0, |m| m + 1);
-    let mut slot: Vec<Option<usize>> = vec![None; width];
-    for (k, &i) in cols.iter().enumerate() {
-        slot[i] = Some(k);
-    }
-    let run = (data.len() / (rayon::current_num_threads() * 4).max(1)).max(4096);
-    let runs: Vec<Vec<Interner>> = data
-        .par_chunks(run)
-        .map(|rows| {
-            let mut cs: Vec<Interner> = (0..cols.len())
-                .map(|_| Interner { codes: Vec::with_capacity(rows.len()), ..Interner::default() })
-                .collect();
-            for r in rows {
-                for (i, cell) in r.cells.iter().take(width).enumerate() {
-                    if let Some(k) = slot[i] {
-                        cs[k].push(cell.trim());
-                    }
-                }
-            }
-            cs
-        })
-        .collect();
-    // Per column, the runs' interners (moved out, so columns merge in parallel).
-    let mut per_col: Vec<Vec<Interner>> = (0..cols.len()).map(|_| Vec::new()).collect();
-    for run in runs {
-        for (k, it) in run.into_iter().enumerate() {
-            per_col[k].push(it);
-        }
-    }
-    per_col
-        .into_par_iter()
-        .zip(cols.par_iter())
-        .map(|(runs, &index)| (index, merge_runs(runs, data.len())))
-        .collect()
-}
-
-/// One column's runs to (labels in first-seen order, codes).
-fn merge_runs(runs: Vec<Interner>, rows: usize) -> Coded {
-    let mut all = Interner::default();
-    let mut codes: Vec<u32> = Vec::with_capacity(rows);
-    for run in runs {
-        // Each run label's code in the merged labels (the run's first-seen order holds within
-        // the run, and runs come in row order).
-        let remap: Vec<u32> = run
-            .labels
-            .iter()
-            .map(|&l| {
-                all.codes.clear();
-                all.push(l);
-                all.codes[0]
-            })
-            .collect();
-        codes.extend(run.codes.iter().map(|&k| if k == NONE { NONE } else { remap[k as usize] }));
-    }
-    (all.labels.into_iter().map(str::to_string).collect(), codes)
-}
-
 fn single_column_item(
     c: &ColumnSpec,
     data: &[Row],
@@ -415,85 +303,6 @@ fn single_column_item(
         why,
         columns: vec![c.index],
     }
-}
-
-/// A group of columns is a ranking when every answer is a whole number in 1..=n (n the number
-/// of columns) and, within each response, no rank repeats (a rated grid repeats its points).
-/// A question that says "rank" needs 90 % of the responses to agree, any other 98 %.
-fn ranking_group(flags: &[&ColumnSpec], data: &[Row], parent: &str) -> Option<i64> {
-    let n = flags.len();
-    if n < 2 {
-        return None;
-    }
-    let (mut rows, mut distinct_rows) = (0usize, 0usize);
-    let mut seen = vec![false; n + 1];
-    for r in data {
-        seen.iter_mut().for_each(|s| *s = false);
-        let mut answered = 0;
-        let mut repeats = false;
-        for g in flags {
-            let v = r.cells[g.index].trim();
-            if v.is_empty() || is_excluded(v) {
-                continue;
-            }
-            let k: usize = v.parse().ok().filter(|k| (1..=n).contains(k))?;
-            answered += 1;
-            repeats |= std::mem::replace(&mut seen[k], true);
-        }
-        if answered >= 2 {
-            rows += 1;
-            distinct_rows += usize::from(!repeats);
-        }
-    }
-    let q = normalise(parent);
-    let says_rank = ["rank", "order of preference", "rangfolge", "classez", "ordene", "ordenar"]
-        .iter()
-        .any(|w| q.contains(w));
-    let need = if says_rank { 0.90 } else { 0.98 };
-    (rows >= 3 && distinct_rows as f64 >= need * rows as f64).then_some(n as i64)
-}
-
-/// A joined "multi-select" whose cells list every option, each in its own order (Microsoft
-/// Forms rankings: `A;C;B;`), is a ranking: one item per option, its rank being its position.
-fn ranking_from_joined(it: &Item) -> Option<Vec<Item>> {
-    let Answers::Sets(sets) = &it.answers else { return None };
-    let n = it.options.len();
-    if it.kind != ItemKind::Multi || n < 2 {
-        return None;
-    }
-    let answered: Vec<&Vec<String>> = sets.iter().filter(|s| !s.is_empty()).collect();
-    let full = answered.iter().filter(|s| s.len() == n).count();
-    // A multi-select lists chosen options in the form's order; a ranking in the respondent's.
-    let orders: std::collections::HashSet<&Vec<String>> =
-        answered.iter().copied().filter(|s| s.len() == n).collect();
-    if answered.len() < 3 || full * 10 < answered.len() * 9 || orders.len() < 2 {
-        return None;
-    }
-    let labels: Vec<String> = (1..=n).map(|k| k.to_string()).collect();
-    Some(
-        it.options
-            .iter()
-            .map(|opt| Item {
-                key: format!("{}_{}", it.key, opt),
-                text: format!("{} [{opt}]", it.text),
-                group: Some(it.text.clone()),
-                kind: ItemKind::Scale(ScaleKind::Rank { n: n as i64 }),
-                options: vec![],
-                position: 0,
-                answers: Answers::Coded {
-                    labels: labels.clone(),
-                    codes: sets
-                        .iter()
-                        .map(|s| s.iter().position(|o| o == opt).map_or(NONE, |p| p as u32))
-                        .collect(),
-                },
-                why: format!(
-                    "ranking: every response lists all {n} options in its own order (joined cell)"
-                ),
-                columns: it.columns.clone(),
-            })
-            .collect(),
-    )
 }
 
 /// "How many hours…" asks for a quantity, even when every answer happens to fall in 0–10.
