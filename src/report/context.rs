@@ -256,7 +256,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A question's short label: its catalog `label`, else the words that tell it from its
-    /// siblings ([`super::labels`]); the question ID for a question not in the catalog.
+    /// siblings (see `report::labels`); the question ID for a question not in the catalog.
     pub fn label(&self, q: &str) -> String {
         self.labels.get(q).cloned().unwrap_or_else(|| q.to_string())
     }
