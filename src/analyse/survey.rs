@@ -183,19 +183,40 @@ pub fn trend_frame(
     rounds: Option<&str>,
     segment: Option<&str>,
 ) -> Result<DataFrame> {
-    use rayon::prelude::*;
-    let catalog = Catalog::load(ws)?;
     let rounds = trend::select_rounds(&ws.round_ids(), rounds)?;
-    trend::check_questions(&catalog, questions)?;
     let plans = match rounds.last() {
         Some(last) => plans(ws, last)?,
         None => BTreeMap::new(),
     };
-    let per_round: Vec<(String, Vec<SummaryRow>)> = rounds
+    let per_round = round_summaries(ws, &rounds, segment, &plans)?;
+    trend_of(ws, &per_round, questions, segment)
+}
+
+/// `pulse summary` rows of each of `rounds` (in parallel), with the disclosure `plans` of the
+/// last: the rows a trend is made from, and a report's summaries of this round and the last.
+pub fn round_summaries(
+    ws: &Workspace,
+    rounds: &[String],
+    segment: Option<&str>,
+    plans: &BTreeMap<String, RoundPlan>,
+) -> Result<Vec<(String, Vec<SummaryRow>)>> {
+    use rayon::prelude::*;
+    rounds
         .par_iter()
-        .map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, &plans)?)))
-        .collect::<Result<_>>()?;
-    trend::frame(&catalog, &per_round, questions, segment)
+        .map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, plans)?)))
+        .collect()
+}
+
+/// The `pulse trend` frame of per-round summary rows ([`round_summaries`]).
+pub fn trend_of(
+    ws: &Workspace,
+    per_round: &[(String, Vec<SummaryRow>)],
+    questions: &[String],
+    segment: Option<&str>,
+) -> Result<DataFrame> {
+    let catalog = Catalog::load(ws)?;
+    trend::check_questions(&catalog, questions)?;
+    trend::frame(&catalog, per_round, questions, segment)
 }
 
 /// A round's rated items: grouped answers with every respondent coded, and the dense values.

@@ -45,8 +45,7 @@ pub struct Ctx<'a> {
     pub previous: Option<String>,
     /// Every round up to and including `round`.
     pub rounds: Vec<String>,
-    summary: OnceCell<Vec<SummaryRow>>,
-    previous_summary: OnceCell<Vec<SummaryRow>>,
+    per_round: OnceCell<Vec<(String, Vec<SummaryRow>)>>,
     plans: OnceCell<BTreeMap<String, RoundPlan>>,
     compare: OnceCell<Vec<CompareRow>>,
     trend: OnceCell<DataFrame>,
@@ -99,8 +98,7 @@ impl<'a> Ctx<'a> {
             round: round.to_string(),
             previous,
             rounds,
-            summary: OnceCell::new(),
-            previous_summary: OnceCell::new(),
+            per_round: OnceCell::new(),
             plans: OnceCell::new(),
             compare: OnceCell::new(),
             trend: OnceCell::new(),
@@ -121,9 +119,24 @@ impl<'a> Ctx<'a> {
 
     /// `pulse summary` rows of the round (whole round).
     pub fn summary(&self) -> Result<&Vec<SummaryRow>> {
-        once(&self.summary, || {
-            inputs::summary(self.ws, &self.catalog, &self.round, None, self.plans()?)
+        self.rows_of(&self.round)
+    }
+
+    /// `pulse summary` rows (whole round) of every round up to the reported one, made once: the
+    /// summary, the previous round's summary and the trend all read them.
+    fn per_round(&self) -> Result<&Vec<(String, Vec<SummaryRow>)>> {
+        once(&self.per_round, || {
+            let rounds = inputs::trend_rounds(self.ws, &self.round)?;
+            inputs::round_summaries(self.ws, &rounds, self.plans()?)
         })
+    }
+
+    fn rows_of(&self, round: &str) -> Result<&Vec<SummaryRow>> {
+        self.per_round()?
+            .iter()
+            .find(|(r, _)| r == round)
+            .map(|(_, rows)| rows)
+            .ok_or_else(|| anyhow::anyhow!("round {round} is not among the report's rounds"))
     }
 
     /// The disclosure plan of the reported round (made once, against the rounds before it).
@@ -161,7 +174,7 @@ impl<'a> Ctx<'a> {
 
     /// `pulse trend` over every round up to the reported one.
     pub fn trend(&self) -> Result<&DataFrame> {
-        once(&self.trend, || inputs::trend(self.ws, &self.catalog, &format!("..{}", self.round)))
+        once(&self.trend, || inputs::trend_of(self.ws, self.per_round()?))
     }
 
     /// `pulse maturity` of `round`.
@@ -236,11 +249,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// `pulse summary` rows of the previous round (whole round; empty for the first round).
-    pub fn previous_summary(&self) -> Result<&Vec<SummaryRow>> {
-        once(&self.previous_summary, || match self.previous.as_deref() {
-            Some(p) => inputs::summary(self.ws, &self.catalog, p, None, self.plans()?),
-            None => Ok(Vec::new()),
-        })
+    pub fn previous_summary(&self) -> Result<&[SummaryRow]> {
+        match self.previous.as_deref() {
+            Some(p) => Ok(self.rows_of(p)?.as_slice()),
+            None => Ok(&[]),
+        }
     }
 
     /// Registers a chart and returns its name for a figure block.

@@ -76,9 +76,23 @@ pub fn compare(
     survey::compare_rows(ws, from, to, None, opts)
 }
 
-/// `pulse trend` over the rounds `range` selects (`..2026-Q3`), every question, whole rounds.
-pub fn trend(ws: &Workspace, _catalog: &Catalog, range: &str) -> Result<DataFrame> {
-    survey::trend_frame(ws, &[], Some(range), None)
+/// The rounds a report on `round` covers: every round up to it, as `pulse trend ..ROUND` selects.
+pub fn trend_rounds(ws: &Workspace, round: &str) -> Result<Vec<String>> {
+    crate::analyse::trend::select_rounds(&ws.round_ids(), Some(&format!("..{round}")))
+}
+
+/// `pulse summary` rows (whole round) of each of `rounds`, with the plans.
+pub fn round_summaries(
+    ws: &Workspace,
+    rounds: &[String],
+    plans: &BTreeMap<String, RoundPlan>,
+) -> Result<Vec<(String, Vec<SummaryRow>)>> {
+    survey::round_summaries(ws, rounds, None, plans)
+}
+
+/// `pulse trend` of every question, whole rounds, from the rounds' summary rows.
+pub fn trend_of(ws: &Workspace, per_round: &[(String, Vec<SummaryRow>)]) -> Result<DataFrame> {
+    survey::trend_of(ws, per_round, &[], None)
 }
 
 /// `pulse drivers` of `round` against `outcome`.
