@@ -201,10 +201,7 @@ pub fn round_summaries(
     plans: &BTreeMap<String, RoundPlan>,
 ) -> Result<Vec<(String, Vec<SummaryRow>)>> {
     use rayon::prelude::*;
-    rounds
-        .par_iter()
-        .map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, plans)?)))
-        .collect()
+    rounds.par_iter().map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, plans)?))).collect()
 }
 
 /// The `pulse trend` frame of per-round summary rows ([`round_summaries`]).
