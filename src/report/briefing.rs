@@ -69,12 +69,16 @@ pub struct Finding {
     pub action: String,
 }
 
+/// A target metric's counter regressions: severity, what the metric did, and each worsened
+/// counter (its title in a sentence) with its change.
+type Regression = (Severity, String, Vec<(String, String)>);
+
 /// The alerts of `c` in plain language, most severe first; counter regressions of one metric
 /// are told once, naming every counter that worsened. `info` advice on the metrics file is left
 /// to the guardrails section.
 pub fn findings(ctx: &Ctx<'_>, c: &inputs::Checked, titles: &Titles) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    let mut counters: BTreeMap<&str, (Severity, String, Vec<String>)> = BTreeMap::new();
+    let mut counters: BTreeMap<&str, Regression> = BTreeMap::new();
     for a in c.alerts.iter().filter(|a| a.severity != Severity::Info) {
         let e = &a.evidence;
         let title = titles.of(&a.metric);
@@ -88,7 +92,7 @@ pub fn findings(ctx: &Ctx<'_>, c: &inputs::Checked, titles: &Titles) -> Vec<Find
                     (a.severity, format!("{title} improved{moved}"), Vec::new())
                 });
                 entry.0 = entry.0.max(a.severity);
-                entry.2.push(format!("{} worsened ({ch})", in_sentence(&titles.of(counter))));
+                entry.2.push((in_sentence(&titles.of(counter)), ch));
             }
             AlertKind::TargetBunching => {
                 let inside = e["inside_bins"][0].as_u64().unwrap_or(0);
@@ -153,17 +157,17 @@ pub fn findings(ctx: &Ctx<'_>, c: &inputs::Checked, titles: &Titles) -> Vec<Find
         let title = titles.of(metric);
         out.push(Finding {
             severity,
-            text: format!("{head}, but {}.", join_and(&worse)),
+            text: format!(
+                "{head}, but {}.",
+                join_and(
+                    &worse.iter().map(|(c, ch)| format!("{c} worsened ({ch})")).collect::<Vec<_>>()
+                )
+            ),
             action: format!(
                 "Before celebrating {}, find out whether it was bought with quality: review the \
                  failures behind {}.",
                 in_sentence(&title),
-                join_and(
-                    &worse
-                        .iter()
-                        .map(|w| w.split(" worsened").next().unwrap_or(w).to_string())
-                        .collect::<Vec<_>>()
-                )
+                join_and(&worse.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>())
             ),
         });
     }

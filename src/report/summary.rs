@@ -14,6 +14,8 @@ pub struct Change {
     pub question: String,
     /// Short label (with the option for a multi-select).
     pub label: String,
+    /// The multi-select option ("" for a rated item).
+    pub option: String,
     /// improved, declined or changed.
     pub verdict: String,
     /// Share in the previous round and now.
@@ -22,18 +24,27 @@ pub struct Change {
     pub to: f64,
     /// Newcombe 95 % interval of `to − from`.
     pub ci: Option<(f64, f64)>,
-    /// What the share is of (`favourable`, `chose it`).
-    pub of: &'static str,
+}
+
+/// A change of share with its interval: `+7.1 points (95 % CI +2.9 to +11.2)`.
+fn delta(d: f64, ci: Option<(f64, f64)>) -> String {
+    match ci {
+        Some((lo, hi)) => {
+            format!("{} (95 % CI {:+.1} to {:+.1})", points1(d), lo * 100.0, hi * 100.0)
+        }
+        None => points1(d),
+    }
 }
 
 impl Change {
     /// `+7.1 points (95 % CI +2.9 to +11.2)`.
     pub fn delta(&self) -> String {
-        let d = points1(self.to - self.from);
-        match self.ci {
-            Some((lo, hi)) => format!("{d} (95 % CI {:+.1} to {:+.1})", lo * 100.0, hi * 100.0),
-            None => d,
-        }
+        delta(self.to - self.from, self.ci)
+    }
+
+    /// What the share is of: the favourable answers, or the people choosing the option.
+    pub fn of(&self) -> &'static str {
+        if self.option.is_empty() { "favourable" } else { "chose it" }
     }
 
     /// `Label: 39.8 % → 46.9 % favourable, +7.1 points (95 % CI +2.9 to +11.2)`.
@@ -43,7 +54,7 @@ impl Change {
             self.label,
             pct1(self.from),
             pct1(self.to),
-            self.of,
+            self.of(),
             self.delta()
         )
     }
@@ -59,14 +70,10 @@ fn fav(ctx: &Ctx<'_>, r: &SummaryRow) -> Option<(f64, usize)> {
 /// Every whole-round item that improved, declined or changed beyond noise against the previous
 /// round (categorical options included), largest change first, and how many were compared.
 pub fn changes(ctx: &Ctx<'_>) -> Result<(Vec<Change>, (usize, usize))> {
-    let Some(prev) = ctx.previous.as_deref() else { return Ok((Vec::new(), (0, 0))) };
-    let _ = prev;
+    if ctx.previous.is_none() {
+        return Ok((Vec::new(), (0, 0)));
+    }
     let (before, now) = (ctx.previous_summary()?, ctx.summary()?);
-    let whole_opt = |rows: &[SummaryRow], q: &str, o: &str| -> Option<SummaryRow> {
-        rows.iter()
-            .find(|r| r.question_id == q && r.group.is_empty() && r.option == o && !r.suppressed)
-            .cloned()
-    };
     let tested: Vec<&CompareRow> = ctx
         .compare()?
         .iter()
@@ -82,30 +89,31 @@ pub fn changes(ctx: &Ctx<'_>) -> Result<(Vec<Change>, (usize, usize))> {
         tested.iter().filter(|r| ["improved", "declined", "changed"].contains(&r.verdict.as_str()))
     {
         let count = |v: f64, n: usize| (v * n as f64).round() as usize;
-        let (label, of, shares) = if !r.option.is_empty() {
+        let (label, shares) = if !r.option.is_empty() {
             let shares = match (r.top_box_from, r.top_box_to) {
                 (Some(a), Some(b)) => {
                     Some(((a, count(a, r.n_from), r.n_from), (b, count(b, r.n_to), r.n_to)))
                 }
                 _ => None,
             };
-            (format!("{} – {}", ctx.label(&r.question_id), r.option), "chose it", shares)
+            (format!("{} – {}", ctx.label(&r.question_id), r.option), shares)
         } else {
             let side = |rows: &[SummaryRow]| {
-                whole_opt(rows, &r.question_id, "")
-                    .and_then(|s| fav(ctx, &s).map(|(v, k)| (v, k, s.n)))
+                whole(rows, &r.question_id)
+                    .filter(|s| !s.suppressed)
+                    .and_then(|s| fav(ctx, s).map(|(v, k)| (v, k, s.n)))
             };
-            (ctx.marked_label(&r.question_id), "favourable", side(before).zip(side(now)))
+            (ctx.marked_label(&r.question_id), side(before).zip(side(now)))
         };
         let Some(((a, ka, na), (b, kb, nb))) = shares else { continue };
         out.push(Change {
             question: r.question_id.clone(),
             label,
+            option: r.option.clone(),
             verdict: r.verdict.clone(),
             from: a,
             to: b,
             ci: crate::analyse::estimate::newcombe_diff(ka, na, kb, nb),
-            of,
         });
     }
     out.sort_by(|x, y| (y.to - y.from).abs().total_cmp(&(x.to - x.from).abs()));
@@ -225,7 +233,7 @@ fn headline(
         ctx.ws.config.outcome.as_deref().and_then(|o| whole(rows, o)).filter(|r| !r.suppressed)
         && let Some((t, k)) = fav(ctx, o)
     {
-        let change = changed.iter().find(|c| c.question == o.question_id && c.of == "favourable");
+        let change = changed.iter().find(|c| c.question == o.question_id && c.option.is_empty());
         let prev = whole(before, &o.question_id)
             .filter(|r| !r.suppressed)
             .and_then(|r| fav(ctx, r).map(|f| (f, r.n)));
@@ -233,17 +241,7 @@ fn headline(
             (Some(c), _) => c.delta(),
             (None, Some(((p, pk), pn))) => {
                 let ci = crate::analyse::estimate::newcombe_diff(pk, pn, k, o.n);
-                Change {
-                    question: String::new(),
-                    label: String::new(),
-                    verdict: String::new(),
-                    from: p,
-                    to: t,
-                    ci,
-                    of: "",
-                }
-                .delta()
-                    + ", within noise"
+                delta(t - p, ci) + ", within noise"
             }
             _ => String::new(),
         };

@@ -138,11 +138,8 @@ fn beyond_noise(ctx: &Ctx<'_>) -> Result<Vec<Block>> {
     let trows = changed
         .iter()
         .map(|c| {
-            let opt_of = c.label.rsplit(" – ").next().unwrap_or("");
             let r = rows.iter().find(|r| {
-                r.group.is_empty()
-                    && r.question_id == c.question
-                    && (r.option.is_empty() || r.option == opt_of)
+                r.group.is_empty() && r.question_id == c.question && r.option == c.option
             });
             vec![
                 c.label.clone(),
