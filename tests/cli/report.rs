@@ -333,6 +333,72 @@ fn letter_paper_option() {
     assert!(info.contains("612 x 792"), "US Letter:\n{info}");
 }
 
+/// Debian's `chromium` (installed by tests/setup.sh), or None with "skipped" (failing when
+/// PULSE_REQUIRE_TOOLS is set).
+fn chromium() -> Option<&'static str> {
+    let bin = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok());
+    if bin.is_none() {
+        assert!(
+            std::env::var("PULSE_REQUIRE_TOOLS").is_err(),
+            "chromium is required (PULSE_REQUIRE_TOOLS is set)"
+        );
+        eprintln!("skipped: chromium not installed (tests/setup.sh installs it)");
+    }
+    bin
+}
+
+/// Runs headless Chromium on `page` in a `(width, height)` window with `mode` (`--dump-dom` or
+/// `--screenshot=…`), for at most a minute; returns its stdout and its log (files named by
+/// `tag` in the test folder).
+fn run_chromium(
+    bin: &str,
+    t: &CliTest,
+    page: &Path,
+    (w, h): (u32, u32),
+    mode: &str,
+    tag: &str,
+) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let (log, out) =
+        (t.path(&format!("chromium-{tag}.log")), t.path(&format!("chromium-{tag}.out")));
+    let mut child = Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--window-size={w},{h}"))
+        .arg(mode)
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    // A browser that hangs must not hang CI: give it a minute.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within 60 s: {}", page.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    (
+        std::fs::read_to_string(&out).unwrap_or_default(),
+        std::fs::read_to_string(&log).unwrap_or_default(),
+    )
+}
+
 /// The HTML page in headless Chromium (Debian's `chromium`, installed by tests/setup.sh): it
 /// renders offline and the charts draw. Headless Chromium lays a window out at 500 px at least
 /// (the 390 px screenshot is a crop), so the phone layout itself is checked in `phone.rs`
@@ -340,52 +406,12 @@ fn letter_paper_option() {
 #[test]
 fn html_renders_in_headless_chromium() {
     let (t, dir) = demo();
-    let bin = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|b| Command::new(b).arg("--version").output().is_ok());
-    let Some(bin) = bin else {
-        assert!(
-            std::env::var("PULSE_REQUIRE_TOOLS").is_err(),
-            "chromium is required (PULSE_REQUIRE_TOOLS is set)"
-        );
-        eprintln!("skipped: chromium not installed (tests/setup.sh installs it)");
-        return;
-    };
-    let url = format!("file://{}", dir.join("report.html").display());
+    let Some(bin) = chromium() else { return };
     for (w, h) in [(390, 1400), (1280, 1400)] {
         let shot = t.path(&format!("shot-{w}.png"));
-        let profile = tempfile::tempdir().unwrap();
-        let child = Command::new(bin)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(format!("--window-size={w},{h}"))
-            .arg(format!("--screenshot={}", shot.display()))
-            .arg(&url)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(t.path(&format!("chromium-{w}.log"))).unwrap())
-            .spawn()
-            .unwrap();
-        // A browser that hangs must not hang CI: give it a minute.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        let mut child = child;
-        while child.try_wait().unwrap().is_none() {
-            if std::time::Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("chromium did not finish a screenshot within 60 s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        let log = std::fs::read_to_string(t.path(&format!("chromium-{w}.log"))).unwrap_or_default();
+        let mode = format!("--screenshot={}", shot.display());
+        let (_, log) =
+            run_chromium(bin, t, &dir.join("report.html"), (w, h), &mode, &w.to_string());
         assert!(shot.is_file(), "no screenshot at {w}px: {log}");
         let bytes = std::fs::read(&shot).unwrap();
         assert_eq!(png_size(&bytes).0, w, "screenshot width");

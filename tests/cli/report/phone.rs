@@ -65,59 +65,6 @@ struct Probe {
     stray: String,
 }
 
-fn chromium() -> Option<&'static str> {
-    let bin = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|b| Command::new(b).arg("--version").output().is_ok());
-    if bin.is_none() {
-        assert!(
-            std::env::var("PULSE_REQUIRE_TOOLS").is_err(),
-            "chromium is required (PULSE_REQUIRE_TOOLS is set)"
-        );
-        eprintln!("skipped: chromium not installed (tests/setup.sh installs it)");
-    }
-    bin
-}
-
-/// Runs headless Chromium on `page` with `mode` (`--dump-dom` or `--screenshot=…`), at most a
-/// minute; returns stdout.
-fn run_chromium(bin: &str, t: &CliTest, page: &Path, height: u32, mode: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let log = t.path("chromium-phone.log");
-    let out = t.path("chromium-phone.out");
-    let mut child = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--virtual-time-budget=5000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--window-size=500,{}", height + 40))
-        .arg(mode)
-        .arg(format!("file://{}", page.display()))
-        .stdout(std::fs::File::create(&out).unwrap())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    // A browser that hangs must not hang CI: give it a minute.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("chromium did not finish within 60 s: {}", page.display());
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    std::fs::read_to_string(&out).unwrap_or_default()
-}
-
 /// Lays `report` out at 390 px and measures it. Also writes a screenshot of the first 1400 px to
 /// `$PULSE_KEEP_SCREENSHOTS/phone-NAME.png` (and the page beside it) when that is set.
 fn probe(t: &CliTest, report: &Path, name: &str) -> Option<Probe> {
@@ -135,7 +82,7 @@ fn probe(t: &CliTest, report: &Path, name: &str) -> Option<Probe> {
     };
     let outer = t.path(&format!("{name}-phone.html"));
     std::fs::write(&outer, frame(900)).unwrap();
-    let dom = run_chromium(bin, t, &outer, 900, "--dump-dom");
+    let dom = run_chromium(bin, t, &outer, (500, 940), "--dump-dom", "phone").0;
     let line = dom
         .split_once("<pre id=\"probe\">")
         .and_then(|(_, r)| r.split_once("</pre>"))
@@ -162,7 +109,14 @@ fn probe(t: &CliTest, report: &Path, name: &str) -> Option<Probe> {
     if let Ok(keep) = std::env::var("PULSE_KEEP_SCREENSHOTS") {
         std::fs::write(&outer, frame(1400)).unwrap();
         let shot = Path::new(&keep).join(format!("phone-{name}.png"));
-        run_chromium(bin, t, &outer, 1400, &format!("--screenshot={}", shot.display()));
+        run_chromium(
+            bin,
+            t,
+            &outer,
+            (500, 1440),
+            &format!("--screenshot={}", shot.display()),
+            "phone",
+        );
         std::fs::copy(report, Path::new(&keep).join(format!("phone-{name}.html"))).unwrap();
     }
     Some(p)
