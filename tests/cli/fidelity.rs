@@ -118,7 +118,7 @@ fn contradicting_dates_are_refused_with_the_fix() {
           1,16/10/2024 10:00,16/10/2024 10:05,anonymous,,Easy\n\
           2,10/16/2024 10:00,10/16/2024 10:05,anonymous,,Easy\n",
     );
-    let out = t.run(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "m"]);
+    let out = t.import_run(&f, "m", &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("mixed.csv") && err.contains("--date-order"), "{err}");
@@ -318,17 +318,7 @@ fn xlsx_workbooks_and_zipped_downloads_import() {
     assert!(!everything_stored(&t).contains("Jo Kim"));
     // --sheet picks another sheet and names the ones there are when it is wrong.
     let f = repo().join("fixtures/fidelity/microsoft-forms.xlsx");
-    let out = t.run(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "y",
-        "--sheet",
-        "Nope",
-    ]);
+    let out = t.import_run(&f, "y", &["--sheet", "Nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("Notes"), "{}", text(&out.stderr));
 
@@ -341,7 +331,7 @@ fn binary_files_name_the_accepted_formats_and_leave_the_workspace_alone() {
     let t = CliTest::new();
     t.workspace();
     let f = t.write("chart.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10");
-    let out = t.run(&["-w", "ws", "import", "survey", f.to_str().unwrap(), "--round", "r"]);
+    let out = t.import_run(&f, "r", &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("chart.png") && err.contains(".xlsx") && err.contains(".zip"), "{err}");
@@ -417,17 +407,7 @@ fn a_round_id_that_sorts_against_its_dates_is_refused() {
     t.workspace();
     import(&t, "no-timestamps.csv", "Q4-2025", &["--date", "2025-11-14"]);
     let f = repo().join("fixtures/fidelity/no-timestamps.csv");
-    let out = t.run(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "Q1-2026",
-        "--date",
-        "2026-02-13",
-    ]);
+    let out = t.import_run(&f, "Q1-2026", &["--date", "2026-02-13"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("Q1-2026") && err.contains("2026-Q1"), "{err}");
@@ -483,17 +463,7 @@ fn a_column_override_wins_and_is_kept_for_later_rounds() {
     );
     let v = import("2026-Q3", &[]);
     assert_eq!(v["questions"], 2, "{v}");
-    let out = t.run(&[
-        "-w",
-        "ws",
-        "import",
-        "survey",
-        f.to_str().unwrap(),
-        "--round",
-        "x",
-        "--as",
-        "City=maybe",
-    ]);
+    let out = t.import_run(&f, "x", &["--as", "City=maybe"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("identifying"), "{}", text(&out.stderr));
 }

@@ -68,11 +68,13 @@ impl CliTest {
     /// `pulse -w ws import survey FILE --round ROUND --format json EXTRA…`, which must
     /// succeed: its JSON summary.
     pub fn import_json(&self, file: &Path, round: &str, extra: &[&str]) -> serde_json::Value {
-        let mut args =
-            vec!["-w", "ws", "import", "survey", file.to_str().unwrap(), "--round", round];
-        args.extend_from_slice(&["--format", "json"]);
-        args.extend_from_slice(extra);
+        let args = import_args(file, round, &[&["--format", "json"], extra].concat());
         serde_json::from_str(&self.ok(&args)).expect("import JSON")
+    }
+
+    /// `pulse -w ws import survey FILE --round ROUND EXTRA…`, whatever its outcome.
+    pub fn import_run(&self, file: &Path, round: &str, extra: &[&str]) -> Output {
+        self.run(&import_args(file, round, extra))
     }
 
     /// A fresh workspace `ws` in the temp folder.
@@ -92,6 +94,13 @@ impl CliTest {
         let out = self.ok(&["-w", "ws", "query", sql, "--format", "json"]);
         serde_json::from_str::<Vec<serde_json::Value>>(&out).expect("query JSON")
     }
+}
+
+/// The arguments of `pulse -w ws import survey FILE --round ROUND EXTRA…`.
+fn import_args<'a>(file: &'a Path, round: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["-w", "ws", "import", "survey", file.to_str().unwrap(), "--round", round];
+    args.extend_from_slice(extra);
+    args
 }
 
 pub fn text(b: &[u8]) -> String {
