@@ -61,11 +61,6 @@ fn locate(template: &str, d: &typst::diag::SourceDiagnostic) -> String {
     format!("{line}:{col}")
 }
 
-/// Typesets `doc` with `template` and writes the PDF.
-pub fn render(doc: &Doc, template: &str, template_name: &str) -> Result<Vec<u8>> {
-    pdf(doc, &typeset(doc, template, template_name)?)
-}
-
 /// Typesets `doc` with `template` into pages (the one layout the PDF and the page PNGs are both
 /// made from). Typst warnings (a missing font, say) are errors: they mean the output is not what
 /// the template asked for.
