@@ -58,6 +58,10 @@ pub fn group(a: &RoundAnswers) -> Grouped {
     let ng = a.groups.len().max(1);
     let segmented = !a.group.is_empty();
     let mut acc: Vec<Option<Acc>> = vec![None; a.questions.len() * ng];
+    // Questions and groups whose every answer an exclusion left out stay, empty.
+    for &(q, g) in &a.left_out {
+        acc[q as usize * ng + g as usize].get_or_insert_with(Acc::default);
+    }
     for i in 0..a.q.len() {
         let g = if segmented { a.group[i] as usize } else { 0 };
         let slot = acc[a.q[i] as usize * ng + g].get_or_insert_with(Acc::default);

@@ -14,7 +14,7 @@ use super::disclosure::{self, Population, RoundPlan};
 use super::summary::{Grouped, SummaryRow};
 use super::{compare, drivers, maturity, reliability, summary, themes, trend};
 use crate::store::catalog::Catalog;
-use crate::store::read::{self, NONE, Who, population};
+use crate::store::read::{self, FlagSet, NONE, Who, population};
 use crate::store::workspace::{RoundMeta, Workspace};
 
 /// The disclosure plans of every imported round up to `upto` (each round is planned against
@@ -56,9 +56,18 @@ fn plan_all(ws: &Workspace) -> Result<BTreeMap<String, RoundPlan>> {
     let catalog = Catalog::load(ws)?;
     let rounds: Vec<String> = ws.round_ids();
     // One round at a time: each read is parallel inside, and two at once double the peak memory.
+    let t = std::time::Instant::now();
     let pops: Vec<Population> =
         rounds.iter().map(|r| population::population(ws, &catalog, r)).collect::<Result<_>>()?;
+    let t1 = t.elapsed();
     let plans = disclosure::plan_rounds(&pops, ws.config.min_group_size);
+    if std::env::var_os("PULSE_TIMING").is_some() {
+        eprintln!(
+            "  plans: populations {:.2} s, planning {:.2} s",
+            t1.as_secs_f64(),
+            (t.elapsed() - t1).as_secs_f64()
+        );
+    }
     Ok(plans.into_iter().map(|p| (p.round.clone(), p)).collect())
 }
 
@@ -75,8 +84,13 @@ pub fn segments(ws: &Workspace, round: &str) -> Result<Vec<String>> {
 
 /// Summary rows of a round; every figure passes the disclosure plan (segmented) or the
 /// whole-round rule.
-pub fn summary_rows(ws: &Workspace, round: &str, segment: Option<&str>) -> Result<Vec<SummaryRow>> {
-    summary_rows_with(ws, round, segment, &plans(ws, round)?)
+pub fn summary_rows(
+    ws: &Workspace,
+    round: &str,
+    segment: Option<&str>,
+    exclude: FlagSet,
+) -> Result<Vec<SummaryRow>> {
+    summary_rows_with(ws, round, segment, exclude, &plans(ws, round)?)
 }
 
 /// [`summary_rows`] with plans already made by [`plans`] (up to `round` at least).
@@ -84,15 +98,18 @@ pub fn summary_rows_with(
     ws: &Workspace,
     round: &str,
     segment: Option<&str>,
+    exclude: FlagSet,
     plans: &BTreeMap<String, RoundPlan>,
 ) -> Result<Vec<SummaryRow>> {
     let catalog = Catalog::load(ws)?;
     let metas = read::metas(&catalog, round);
     let levels = read::maturity_levels(&catalog);
-    let a = read::answers(ws, round, &metas, &levels, segment, Who::Needed)?;
+    let a = read::answers(ws, round, &metas, &levels, segment, Who::Needed, exclude)?;
     let grouped = summary::group(&a);
     let plan = plans.get(round).with_context(|| format!("no disclosure plan for round {round}"))?;
-    Ok(summary::rows(&grouped, &metas, &|q: &str, g: &str| plan.shows_in(q, segment, g)))
+    Ok(summary::rows(&grouped, &metas, &|q: &str, g: &str| {
+        plan.shows_excluding(q, segment, g, exclude)
+    }))
 }
 
 /// Comparison rows of two rounds. The rounds load in parallel; with `opts.paired`, the later
@@ -129,6 +146,7 @@ pub fn compare_rows(
     from: &str,
     to: &str,
     segment: Option<&str>,
+    exclude: FlagSet,
     opts: CompareOptions,
 ) -> Result<Vec<CompareRow>> {
     let catalog = Catalog::load(ws)?;
@@ -137,8 +155,8 @@ pub fn compare_rows(
     let lv = read::maturity_levels(&catalog);
     let who = if opts.paired { Who::All } else { Who::Needed };
     let (af, at) = rayon::join(
-        || read::answers(ws, from, &mf, &lv, segment, who),
-        || read::answers(ws, to, &mt, &lv, segment, who),
+        || read::answers(ws, from, &mf, &lv, segment, who, exclude),
+        || read::answers(ws, to, &mt, &lv, segment, who, exclude),
     );
     let (af, at) = (af?, at?);
     let (gf, mut gt) = rayon::join(|| summary::group(&af), || summary::group(&at));
@@ -164,8 +182,8 @@ pub fn compare_rows(
     let plans = plans(ws, from.max(to))?;
     let plan = |r: &str| plans.get(r).with_context(|| format!("no disclosure plan for round {r}"));
     let (pf, pt) = (plan(from)?, plan(to)?);
-    let sf = |q: &str, g: &str| pf.shows_in(q, segment, g);
-    let st = |q: &str, g: &str| pt.shows_in(q, segment, g);
+    let sf = |q: &str, g: &str| pf.shows_excluding(q, segment, g, exclude);
+    let st = |q: &str, g: &str| pt.shows_excluding(q, segment, g, exclude);
     Ok(compare::rows(
         &questions,
         &Side { metas: &mf, answers: &gf, shown: Some(&sf) },
@@ -182,13 +200,14 @@ pub fn trend_frame(
     questions: &[String],
     rounds: Option<&str>,
     segment: Option<&str>,
+    exclude: FlagSet,
 ) -> Result<DataFrame> {
     let rounds = trend::select_rounds(&ws.round_ids(), rounds)?;
     let plans = match rounds.last() {
         Some(last) => plans(ws, last)?,
         None => BTreeMap::new(),
     };
-    let per_round = round_summaries(ws, &rounds, segment, &plans)?;
+    let per_round = round_summaries(ws, &rounds, segment, exclude, &plans)?;
     trend_of(ws, &per_round, questions, segment)
 }
 
@@ -198,10 +217,14 @@ pub fn round_summaries(
     ws: &Workspace,
     rounds: &[String],
     segment: Option<&str>,
+    exclude: FlagSet,
     plans: &BTreeMap<String, RoundPlan>,
 ) -> Result<Vec<(String, Vec<SummaryRow>)>> {
     use rayon::prelude::*;
-    rounds.par_iter().map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, plans)?))).collect()
+    rounds
+        .par_iter()
+        .map(|r| Ok((r.clone(), summary_rows_with(ws, r, segment, exclude, plans)?)))
+        .collect()
 }
 
 /// The `pulse trend` frame of per-round summary rows ([`round_summaries`]).
@@ -222,23 +245,29 @@ struct Rated {
     items: BTreeMap<String, (Vec<f64>, Option<f64>)>,
 }
 
-fn rated(ws: &Workspace, round: &str) -> Result<Rated> {
+fn rated(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Rated> {
     let catalog = Catalog::load(ws)?;
     let metas = read::metas(&catalog, round);
-    let a = read::answers(ws, round, &metas, &read::maturity_levels(&catalog), None, Who::All)?;
+    let lv = read::maturity_levels(&catalog);
+    let a = read::answers(ws, round, &metas, &lv, None, Who::All, exclude)?;
     let grouped: Grouped = summary::group(&a);
     let items = drivers::item_values(&grouped, &metas, a.respondents.len());
     Ok(Rated { respondents: a.respondents, items })
 }
 
 /// Drivers of `outcome` (default: pulse.toml's) in `round`.
-pub fn drivers_frame(ws: &Workspace, round: &str, outcome: Option<&str>) -> Result<DataFrame> {
+pub fn drivers_frame(
+    ws: &Workspace,
+    round: &str,
+    outcome: Option<&str>,
+    exclude: FlagSet,
+) -> Result<DataFrame> {
     let Some(outcome) = outcome.map(str::to_string).or_else(|| ws.config.outcome.clone()) else {
         bail!(
             "no outcome question\nhint: pass --outcome QUESTION_ID or set `outcome` in pulse.toml"
         );
     };
-    let mut r = rated(ws, round)?;
+    let mut r = rated(ws, round, exclude)?;
     let Some((out_vals, _)) = r.items.remove(&outcome) else {
         bail!(
             "{outcome:?} is not a rated question of round {round}\nhint: `pulse questions --round {round}`"
@@ -247,18 +276,15 @@ pub fn drivers_frame(ws: &Workspace, round: &str, outcome: Option<&str>) -> Resu
     // Disclosure: the items (and the outcome) whose whole-round figures the plan publishes.
     let plans = plans(ws, round)?;
     let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
-    if !plan.shows_total(&outcome) {
+    let shown = |q: &str| plan.shows_excluding(q, None, "", exclude);
+    if !shown(&outcome) {
         bail!(
             "the answers to {outcome:?} in round {round} cannot be shown without describing fewer than {} people",
             ws.config.min_group_size
         );
     }
-    let items: Vec<(String, Vec<f64>, Option<f64>)> = r
-        .items
-        .into_iter()
-        .filter(|(q, _)| plan.shows_total(q))
-        .map(|(q, (v, t))| (q, v, t))
-        .collect();
+    let items: Vec<(String, Vec<f64>, Option<f64>)> =
+        r.items.into_iter().filter(|(q, _)| shown(q)).map(|(q, (v, t))| (q, v, t)).collect();
     let d: Vec<_> = drivers::drivers(&out_vals, &items)
         .into_iter()
         .filter(|x| disclosure::total_shown(x.n, ws.config.min_group_size))
@@ -267,7 +293,7 @@ pub fn drivers_frame(ws: &Workspace, round: &str, outcome: Option<&str>) -> Resu
 }
 
 /// Reliability (Cronbach's α) of the constructs asked in `round`.
-pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
+pub fn reliability_frame(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<DataFrame> {
     let catalog = Catalog::load(ws)?;
     let mut constructs: BTreeMap<&str, reliability::Construct> = BTreeMap::new();
     for q in &catalog.questions {
@@ -290,11 +316,11 @@ pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
             respondents: &r.respondents,
         }
     }
-    let now = rated(ws, round)?;
+    let now = rated(ws, round, exclude)?;
     // The round before is read only when a construct was reworded (its α is compared).
     let prev = match read::previous_round(ws, round) {
         Some(p) if constructs.iter().any(|c| c.reworded && c.items.len() >= 3) => {
-            Some(rated(ws, &p)?)
+            Some(rated(ws, &p, exclude)?)
         }
         _ => None,
     };
@@ -305,7 +331,7 @@ pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
     let plans = plans(ws, round)?;
     let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
     for (row, c) in rows.iter_mut().zip(&constructs) {
-        let shown = c.items.iter().all(|q| plan.shows_total(q));
+        let shown = c.items.iter().all(|q| plan.shows_excluding(q, None, "", exclude));
         if !shown || row.n.is_some_and(|n| !disclosure::total_shown(n, min)) {
             row.n = None;
             row.alpha = None;
@@ -317,11 +343,16 @@ pub fn reliability_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
 }
 
 /// Themes of `round`: comments, share, change against the round before, sentiment, examples.
-pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
+pub fn themes_frame(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<DataFrame> {
     let catalog = Catalog::load(ws)?;
     let dict =
         if catalog.themes.is_empty() { themes::default_themes() } else { catalog.themes.clone() };
     let plans = plans(ws, round)?;
+    // Theme counts are figures of the round's commenters: with an exclusion, the round's
+    // excluded people must be publishable as a set (see `disclosure::flags`).
+    if let Some(r) = themes_refused(ws, round, exclude)? {
+        bail!(excluded_too_few(ws, &r, exclude));
+    }
     // (text, may be quoted): quotes only from people published under every segment.
     let comments = |r: &str| -> Result<Vec<(String, bool)>> {
         let plan = plans.get(r).with_context(|| format!("no plan for round {r}"))?;
@@ -332,8 +363,10 @@ pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
             .filter(|(_, q)| **q)
             .map(|(id, _)| id.as_str())
             .collect();
+        let dropped = read::excluded(ws, r, exclude)?.unwrap_or_default();
         Ok(population::comments(ws, r)?
             .into_iter()
+            .filter(|(who, _)| !dropped.contains(who))
             .map(|(who, text)| {
                 let q = quotable.contains(who.as_str());
                 (text, q)
@@ -358,15 +391,15 @@ pub fn themes_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
 
 /// Maturity levels per aspect of `round`, change against the round before, and the
 /// evidence-based Measurement score.
-pub fn maturity_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
+pub fn maturity_frame(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<DataFrame> {
     let catalog = Catalog::load(ws)?;
     let plans = plans(ws, round)?;
     // Disclosure: only the answers of questions whose whole-round figures the plan publishes.
     let levels = |r: &str| -> Result<_> {
         let plan = plans.get(r).with_context(|| format!("no plan for round {r}"))?;
-        let answers: Vec<(String, String)> = read::maturity_answers(ws, &catalog, r)?
+        let answers: Vec<(String, String)> = read::maturity_answers(ws, &catalog, r, exclude)?
             .into_iter()
-            .filter(|(q, _)| plan.shows_total(q))
+            .filter(|(q, _)| plan.shows_excluding(q, None, "", exclude))
             .collect();
         Ok(maturity::round_levels(&catalog, &answers))
     };
@@ -377,4 +410,73 @@ pub fn maturity_frame(ws: &Workspace, round: &str) -> Result<DataFrame> {
     };
     let evidence = read::evidence(ws, &catalog, round);
     Ok(maturity::frame(round, &now, &prev, &evidence, ws.config.min_group_size)?)
+}
+
+/// The round (`round` or the one before, which the themes compare with) whose whole-round
+/// figures the plan cannot publish without the people `exclude` leaves out, if any.
+pub fn themes_refused(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<String>> {
+    if exclude.is_empty() {
+        return Ok(None);
+    }
+    let plans = plans(ws, round)?;
+    for r in std::iter::once(round.to_string()).chain(read::previous_round(ws, round)) {
+        let plan = plans.get(&r).with_context(|| format!("no plan for round {r}"))?;
+        if !plan.shows_excluding(disclosure::ROUND, None, "", exclude) {
+            return Ok(Some(r));
+        }
+    }
+    Ok(None)
+}
+
+/// Why an exclusion is refused for a whole round's figures.
+pub fn excluded_too_few(ws: &Workspace, round: &str, exclude: FlagSet) -> String {
+    format!(
+        "--exclude {}: in round {round}, the figures without these respondents would let a reader \
+         compute figures of fewer than {} people (the excluded ones, or some of them)\nhint: \
+         exclude more flags, or none",
+        exclude.names().join(","),
+        ws.config.min_group_size
+    )
+}
+
+/// What an exclusion did to `round`: how many respondents it left out, and, when the plan
+/// cannot publish the round's figures without them, why (None without an exclusion).
+pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<String>> {
+    if exclude.is_empty() {
+        return Ok(None);
+    }
+    let people = read::excluded(ws, round, exclude)?.map_or(0, |s| s.len());
+    let total = ws.config.rounds.get(round).map_or(0, |m| m.responses);
+    let flags = exclude.names().join(" or ");
+    let mut note = format!(
+        "--exclude: left out {people} respondents of round {round} ({total} responses in all): \
+         those with a response flagged {flags}"
+    );
+    let plans = plans(ws, round)?;
+    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
+    if plan.shows_total(disclosure::ROUND)
+        && !plan.shows_excluding(disclosure::ROUND, None, "", exclude)
+    {
+        note.push_str(&format!(
+            "; the round's figures without them are suppressed: subtracted from figures with other \
+             exclusions, they would describe fewer than {} people (flag combinations that few \
+             respondents carry)",
+            ws.config.min_group_size
+        ));
+        let all = FlagSet::parse("all").unwrap_or_default();
+        if plan.shows_excluding(disclosure::ROUND, None, "", all) {
+            note.push_str("\nhint: --exclude all (every flagged respondent) can be shown");
+        }
+    }
+    Ok(Some(note))
+}
+
+/// Prints [`exclusion_note`] of each of `rounds` to stderr.
+pub fn print_exclusion_notes(ws: &Workspace, rounds: &[&str], exclude: FlagSet) -> Result<()> {
+    for r in rounds {
+        if let Some(n) = exclusion_note(ws, r, exclude)? {
+            eprintln!("note: {n}");
+        }
+    }
+    Ok(())
 }

@@ -21,6 +21,7 @@ use super::period::{Period, previous_period};
 use super::survey;
 use super::usage::{UsageMetrics, usage_metrics};
 use crate::store::catalog::Catalog;
+use crate::store::read::FlagSet;
 use crate::store::{read, telemetry, workspace::Workspace};
 
 /// Build metrics per period; `keep_samples` keeps durations and queue times for tests.
@@ -57,8 +58,9 @@ pub fn evaluate(
     period: Option<&str>,
     metrics: Option<&Path>,
     partial: bool,
+    exclude: FlagSet,
 ) -> Result<g::Checked> {
-    evaluate_full(ws, period, metrics, partial, &Computed::default())
+    evaluate_full(ws, period, metrics, partial, &Computed::default(), exclude)
 }
 
 /// Metrics a caller already computed (per calendar quarter, pulse definitions, build samples
@@ -80,8 +82,9 @@ pub fn evaluate_with(
     period: Option<&str>,
     metrics: Option<&Path>,
     pre: &Computed<'_>,
+    exclude: FlagSet,
 ) -> Result<g::Checked> {
-    evaluate_full(ws, period, metrics, false, pre)
+    evaluate_full(ws, period, metrics, false, pre, exclude)
 }
 
 /// The days of the builds frame of `store::telemetry::builds`: runs by start day, outcomes,
@@ -165,6 +168,7 @@ fn evaluate_full(
     metrics: Option<&Path>,
     partial: bool,
     pre: &Computed<'_>,
+    exclude: FlagSet,
 ) -> Result<g::Checked> {
     let path: PathBuf = metrics.map_or_else(|| ws.path("metrics.toml"), Path::to_path_buf);
     let file = load(&path)?;
@@ -264,9 +268,12 @@ fn evaluate_full(
                 paired: false,
                 alpha: file.defaults.alpha,
             };
-            let rows = survey::compare_rows(ws, r0, r1, None, opts)?;
+            let rows = survey::compare_rows(ws, r0, r1, None, exclude, opts)?;
             let sums = if plan.needs_survey(Some("nps")) {
-                Some((survey::summary_rows(ws, r0, None)?, survey::summary_rows(ws, r1, None)?))
+                Some((
+                    survey::summary_rows(ws, r0, None, exclude)?,
+                    survey::summary_rows(ws, r1, None, exclude)?,
+                ))
             } else {
                 None
             };

@@ -142,3 +142,19 @@ pub enum Command {
     /// 42, the files in fixtures/demo), import every round, check and render the report.
     Demo(DemoArgs),
 }
+
+/// `--exclude`, taken by every survey analysis and the report.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct Exclusion {
+    /// Leave out respondents flagged at import: duplicate, speeder, straightliner, incomplete
+    /// (comma-separated; `all` for every flag). A figure that would let a reader compute the
+    /// left-out people's answers by difference (fewer than min_group_size of them in a group)
+    /// is suppressed; the output says how many were left out.
+    #[arg(long, value_name = "FLAGS", value_parser = parse_exclude, default_value = "",
+          hide_default_value = true)]
+    pub exclude: crate::store::read::FlagSet,
+}
+
+fn parse_exclude(s: &str) -> Result<crate::store::read::FlagSet, String> {
+    crate::store::read::FlagSet::parse(s)
+}

@@ -19,6 +19,9 @@ pub struct SummaryArgs {
     /// Break down by a segment column (team, role, …).
     #[arg(long, value_name = "COLUMN")]
     pub segment: Option<String>,
+    /// Respondents left out by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -50,6 +53,9 @@ pub struct CompareArgs {
     /// Compare items whose scale changed on a 0-100 percent-of-maximum scale.
     #[arg(long)]
     pub rescale: bool,
+    /// Respondents left out by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -66,6 +72,9 @@ pub struct TrendArgs {
     /// Per segment group.
     #[arg(long, value_name = "COLUMN")]
     pub segment: Option<String>,
+    /// Respondents left out by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -80,6 +89,9 @@ pub struct DriversArgs {
     /// Outcome question (default: `outcome` in pulse.toml).
     #[arg(long, value_name = "QUESTION_ID")]
     pub outcome: Option<String>,
+    /// Respondents left out by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -91,6 +103,9 @@ pub struct ReliabilityArgs {
     /// Round (default: the latest).
     #[arg(long, value_name = "ID")]
     pub round: Option<String>,
+    /// Respondents left out by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -102,6 +117,9 @@ pub struct ThemesArgs {
     /// Round (default: the latest).
     #[arg(long, value_name = "ID")]
     pub round: Option<String>,
+    /// Respondents left out by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -113,6 +131,9 @@ pub struct MaturityArgs {
     /// Round (default: the latest).
     #[arg(long, value_name = "ID")]
     pub round: Option<String>,
+    /// Respondents left out by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

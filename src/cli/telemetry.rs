@@ -86,6 +86,9 @@ pub struct CheckArgs {
     /// Metrics file (default: metrics.toml in the workspace).
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,
+    /// Respondents left out of the survey metrics by quality flag.
+    #[command(flatten)]
+    pub exclusion: super::Exclusion,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -251,4 +251,9 @@ pub struct ReportArgs {
     /// Document date, YYYY-MM-DD (default: the round's last response, so reruns are identical).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Leave out respondents flagged at import (duplicate, speeder, straightliner, incomplete;
+    /// comma-separated, `all`, or `none`), overriding the spec's `exclude`. The methods section
+    /// says what was left out; figures that would describe the left-out people are suppressed.
+    #[arg(long, value_name = "FLAGS", value_parser = crate::store::read::FlagSet::parse)]
+    pub exclude: Option<crate::store::read::FlagSet>,
 }

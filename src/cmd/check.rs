@@ -28,7 +28,13 @@ fn threshold(f: FailOn) -> Severity {
 pub fn run(gl: &Global, a: &CheckArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&gl.root())?;
     let g::Checked { period, previous: prev, alerts, notes, series: df, why, coverage, family } =
-        telemetry::evaluate(&ws, a.period.as_deref(), a.metrics.as_deref(), a.partial)?;
+        telemetry::evaluate(
+            &ws,
+            a.period.as_deref(),
+            a.metrics.as_deref(),
+            a.partial,
+            a.exclusion.exclude,
+        )?;
     match a.format {
         Format::Json => {
             let arr: Vec<serde_json::Value> = alerts.iter().map(g::Alert::to_json).collect();

@@ -53,7 +53,9 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<ExitStatus> {
         alpha: 0.05,
     };
     let segment = a.segment.as_deref();
-    let rows = crate::analyse::survey::compare_rows(&ws, &from, &to, segment, opts)?;
+    let rows =
+        crate::analyse::survey::compare_rows(&ws, &from, &to, segment, a.exclusion.exclude, opts)?;
+    crate::analyse::survey::print_exclusion_notes(&ws, &[&from, &to], a.exclusion.exclude)?;
     let mut df = crate::analyse::compare::frame(&rows, &from, &to, segment)?;
     if a.format == crate::cli::Format::Table {
         let mut keep = vec!["question_id"];

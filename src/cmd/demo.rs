@@ -182,11 +182,19 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             segment: None,
             paired: false,
             rescale: false,
+            exclusion: Default::default(),
             format: Format::Table,
         },
     )?;
     crate::outln!("\n$ pulse maturity")?;
-    super::maturity::run(&g, &crate::cli::MaturityArgs { round: None, format: Format::Table })?;
+    super::maturity::run(
+        &g,
+        &crate::cli::MaturityArgs {
+            round: None,
+            exclusion: Default::default(),
+            format: Format::Table,
+        },
+    )?;
     crate::outln!("\n$ pulse metrics --kind deployments")?;
     let m = |kind| crate::cli::MetricsArgs {
         kind,
@@ -205,6 +213,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
             period: None,
             partial: false,
             metrics: None,
+            exclusion: Default::default(),
             format: Format::Table,
             fail_on: crate::cli::FailOn::default(),
         },
@@ -222,6 +231,7 @@ pub fn run(a: &DemoArgs) -> Result<ExitStatus> {
         spec: None,
         paper: None,
         date: None,
+        exclude: None,
     };
     let (dir, files) = super::report::report(&ws, &args, false)?;
     crate::outln!("\ndemo workspace ready: {}", out.display())?;

@@ -26,6 +26,9 @@ pub fn report(
     if let Some(p) = &a.paper {
         loaded.spec.paper = p.clone();
     }
+    if let Some(x) = a.exclude {
+        loaded.spec.exclude = x;
+    }
     let progress = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     if progress {
         eprint!("report {round}: analysing…");

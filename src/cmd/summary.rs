@@ -11,7 +11,13 @@ use crate::store::{read, workspace::Workspace};
 pub fn run(g: &Global, a: &SummaryArgs) -> Result<ExitStatus> {
     let ws = Workspace::open(&g.root())?;
     let round = read::round_or_latest(&ws, a.round.as_ref())?;
-    let rows = crate::analyse::survey::summary_rows(&ws, &round, a.segment.as_deref())?;
+    let rows = crate::analyse::survey::summary_rows(
+        &ws,
+        &round,
+        a.segment.as_deref(),
+        a.exclusion.exclude,
+    )?;
+    crate::analyse::survey::print_exclusion_notes(&ws, &[&round], a.exclusion.exclude)?;
     let mut df = crate::analyse::summary::frame(&rows, &round, a.segment.as_deref())?;
     if a.format == crate::cli::Format::Table {
         // The table view keeps the columns a reader needs; CSV and JSON carry every field.

@@ -15,7 +15,11 @@ pub fn run(g: &Global, a: &TrendArgs) -> Result<ExitStatus> {
         &a.questions,
         a.rounds.as_deref(),
         a.segment.as_deref(),
+        a.exclusion.exclude,
     )?;
+    let rounds = crate::analyse::trend::select_rounds(&ws.round_ids(), a.rounds.as_deref())?;
+    let rounds: Vec<&str> = rounds.iter().map(String::as_str).collect();
+    crate::analyse::survey::print_exclusion_notes(&ws, &rounds, a.exclusion.exclude)?;
     if a.format == crate::cli::Format::Table {
         let mut keep = vec!["question_id"];
         if a.segment.is_some() {

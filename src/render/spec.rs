@@ -127,6 +127,8 @@ pub struct Spec {
     pub template: Option<PathBuf>,
     /// `a4` or `letter`.
     pub paper: String,
+    /// Respondents left out of every survey figure by quality flag (`exclude = ["speeder"]`).
+    pub exclude: crate::store::read::FlagSet,
     /// Sections in order.
     pub sections: Vec<SectionSpec>,
 }
@@ -155,6 +157,8 @@ struct RawSpec {
     template: Option<PathBuf>,
     #[serde(default = "paper")]
     paper: String,
+    #[serde(default)]
+    exclude: Vec<String>,
     #[serde(rename = "section", default)]
     sections: Vec<RawSection>,
 }
@@ -212,7 +216,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Spec> {
         let RawSection { title, query, segment, questions, .. } = s;
         sections.push(SectionSpec { kind, title, query, segment, questions });
     }
-    let spec = Spec { title: raw.title, template: raw.template, paper: raw.paper, sections };
+    let exclude = crate::store::read::FlagSet::parse(&raw.exclude.join(","))
+        .map_err(|e| anyhow::anyhow!("{origin}: exclude: {e}"))?;
+    let spec =
+        Spec { title: raw.title, template: raw.template, paper: raw.paper, exclude, sections };
     if !["a4", "letter", "us-letter"].contains(&spec.paper.as_str()) {
         bail!("{origin}: paper {:?}\nhint: a4 or letter", spec.paper);
     }

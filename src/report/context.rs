@@ -16,6 +16,7 @@ use crate::analyse::summary::SummaryRow;
 use crate::analyse::usage::UsageMetrics;
 use crate::render::chart::Chart;
 use crate::store::catalog::Catalog;
+use crate::store::read::FlagSet;
 use crate::store::{frames, workspace::Workspace};
 
 /// The respondent quality flags, as (plural for text, flag as stored), in the order of
@@ -45,6 +46,8 @@ pub struct Ctx<'a> {
     pub previous: Option<String>,
     /// Every round up to and including `round`.
     pub rounds: Vec<String>,
+    /// Respondents left out of every survey figure by their quality flags.
+    pub exclude: FlagSet,
     per_round: OnceCell<Vec<(String, Vec<SummaryRow>)>>,
     plans: OnceCell<BTreeMap<String, RoundPlan>>,
     compare: OnceCell<Vec<CompareRow>>,
@@ -86,7 +89,7 @@ fn labels(catalog: &Catalog, round: &str) -> BTreeMap<String, String> {
 
 impl<'a> Ctx<'a> {
     /// The context for reporting `round`.
-    pub fn new(ws: &'a Workspace, round: &str) -> Result<Ctx<'a>> {
+    pub fn new(ws: &'a Workspace, round: &str, exclude: FlagSet) -> Result<Ctx<'a>> {
         let catalog = inputs::catalog(ws)?;
         let rounds: Vec<String> =
             ws.round_ids().into_iter().filter(|r| r.as_str() <= round).collect();
@@ -98,6 +101,7 @@ impl<'a> Ctx<'a> {
             round: round.to_string(),
             previous,
             rounds,
+            exclude,
             per_round: OnceCell::new(),
             plans: OnceCell::new(),
             compare: OnceCell::new(),
@@ -127,7 +131,7 @@ impl<'a> Ctx<'a> {
     fn per_round(&self) -> Result<&Vec<(String, Vec<SummaryRow>)>> {
         once(&self.per_round, || {
             let rounds = inputs::trend_rounds(self.ws, &self.round)?;
-            inputs::round_summaries(self.ws, &rounds, self.plans()?)
+            inputs::round_summaries(self.ws, &rounds, self.exclude, self.plans()?)
         })
     }
 
@@ -153,7 +157,8 @@ impl<'a> Ctx<'a> {
 
     /// `pulse summary` rows of the round per group of `segment` (one section reads them).
     pub fn summary_by(&self, segment: &str) -> Result<Vec<SummaryRow>> {
-        inputs::summary(self.ws, &self.catalog, &self.round, Some(segment), self.plans()?)
+        let plans = self.plans()?;
+        inputs::summary(self.ws, &self.catalog, &self.round, Some(segment), self.exclude, plans)
     }
 
     /// `pulse compare previous round` rows (empty without a previous round).
@@ -166,7 +171,7 @@ impl<'a> Ctx<'a> {
                     paired: false,
                     alpha: 0.05,
                 };
-                inputs::compare(self.ws, &self.catalog, p, &self.round, opts)
+                inputs::compare(self.ws, &self.catalog, p, &self.round, self.exclude, opts)
             }
             None => Ok(Vec::new()),
         })
@@ -179,17 +184,17 @@ impl<'a> Ctx<'a> {
 
     /// `pulse maturity` of `round`.
     pub fn maturity(&self, round: &str) -> Result<DataFrame> {
-        inputs::maturity(self.ws, &self.catalog, round)
+        inputs::maturity(self.ws, &self.catalog, round, self.exclude)
     }
 
     /// `pulse drivers` of the round against `outcome`.
     pub fn drivers(&self, outcome: &str) -> Result<DataFrame> {
-        inputs::drivers(self.ws, &self.catalog, &self.round, outcome)
+        inputs::drivers(self.ws, &self.catalog, &self.round, outcome, self.exclude)
     }
 
     /// `pulse themes` of the round.
     pub fn themes(&self) -> Result<DataFrame> {
-        inputs::themes(self.ws, &self.catalog, &self.round)
+        inputs::themes(self.ws, &self.catalog, &self.round, self.exclude)
     }
 
     /// Build metrics per quarter (with samples, for the bunching histogram).
@@ -213,7 +218,7 @@ impl<'a> Ctx<'a> {
             if self.ws.path("metrics.toml").is_file() && self.round_is_period() {
                 // The report's quarterly metrics are reused (a round is a quarter's period).
                 let (b, d, u) = (self.builds()?, self.deploys()?, self.usage()?);
-                Ok(Some(inputs::check(self.ws, &self.round, b, d, u)?))
+                Ok(Some(inputs::check(self.ws, &self.round, b, d, u, self.exclude)?))
             } else {
                 Ok(None)
             }

@@ -22,6 +22,7 @@ use crate::analyse::usage::UsageMetrics;
 use crate::analyse::{survey, telemetry};
 use crate::store::catalog::{Catalog, Question};
 use crate::store::read;
+use crate::store::read::FlagSet;
 use crate::store::workspace::Workspace;
 
 /// `pulse check`'s result for a period.
@@ -60,9 +61,10 @@ pub fn summary(
     _catalog: &Catalog,
     round: &str,
     segment: Option<&str>,
+    exclude: FlagSet,
     plans: &BTreeMap<String, RoundPlan>,
 ) -> Result<Vec<SummaryRow>> {
-    survey::summary_rows_with(ws, round, segment, plans)
+    survey::summary_rows_with(ws, round, segment, exclude, plans)
 }
 
 /// `pulse compare from to` rows (whole rounds).
@@ -71,9 +73,10 @@ pub fn compare(
     _catalog: &Catalog,
     from: &str,
     to: &str,
+    exclude: FlagSet,
     opts: CompareOptions,
 ) -> Result<Vec<CompareRow>> {
-    survey::compare_rows(ws, from, to, None, opts)
+    survey::compare_rows(ws, from, to, None, exclude, opts)
 }
 
 /// The rounds a report on `round` covers: every round up to it, as `pulse trend ..ROUND` selects.
@@ -85,9 +88,10 @@ pub fn trend_rounds(ws: &Workspace, round: &str) -> Result<Vec<String>> {
 pub fn round_summaries(
     ws: &Workspace,
     rounds: &[String],
+    exclude: FlagSet,
     plans: &BTreeMap<String, RoundPlan>,
 ) -> Result<Vec<(String, Vec<SummaryRow>)>> {
-    survey::round_summaries(ws, rounds, None, plans)
+    survey::round_summaries(ws, rounds, None, exclude, plans)
 }
 
 /// `pulse trend` of every question, whole rounds, from the rounds' summary rows.
@@ -101,18 +105,44 @@ pub fn drivers(
     _catalog: &Catalog,
     round: &str,
     outcome: &str,
+    exclude: FlagSet,
 ) -> Result<DataFrame> {
-    survey::drivers_frame(ws, round, Some(outcome))
+    survey::drivers_frame(ws, round, Some(outcome), exclude)
 }
 
 /// `pulse themes` of `round`.
-pub fn themes(ws: &Workspace, _catalog: &Catalog, round: &str) -> Result<DataFrame> {
-    survey::themes_frame(ws, round)
+pub fn themes(
+    ws: &Workspace,
+    _catalog: &Catalog,
+    round: &str,
+    exclude: FlagSet,
+) -> Result<DataFrame> {
+    survey::themes_frame(ws, round, exclude)
 }
 
 /// `pulse maturity` of `round`.
-pub fn maturity(ws: &Workspace, _catalog: &Catalog, round: &str) -> Result<DataFrame> {
-    survey::maturity_frame(ws, round)
+pub fn maturity(
+    ws: &Workspace,
+    _catalog: &Catalog,
+    round: &str,
+    exclude: FlagSet,
+) -> Result<DataFrame> {
+    survey::maturity_frame(ws, round, exclude)
+}
+
+/// The round whose comment themes `exclude` cannot show ([`survey::themes_refused`]).
+pub fn themes_refused(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<String>> {
+    survey::themes_refused(ws, round, exclude)
+}
+
+/// How many of `round`'s respondents `exclude` leaves out.
+pub fn excluded_count(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<usize> {
+    Ok(read::excluded(ws, round, exclude)?.map_or(0, |s| s.len()))
+}
+
+/// What `exclude` left out of `round` ([`survey::exclusion_note`]).
+pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<String>> {
+    survey::exclusion_note(ws, round, exclude)
 }
 
 /// Build metrics per quarter, with samples (for the bunching histogram).
@@ -143,10 +173,11 @@ pub fn check(
     builds: &BTreeMap<String, BuildMetrics>,
     deploys: &BTreeMap<String, DeployMetrics>,
     usage: &BTreeMap<(String, String), UsageMetrics>,
+    exclude: FlagSet,
 ) -> Result<Checked> {
     let pre =
         telemetry::Computed { builds: Some(builds), deploys: Some(deploys), usage: Some(usage) };
-    telemetry::evaluate_with(ws, Some(period), None, &pre)
+    telemetry::evaluate_with(ws, Some(period), None, &pre, exclude)
 }
 
 /// The build-time target in seconds: the target (or SLO maximum) of the metric on

@@ -32,12 +32,22 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             }
         }
     }
+    let caption = if ctx.exclude.is_empty() {
+        "Rounds and response quality (flagged responses are kept in the store, counted here)"
+            .to_string()
+    } else {
+        format!(
+            "Rounds and response quality (flagged responses are kept in the store, counted here; \
+             the analyses of this report leave out those flagged {})",
+            ctx.exclude.names().join(" or ")
+        )
+    };
     let mut blocks = vec![
         table(
             &["Round", "Platform", "Invited", "Responses", "Rate", "Duplicates", "Speeders", "Straightliners", "Incomplete"],
             &[L, L, R, R, R, R, R, R, R],
             rows,
-            "Rounds and response quality (flagged responses are kept in the store, counted here)",
+            &caption,
         ),
         Block::List {
             items: vec![
@@ -52,6 +62,11 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             ],
         },
     ];
+    if let Some(Block::List { items }) = blocks.get_mut(1)
+        && !ctx.exclude.is_empty()
+    {
+        items.insert(0, exclusion_text(ctx)?);
+    }
     // The full wording of every question whose charts and tables use a shorter label.
     let wording: Vec<Vec<String>> = ctx
         .catalog
@@ -81,4 +96,38 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
         ));
     }
     Ok(Section::new(SectionKind::Methods, title, blocks))
+}
+
+/// The methods line on the respondents the report leaves out (`exclude` in the spec or
+/// `--exclude`).
+fn exclusion_text(ctx: &Ctx<'_>) -> Result<String> {
+    let mut per_round = Vec::new();
+    let mut suppressed = Vec::new();
+    for r in &ctx.rounds {
+        let left = crate::report::inputs::excluded_count(ctx.ws, r, ctx.exclude)?;
+        per_round.push(format!("{r}: {left}"));
+        let note = crate::report::inputs::exclusion_note(ctx.ws, r, ctx.exclude)?;
+        if let Some(n) = note.filter(|n| n.contains("suppressed")) {
+            suppressed.push((r.clone(), n.contains("--exclude all")));
+        }
+    }
+    let mut text = format!(
+        "Excluded from every survey figure, with all their responses: respondents with a response flagged {} ({}). A figure is shown without them only when it could not be compared with the same figure under another exclusion, or none, to describe fewer than {} people.",
+        ctx.exclude.names().join(" or "),
+        per_round.join("; "),
+        ctx.min()
+    );
+    if !suppressed.is_empty() {
+        let rounds: Vec<&str> = suppressed.iter().map(|(r, _)| r.as_str()).collect();
+        text.push_str(&format!(
+            " In {}, combinations of flags that few people carry suppress the whole-round figures{}.",
+            rounds.join(", "),
+            if suppressed.iter().all(|(_, all)| *all) {
+                " (excluding every flag instead can be shown)"
+            } else {
+                ""
+            }
+        ));
+    }
+    Ok(text)
 }

@@ -82,7 +82,7 @@ fn ymd(date: &str) -> Result<(i32, u32, u32)> {
 /// Builds the document for `round` from the spec; `date` fixes the document date (default: the
 /// round's last response, so reruns are identical).
 pub fn build(ws: &Workspace, round: &str, loaded: &Loaded, date: Option<&str>) -> Result<Doc> {
-    let ctx = Ctx::new(ws, round)?;
+    let ctx = Ctx::new(ws, round, loaded.spec.exclude)?;
     let range = date_range(ws, round)?;
     let date = match date {
         Some(d) => d.to_string(),

@@ -341,8 +341,17 @@ fn survey_health(ctx: &Ctx<'_>) -> Result<String> {
     health.push('.');
     let flags = ctx.quality()?.get(round).copied().unwrap_or_default();
     if flags.iter().any(|n| *n > 0) {
+        let how = if ctx.exclude.is_empty() {
+            "kept in the data, counted here".to_string()
+        } else {
+            let left = super::inputs::excluded_count(ctx.ws, round, ctx.exclude)?;
+            format!(
+                "{left} respondents with a response flagged {} are left out of every figure, see Methods",
+                ctx.exclude.names().join(" or ")
+            )
+        };
         health.push_str(&format!(
-            " Quality flags (kept in the data, counted here): {}.",
+            " Quality flags ({how}): {}.",
             QUALITY_FLAGS
                 .iter()
                 .zip(flags)

@@ -4,6 +4,17 @@ use super::blocks::*;
 
 /// The themes section (skipped without comments).
 pub fn themes(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
+    if let Some(r) = super::inputs::themes_refused(ctx.ws, &ctx.round, ctx.exclude)? {
+        return Ok(Section::skip(
+            SectionKind::Themes,
+            title,
+            format!(
+                "without the respondents flagged {}, the comments of {r} would describe fewer than {} people",
+                ctx.exclude.names().join(" or "),
+                ctx.min()
+            ),
+        ));
+    }
     let df = ctx.themes()?;
     if df.height() == 0 {
         return Ok(Section::skip(

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use super::workspace::Workspace;
 
 /// Bump when what a cached result means changes (it is part of every fingerprint).
-const VERSION: &str = "pulse-cache-1";
+const VERSION: &str = "pulse-cache-2";
 
 /// A fingerprint of the workspace's data: pulse.toml and catalog.toml as written, and the path,
 /// size and modification time of every file of the store.

@@ -21,6 +21,7 @@ use super::catalog::Catalog;
 use super::{frames, workspace::Workspace};
 use crate::analyse::summary::QuestionMeta;
 use crate::ingest::scales::ScaleKind;
+pub use crate::ingest::survey::quality::FlagSet;
 
 /// A code that stands for "none" in the dense columns (blank label, respondent not read).
 pub const NONE: u32 = u32::MAX;
@@ -202,6 +203,10 @@ pub struct RoundAnswers {
     pub groups: Vec<String>,
     /// Group code per row (empty without a segment).
     pub group: Vec<u32>,
+    /// (question code, group code or 0) of every answer left out by an exclusion: a
+    /// question and group stay in the output (suppressed where the plan says so) when all of
+    /// their people were left out, as they are without the exclusion.
+    pub left_out: Vec<(u32, u32)>,
 }
 
 impl RoundAnswers {
@@ -243,6 +248,7 @@ impl<'a> Coder<'a> {
 /// Reads a round's answers as dense columns. Maturity answers become their levels through the
 /// catalog's map (an answer without a level is not a value). With a `segment`, every row gets
 /// its respondent's group.
+#[allow(clippy::too_many_arguments)]
 pub fn answers(
     ws: &Workspace,
     round: &str,
@@ -250,6 +256,7 @@ pub fn answers(
     levels: &HashMap<String, BTreeMap<String, u8>>,
     segment: Option<&str>,
     who: Who,
+    exclude: FlagSet,
 ) -> Result<RoundAnswers> {
     let seg = match segment {
         Some(s) => {
@@ -258,8 +265,15 @@ pub fn answers(
         }
         None => None,
     };
+    let dropped = excluded(ws, round, exclude)?;
     if let Some((codes, dicts)) = stored(ws, round)? {
-        return dense::code(&codes, &dicts, seg.as_ref(), metas, levels, who);
+        let drop: Vec<bool> = match &dropped {
+            Some(set) => (0..dicts.respondents.len())
+                .map(|i| dicts.respondents.get(i).is_some_and(|p| set.contains(p)))
+                .collect(),
+            None => Vec::new(),
+        };
+        return dense::code(&codes, &dicts, seg.as_ref(), metas, levels, who, &drop);
     }
     // A round stored before the integer codes: its string columns, coded row by row.
     let r = [round.to_string()];
@@ -268,7 +282,35 @@ pub fn answers(
         .collect()
         .map_err(anyhow::Error::from)
         .with_context(|| format!("reading the responses of round {round}"))?;
-    code(&df, seg.as_ref(), metas, levels, who)
+    code(&df, seg.as_ref(), metas, levels, who, dropped.as_ref())
+}
+
+/// Pseudonyms of `round`'s respondents with a response that carries a flag of `exclude` (None:
+/// nothing excluded). An exclusion leaves out the person, every response of theirs: the
+/// disclosure plan counts people, so a figure without them is a figure of whole people (see
+/// `analyse::disclosure::flags`). Excluding `duplicate` thus leaves out everyone who answered
+/// twice.
+pub fn excluded(
+    ws: &Workspace,
+    round: &str,
+    exclude: FlagSet,
+) -> Result<Option<std::collections::HashSet<String>>> {
+    if exclude.is_empty() {
+        return Ok(None);
+    }
+    let df = frames::table(ws, "respondents", Some(&[round.to_string()]))?
+        .select([col("respondent"), col("quality_flags")])
+        .collect()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the quality flags of round {round}"))?;
+    let (ids, flags) = (df.column("respondent")?.str()?, df.column("quality_flags")?.str()?);
+    Ok(Some(
+        ids.iter()
+            .zip(flags.iter())
+            .filter(|(_, f)| FlagSet::of_stored(f.unwrap_or("")).meets(exclude))
+            .filter_map(|(id, _)| id.map(str::to_string))
+            .collect(),
+    ))
 }
 
 /// How one question's rows are coded.
@@ -320,6 +362,7 @@ fn code(
     metas: &HashMap<String, QuestionMeta>,
     levels: &HashMap<String, BTreeMap<String, u8>>,
     who: Who,
+    dropped: Option<&std::collections::HashSet<String>>,
 ) -> Result<RoundAnswers> {
     let qs = df.column("question_id")?.str()?;
     let resp = df.column("respondent")?.str()?;
@@ -338,6 +381,7 @@ fn code(
     // code and coding are looked up once per run.
     let mut cur: Option<(&str, u32)> = None;
     let none_group = seg.map(|_| groups.code("(none)"));
+    let mut left_out: std::collections::BTreeSet<(u32, u32)> = Default::default();
     for (((q, r), l), v) in qs.iter().zip(resp.iter()).zip(label.iter()).zip(value.iter()) {
         let q = q.unwrap_or("");
         let qc = match cur {
@@ -352,8 +396,14 @@ fn code(
             }
         };
         let c = codings[qc as usize];
-        out.q.push(qc);
         let r = r.unwrap_or("");
+        if dropped.is_some_and(|d| d.contains(r)) {
+            // Left out (`--exclude`): its question and group are kept.
+            let g = none_group.map_or(0, |ng| group_of.get(r).copied().unwrap_or(ng));
+            left_out.insert((qc, g));
+            continue;
+        }
+        out.q.push(qc);
         out.who.push(if c.who { people.code(r) } else { NONE });
         if let Some(ng) = none_group {
             out.group.push(group_of.get(r).copied().unwrap_or(ng));
@@ -373,6 +423,7 @@ fn code(
     out.respondents = people.into_names();
     out.labels = labels.into_names();
     out.groups = groups.into_names();
+    out.left_out = left_out.into_iter().collect();
     Ok(out)
 }
 
@@ -384,11 +435,13 @@ pub fn link(from: &RoundAnswers, to: &RoundAnswers) -> Vec<u32> {
     to.respondents.iter().map(|s| index.get(s.as_str()).copied().unwrap_or(NONE)).collect()
 }
 
-/// A round's maturity answers: (question, label) of every answered maturity question.
+/// A round's maturity answers: (question, label) of every answered maturity question, without
+/// the respondents who carry a flag of `exclude`.
 pub fn maturity_answers(
     ws: &Workspace,
     catalog: &Catalog,
     round: &str,
+    exclude: FlagSet,
 ) -> Result<Vec<(String, String)>> {
     let ids: Vec<String> = catalog
         .questions
@@ -399,13 +452,19 @@ pub fn maturity_answers(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let dropped = excluded(ws, round, exclude)?;
+    let keep = |who: Option<&str>| dropped.as_ref().is_none_or(|d| !d.contains(who.unwrap_or("")));
     if let Some((codes, d)) = stored(ws, round)? {
         // Codes: the maturity questions' codes, then one pass over the rows.
         let wanted: Vec<bool> =
             d.questions.iter().map(|q| q.is_some_and(|q| ids.iter().any(|i| i == q))).collect();
+        let kept: Vec<bool> =
+            (0..d.respondents.len()).map(|i| keep(d.respondents.get(i))).collect();
         let mut out = Vec::new();
-        for (q, l) in codes.question.into_no_null_iter().zip(codes.label.into_no_null_iter()) {
+        let rows = codes.question.into_no_null_iter().zip(codes.label.into_no_null_iter());
+        for ((q, l), r) in rows.zip(codes.respondent.into_no_null_iter()) {
             if wanted.get(q as usize).copied().unwrap_or(false)
+                && kept.get(r as usize).copied().unwrap_or(true)
                 && let (Some(qid), Some(label)) =
                     (d.questions.get(q as usize), d.labels.get(l as usize))
             {
@@ -416,12 +475,18 @@ pub fn maturity_answers(
     }
     let df = frames::table(ws, "responses", Some(&[round.to_string()]))?
         .filter(col("question_id").is_in(lit(Series::new("ids".into(), ids)).implode(true), false))
-        .select([col("question_id"), col("label")])
+        .select([col("question_id"), col("label"), col("respondent")])
         .collect()
         .map_err(anyhow::Error::from)?;
     let q = df.column("question_id")?.str()?;
     let l = df.column("label")?.str()?;
-    Ok(q.iter().zip(l.iter()).filter_map(|(q, l)| Some((q?.to_string(), l?.to_string()))).collect())
+    let r = df.column("respondent")?.str()?;
+    Ok(q.iter()
+        .zip(l.iter())
+        .zip(r.iter())
+        .filter(|(_, r)| keep(*r))
+        .filter_map(|((q, l), _)| Some((q?.to_string(), l?.to_string())))
+        .collect())
 }
 
 /// What the workspace holds as evidence for the Measurement maturity score, up to `upto`.

@@ -7,6 +7,7 @@ mod bad_input;
 mod conformance;
 mod demo;
 mod disclosure;
+mod exclude;
 mod fidelity;
 mod guardrails;
 mod platforms;

@@ -28,11 +28,14 @@
 //! reads the store and is for analysts who may see it.
 
 pub mod audit;
+pub mod flags;
 pub mod query;
 mod rounds;
 mod within;
 
 use rounds::{Joint, Prev, across_rounds, risky, whole_change};
+
+pub use crate::ingest::survey::quality::FlagSet;
 use within::secondary;
 
 use std::collections::{BTreeMap, HashMap};
@@ -62,6 +65,23 @@ pub struct Dim {
     pub values: Vec<String>,
     /// Group code per respondent index.
     pub of: Vec<u32>,
+    /// A segment, or one of the splits by quality flags that exclusions publish
+    /// ([`flags`]).
+    pub kind: DimKind,
+    /// For a split: per group, (the group of the segment it splits, its flag pattern).
+    pub parts: Vec<(u32, FlagSet)>,
+}
+
+/// What a [`Dim`] of the population is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum DimKind {
+    /// A segment of the round.
+    #[default]
+    Segment,
+    /// The round's people by their exact pattern of quality flags.
+    Flags,
+    /// A segment's groups (the segment at this index), each split by flag pattern.
+    SegmentFlags(usize),
 }
 
 /// The respondents behind one scope's figures.
@@ -115,14 +135,27 @@ pub struct RoundPlan {
     pub quotable: Vec<bool>,
     /// Pseudonym per respondent index (to match comments).
     pub ids: Vec<String>,
+    /// Per dimension: a segment or a split by flags ([`DimKind`]).
+    #[serde(default)]
+    pub kinds: Vec<DimKind>,
+    /// Per dimension: [`Dim::parts`].
+    #[serde(default)]
+    pub parts: Vec<Vec<(u32, u8)>>,
 }
 
 impl RoundPlan {
+    /// The index of segment `segment` (never a split by flags, whatever its name).
+    fn segment(&self, segment: &str) -> Option<usize> {
+        (0..self.dims.len()).find(|&d| {
+            self.dims[d] == segment && self.kinds.get(d).is_none_or(|k| *k == DimKind::Segment)
+        })
+    }
+
     /// The decision for `group` of `segment` in `scope`; `Empty` for a group the round does not
     /// have, `Small` for a scope it does not have.
     pub fn cell(&self, scope: &str, segment: &str, group: &str) -> Cell {
         let Some(s) = self.scopes.get(scope) else { return Cell::Small };
-        let Some(d) = self.dims.iter().position(|x| x == segment) else { return Cell::Small };
+        let Some(d) = self.segment(segment) else { return Cell::Small };
         match self.values[d].iter().position(|v| v == group) {
             Some(g) => s.groups[d][g],
             None => Cell::Empty,
@@ -177,6 +210,8 @@ pub fn plan_round(
         dims: pop.dims.iter().map(|d| d.name.clone()).collect(),
         values: pop.dims.iter().map(|d| d.values.clone()).collect(),
         ids: pop.ids.clone(),
+        kinds: pop.dims.iter().map(|d| d.kind).collect(),
+        parts: pop.dims.iter().map(|d| d.parts.iter().map(|&(g, f)| (g, f.0)).collect()).collect(),
         ..RoundPlan::default()
     };
     // Links to each earlier round: respondent index there per index here (u32::MAX: absent).
@@ -199,10 +234,9 @@ pub fn plan_round(
     plan.quotable = (0..pop.ids.len())
         .map(|i| {
             round.is_some_and(|s| {
-                pop.dims
-                    .iter()
-                    .enumerate()
-                    .all(|(d, dim)| s.groups[d][dim.of[i] as usize] == Cell::Shown)
+                pop.dims.iter().enumerate().all(|(d, dim)| {
+                    dim.kind != DimKind::Segment || s.groups[d][dim.of[i] as usize] == Cell::Shown
+                })
             })
         })
         .collect();
@@ -221,20 +255,24 @@ struct Atoms {
 /// hash lookup and no allocation.
 fn atoms(pop: &Population) -> Atoms {
     let n = pop.ids.len();
+    // The segments and the flag patterns decide a respondent's atom; a segment's split by flags
+    // is a function of the two, so it is read off the atom's first respondent.
+    let base: Vec<&Dim> =
+        pop.dims.iter().filter(|d| matches!(d.kind, DimKind::Segment | DimKind::Flags)).collect();
+    let full = |i: usize| -> Vec<u32> { pop.dims.iter().map(|d| d.of[i]).collect() };
     let radix: Option<u64> =
-        pop.dims.iter().try_fold(1u64, |acc, d| acc.checked_mul(d.values.len().max(1) as u64));
+        base.iter().try_fold(1u64, |acc, d| acc.checked_mul(d.values.len().max(1) as u64));
     let mut keys: Vec<Vec<u32>> = Vec::new();
     let of: Vec<u32> = match radix {
         Some(_) => {
             let mut atom_of: HashMap<u64, u32> = HashMap::new();
             (0..n)
                 .map(|i| {
-                    let key = pop
-                        .dims
+                    let key = base
                         .iter()
                         .fold(0u64, |acc, d| acc * d.values.len().max(1) as u64 + d.of[i] as u64);
                     *atom_of.entry(key).or_insert_with(|| {
-                        keys.push(pop.dims.iter().map(|d| d.of[i]).collect());
+                        keys.push(full(i));
                         keys.len() as u32 - 1
                     })
                 })
@@ -244,9 +282,9 @@ fn atoms(pop: &Population) -> Atoms {
             let mut atom_of: HashMap<Vec<u32>, u32> = HashMap::new();
             (0..n)
                 .map(|i| {
-                    let key: Vec<u32> = pop.dims.iter().map(|d| d.of[i]).collect();
-                    *atom_of.entry(key.clone()).or_insert_with(|| {
-                        keys.push(key);
+                    let key: Vec<u32> = base.iter().map(|d| d.of[i]).collect();
+                    *atom_of.entry(key).or_insert_with(|| {
+                        keys.push(full(i));
                         keys.len() as u32 - 1
                     })
                 })
@@ -334,10 +372,8 @@ fn plan_scope(
         return ScopePlan { total, groups };
     }
     // The scope's people against each earlier round, per segment, counted once.
-    let joints: Vec<Vec<Option<Joint>>> = prevs
-        .iter()
-        .map(|p| (0..dims.len()).map(|d| Joint::new(dims, d, scope, &valid, p)).collect())
-        .collect();
+    let joints: Vec<Vec<Option<Joint>>> =
+        prevs.iter().map(|p| Joint::all(dims, scope, &valid, p)).collect();
     // Rules 3 and 2 until neither hides anything more.
     loop {
         for d in 0..dims.len() {
@@ -347,6 +383,7 @@ fn plan_scope(
                 }
             }
         }
+        flags::parts_rule(dims, &members, &counted, &mut groups, min);
         let key = (per_atom.clone(), per_atom_valid.clone(), groups.clone());
         let audited = match audits.get(&key) {
             Some(g) => g.clone(),

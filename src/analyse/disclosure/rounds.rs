@@ -99,36 +99,42 @@ pub(super) struct Joint {
 }
 
 impl Joint {
-    /// Counts segment `d` of the scope against `p`; None when the earlier round does not have
-    /// the segment.
-    pub(super) fn new(
+    /// Counts every segment of the scope against `p` in one pass over the people (a segment
+    /// the earlier round does not have gets None).
+    pub(super) fn all(
         dims: &[Dim],
-        d: usize,
         scope: &Scope,
         valid: &dyn Fn(usize) -> bool,
         p: &Prev,
-    ) -> Option<Joint> {
-        let dim = &dims[d];
-        let pd = p.pop.dims.iter().position(|x| x.name == dim.name)?;
-        let pdim = &p.pop.dims[pd];
-        let (g_n, h_n) = (dim.values.len(), pdim.values.len());
-        let mut j = Joint {
-            pd,
-            now: vec![(0, 0); g_n],
-            then: vec![(0, 0); h_n],
-            both: vec![(0, 0); g_n * h_n],
-            linked: false,
-        };
+    ) -> Vec<Option<Joint>> {
+        let mut out: Vec<Option<(Joint, &Dim, &Dim)>> = dims
+            .iter()
+            .map(|dim| {
+                let pd = p.pop.dims.iter().position(|x| x.name == dim.name)?;
+                let pdim = &p.pop.dims[pd];
+                let (g_n, h_n) = (dim.values.len(), pdim.values.len());
+                let j = Joint {
+                    pd,
+                    now: vec![(0, 0); g_n],
+                    then: vec![(0, 0); h_n],
+                    both: vec![(0, 0); g_n * h_n],
+                    linked: false,
+                };
+                Some((j, dim, pdim))
+            })
+            .collect();
+        let mut linked = false;
         for (k, &i) in scope.members.iter().enumerate() {
             let v = valid(k);
-            let g = dim.of[i as usize] as usize;
-            j.now[g].0 += 1;
-            j.now[g].1 += usize::from(v);
             let there = p.link[i as usize];
-            if there != u32::MAX {
-                j.linked = true;
-                let s = p.state[there as usize];
+            let s = if there == u32::MAX { 0 } else { p.state[there as usize] };
+            linked |= there != u32::MAX;
+            for (j, dim, pdim) in out.iter_mut().flatten() {
+                let g = dim.of[i as usize] as usize;
+                j.now[g].0 += 1;
+                j.now[g].1 += usize::from(v);
                 if s > 0 {
+                    let h_n = pdim.values.len();
                     let b = &mut j.both[g * h_n + pdim.of[there as usize] as usize];
                     b.0 += 1;
                     b.1 += usize::from(s == 2 && v);
@@ -137,12 +143,21 @@ impl Joint {
         }
         for (i, &s) in p.state.iter().enumerate() {
             if s > 0 {
-                let t = &mut j.then[pdim.of[i] as usize];
-                t.0 += 1;
-                t.1 += usize::from(s == 2);
+                for (j, _, pdim) in out.iter_mut().flatten() {
+                    let t = &mut j.then[pdim.of[i] as usize];
+                    t.0 += 1;
+                    t.1 += usize::from(s == 2);
+                }
             }
         }
-        Some(j)
+        out.into_iter()
+            .map(|x| {
+                x.map(|(mut j, _, _)| {
+                    j.linked = linked;
+                    j
+                })
+            })
+            .collect()
     }
 }
 

@@ -2,6 +2,7 @@
 //! checked by brute force (an independent search over sums and differences of the published
 //! sets), not by the audit the plan itself uses.
 
+use super::flags;
 use super::*;
 
 /// A population from (pseudonym, [group per segment]) and the segments' names; every
@@ -305,4 +306,197 @@ fn query_rows_hide_a_complement_when_one_is_dropped() {
     assert_eq!(suppress_rows(&[10, 9], 5), vec![false, false]);
     assert_eq!(suppress_rows(&[4], 5), vec![true]);
     assert_eq!(suppress_rows(&[1, 1, 30, 40], 5), vec![true, true, true, false]);
+}
+
+/// Exact rank of integer vectors (fraction-free elimination over i128), independent of the
+/// audit's floating-point span.
+fn rank(rows: &[Vec<i64>]) -> usize {
+    let mut m: Vec<Vec<i128>> =
+        rows.iter().map(|r| r.iter().map(|&x| i128::from(x)).collect()).collect();
+    let cols = m.first().map_or(0, Vec::len);
+    let mut r = 0;
+    for c in 0..cols {
+        let Some(p) = (r..m.len()).find(|&i| m[i][c] != 0) else { continue };
+        m.swap(r, p);
+        for i in 0..m.len() {
+            if i != r && m[i][c] != 0 {
+                let (a, b) = (m[r][c], m[i][c]);
+                let pivot = m[r].clone();
+                for (x, y) in m[i].iter_mut().zip(&pivot) {
+                    *x = *x * a - *y * b;
+                }
+                let g = m[i].iter().fold(0i128, |g, &x| gcd(g, x.abs()));
+                if g > 1 {
+                    m[i].iter_mut().for_each(|x| *x /= g);
+                }
+            }
+        }
+        r += 1;
+    }
+    r
+}
+
+fn gcd(a: i128, b: i128) -> i128 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Every set of people a reader can hold figures of, over every exclusion a user may ask for
+/// (the 16 subsets of the flags) and none: the whole round and each segment group of scope
+/// "q", kept when the plan publishes it.
+fn published_with_exclusions(p: &Population, plan: &RoundPlan, flags: &[FlagSet]) -> Vec<Vec<i64>> {
+    let n = p.ids.len();
+    let mut sets: Vec<Vec<i64>> = Vec::new();
+    for x in 0..16u8 {
+        let ex = FlagSet(x);
+        let kept = |i: usize| !flags[i].meets(ex);
+        if plan.shows_excluding("q", None, "", ex) {
+            sets.push((0..n).map(|i| i64::from(kept(i))).collect());
+        }
+        for dim in p.dims.iter().filter(|d| d.kind == DimKind::Segment) {
+            for (g, v) in dim.values.iter().enumerate() {
+                if plan.shows_excluding("q", Some(&dim.name), v, ex) {
+                    sets.push(
+                        (0..n).map(|i| i64::from(dim.of[i] as usize == g && kept(i))).collect(),
+                    );
+                }
+            }
+        }
+    }
+    sets.sort();
+    sets.dedup();
+    sets.retain(|s| s.iter().any(|&x| x != 0));
+    sets
+}
+
+/// The smallest set of 1..min−1 people whose indicator is a combination of `sets` (checked
+/// for every such set of people by exact rank), if any.
+fn smallest_isolated(sets: &[Vec<i64>], n: usize, min: usize) -> Option<Vec<usize>> {
+    let base = rank(sets);
+    fn subsets(
+        n: usize,
+        k: usize,
+        from: usize,
+        cur: &mut Vec<usize>,
+        f: &mut dyn FnMut(&[usize]) -> bool,
+    ) -> bool {
+        if cur.len() == k {
+            return f(cur);
+        }
+        for i in from..n {
+            cur.push(i);
+            if subsets(n, k, i + 1, cur, f) {
+                return true;
+            }
+            cur.pop();
+        }
+        false
+    }
+    let mut found = None;
+    for k in 1..min {
+        let mut f = |s: &[usize]| {
+            let mut v = vec![0i64; n];
+            s.iter().for_each(|&i| v[i] = 1);
+            let mut with = sets.to_vec();
+            with.push(v);
+            if rank(&with) == base {
+                found = Some(s.to_vec());
+                return true;
+            }
+            false
+        };
+        if subsets(n, k, 0, &mut Vec::new(), &mut f) {
+            return found;
+        }
+    }
+    None
+}
+
+/// A population of two teams with flags, split for exclusions.
+fn flagged(people: &[(&str, &str, u8)]) -> (Population, Vec<FlagSet>) {
+    let rows: Vec<(String, Vec<&'static str>)> = people
+        .iter()
+        .map(|(id, team, _)| {
+            let t: &'static str = if *team == "A" {
+                "A"
+            } else if *team == "B" {
+                "B"
+            } else {
+                "C"
+            };
+            (id.to_string(), vec![t])
+        })
+        .collect();
+    let mut p = build("r1", &["team"], &rows);
+    let flags: Vec<FlagSet> = people.iter().map(|(_, _, f)| FlagSet(*f)).collect();
+    flags::split(&mut p, &flags);
+    (p, flags)
+}
+
+#[test]
+fn no_exclusion_or_combination_of_exclusions_isolates_a_flagged_person() {
+    // Team A: 9 unflagged, 1 speeder. Team B: 5 unflagged, 6 speeders, 1 duplicate.
+    // Without the splits, "A without speeders" minus A is the one speeder; and A − (all
+    // without speeders) + (B without speeders) is a speeder of A plus the duplicate of B.
+    let mut people: Vec<(String, &str, u8)> = Vec::new();
+    for i in 0..9 {
+        people.push((format!("a{i}"), "A", 0));
+    }
+    people.push(("a9".into(), "A", 0b10));
+    for i in 0..5 {
+        people.push((format!("b{i}"), "B", 0));
+    }
+    for i in 5..11 {
+        people.push((format!("b{i}"), "B", 0b10));
+    }
+    people.push(("b11".into(), "B", 0b01));
+    let refs: Vec<(&str, &str, u8)> = people.iter().map(|(a, b, c)| (a.as_str(), *b, *c)).collect();
+    let (p, flags) = flagged(&refs);
+    let plan = plan_round(&p, &[], 5);
+    // The figures without an exclusion are what they were: the round and both teams.
+    assert!(plan.shows_total("q") && plan.shows("q", "team", "A") && plan.shows("q", "team", "B"));
+    let sets = published_with_exclusions(&p, &plan, &flags);
+    assert!(sets.len() > 3, "some exclusion is published: {}", sets.len());
+    assert_eq!(smallest_isolated(&sets, p.ids.len(), 5), None);
+    // The figures of everyone without a flag are published (14 people: every flagged part is
+    // hidden only where it must be).
+    assert!(plan.shows_excluding("q", None, "", FlagSet(0b1111)));
+    // A's one speeder: no exclusion of A is published that removes them.
+    assert!(!plan.shows_excluding("q", Some("team"), "A", FlagSet(0b10)));
+    // Nobody has flag 0b100: excluding it changes nothing and is published.
+    assert!(plan.shows_excluding("q", Some("team"), "A", FlagSet(0b100)));
+}
+
+#[test]
+fn random_flagged_populations_never_isolate_anyone_by_exclusions() {
+    // 40 populations of 24 people, two segments, random flags from 3 kinds; checked by exact
+    // rank over every set of up to min − 1 people.
+    let mut seed = 7u64;
+    let mut next = |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    for case in 0..40 {
+        let n = 24;
+        let mut rows: Vec<(String, Vec<&'static str>)> = Vec::new();
+        let mut flags = Vec::new();
+        for i in 0..n {
+            let team = ["A", "B", "C"][next(3) as usize];
+            let role = ["dev", "sre"][usize::from(next(4) == 0)];
+            rows.push((format!("p{i}"), vec![team, role]));
+            let f = match next(10) {
+                0..=5 => 0,
+                6 | 7 => 0b10,
+                8 => 0b01,
+                _ => 0b11,
+            };
+            flags.push(FlagSet(f));
+        }
+        let mut p = build("r1", &["team", "role"], &rows);
+        flags::split(&mut p, &flags);
+        let plan = plan_round(&p, &[], 4);
+        let sets = published_with_exclusions(&p, &plan, &flags);
+        assert_eq!(smallest_isolated(&sets, n, 4), None, "case {case}: {} sets", sets.len());
+    }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::audit::Span;
-use super::{Cell, Dim};
+use super::{Cell, Dim, DimKind};
 
 /// Hides more groups until no small set and no `Changed` group can be computed: the audit runs
 /// on the members behind each figure and on their valid answers.
@@ -72,8 +72,12 @@ pub(super) fn secondary(
                 }
             }
         }
+        // Splits by quality flags first: a part is hidden before any segment group.
+        let segment = |d: usize| dims[d].kind == DimKind::Segment;
         shown.sort_by(|a, b| {
-            a.0.cmp(&b.0)
+            segment(a.1)
+                .cmp(&segment(b.1))
+                .then(a.0.cmp(&b.0))
                 .then(a.1.cmp(&b.1))
                 .then_with(|| dims[a.1].values[a.2 as usize].cmp(&dims[b.1].values[b.2 as usize]))
         });

@@ -7,6 +7,68 @@ use super::{Answers, Item, ItemKind, NONE, Survey};
 /// Every response quality flag, in the order they are counted and reported.
 pub const FLAGS: [&str; 4] = ["duplicate", "speeder", "straightliner", "incomplete"];
 
+/// A set of quality flags (bit `i` is [`FLAGS`]`[i]`): what `--exclude` leaves out, or one
+/// respondent's flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlagSet(pub u8);
+
+impl FlagSet {
+    /// No flag.
+    pub const NONE: FlagSet = FlagSet(0);
+
+    /// The flags of a stored `quality_flags` cell (comma-separated; unknown names are ignored).
+    pub fn of_stored(cell: &str) -> FlagSet {
+        FlagSet(cell.split(',').filter_map(|f| Self::bit(f.trim())).fold(0, |a, b| a | b))
+    }
+
+    fn bit(name: &str) -> Option<u8> {
+        FLAGS.iter().position(|f| *f == name).map(|i| 1 << i)
+    }
+
+    /// Parses a user's list: flag names (or their plurals) separated by commas; `all` is every
+    /// flag, `none` or an empty list none.
+    pub fn parse(list: &str) -> Result<FlagSet, String> {
+        let mut set = 0u8;
+        for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let w = word.to_lowercase();
+            let singular = w.strip_suffix('s').filter(|s| Self::bit(s).is_some()).unwrap_or(&w);
+            set |= match singular {
+                "all" => (1 << FLAGS.len()) - 1,
+                "none" => 0,
+                "straight-liner" | "straight_liner" => Self::bit("straightliner").unwrap_or(0),
+                f => Self::bit(f).ok_or_else(|| {
+                    format!("unknown quality flag {word:?}: use {}, or all", FLAGS.join(", "))
+                })?,
+            };
+        }
+        Ok(FlagSet(set))
+    }
+
+    /// True when no flag is in the set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// True when the two sets share a flag.
+    pub fn meets(self, other: FlagSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// The flags' names, in [`FLAGS`] order.
+    pub fn names(self) -> Vec<&'static str> {
+        FLAGS.iter().enumerate().filter(|(i, _)| self.0 & (1 << i) != 0).map(|(_, f)| *f).collect()
+    }
+}
+
+impl std::fmt::Display for FlagSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.is_empty() {
+            true => f.write_str("no flag"),
+            false => f.write_str(&self.names().join("+")),
+        }
+    }
+}
+
 /// Flags for response quality, per respondent: `duplicate`, `speeder`, `straightliner`, `incomplete`.
 pub fn quality_flags(s: &Survey, pseudonyms: &[String]) -> Vec<Vec<&'static str>> {
     let n = s.respondents.len();
@@ -76,4 +138,23 @@ pub fn quality_flags(s: &Survey, pseudonyms: &[String]) -> Vec<Vec<&'static str>
         }
     }
     flags
+}
+
+#[cfg(test)]
+mod flag_set_tests {
+    use super::FlagSet;
+
+    #[test]
+    fn parses_names_plurals_and_all_and_refuses_unknown_ones() {
+        assert_eq!(FlagSet::parse("speeder").unwrap(), FlagSet(0b10));
+        assert_eq!(FlagSet::parse("speeders, Duplicates").unwrap(), FlagSet(0b11));
+        assert_eq!(FlagSet::parse("incomplete,straight-liner").unwrap(), FlagSet(0b1100));
+        assert_eq!(FlagSet::parse("all").unwrap(), FlagSet(0b1111));
+        assert_eq!(FlagSet::parse("").unwrap(), FlagSet::NONE);
+        let e = FlagSet::parse("speeder,bots").unwrap_err();
+        assert!(e.contains("\"bots\"") && e.contains("straightliner"), "{e}");
+        assert_eq!(FlagSet::of_stored("duplicate,incomplete"), FlagSet(0b1001));
+        assert_eq!(FlagSet(0b1001).to_string(), "duplicate+incomplete");
+        assert_eq!(FlagSet::NONE.to_string(), "no flag");
+    }
 }

@@ -39,7 +39,8 @@ pub(super) fn values(c: &UInt32Chunked) -> std::borrow::Cow<'_, [u32]> {
     }
 }
 
-/// Codes a round's answers as [`super::answers`] documents, from its stored codes.
+/// Codes a round's answers as [`super::answers`] documents, from its stored codes, leaving out
+/// the rows of respondent codes marked in `drop` (empty: none).
 pub(super) fn code(
     codes: &Codes,
     dicts: &Dicts,
@@ -47,6 +48,7 @@ pub(super) fn code(
     metas: &HashMap<String, QuestionMeta>,
     levels: &HashMap<String, BTreeMap<String, u8>>,
     who: Who,
+    drop: &[bool],
 ) -> Result<RoundAnswers> {
     let (resp, qs, label) =
         (values(&codes.respondent), values(&codes.question), values(&codes.label));
@@ -72,6 +74,7 @@ pub(super) fn code(
     let mut q_map = Remap::new(dicts.questions.len());
     let mut who_map = Remap::new(dicts.respondents.len());
     let mut label_map = Remap::new(dicts.labels.len());
+    let mut left_out: std::collections::BTreeSet<(u32, u32)> = Default::default();
     // Value per label code, computed on first use: a label code belongs to one question (labels
     // are coded per item; code 0, the blank answer, is never a value), so its value is fixed.
     let mut value_of: Vec<Option<f64>> = vec![None; dicts.labels.len()];
@@ -88,8 +91,14 @@ pub(super) fn code(
             codings.push(Coding::of(q, metas, levels, who, seg.is_some()));
         }
         let c = codings[qc as usize];
-        out.q.extend(std::iter::repeat_n(qc, end - start));
+        let before = out.value.len();
         for (&r, &lk) in resp[start..end].iter().zip(&label[start..end]) {
+            if drop.get(r as usize).copied().unwrap_or(false) {
+                // Left out (`--exclude`): its question and group are kept.
+                let g = if seg.is_some() { group_by_code.get(r as usize).copied() } else { None };
+                left_out.insert((qc, g.unwrap_or(0)));
+                continue;
+            }
             out.who.push(if c.who { who_map.get(r, || people.code(pseudonym(r)))? } else { NONE });
             if seg.is_some() {
                 out.group.push(
@@ -119,11 +128,13 @@ pub(super) fn code(
                 NONE
             });
         }
+        out.q.extend(std::iter::repeat_n(qc, out.value.len() - before));
         start = end;
     }
     out.questions = questions.into_names();
     out.respondents = people.into_names();
     out.labels = labels.into_names();
     out.groups = groups.into_names();
+    out.left_out = left_out.into_iter().collect();
     Ok(out)
 }

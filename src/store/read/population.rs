@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use super::{Coder, NONE, RoundAnswers, Who, answers, maturity_levels, metas, segment_columns};
-use crate::analyse::disclosure::{Dim, Population, ROUND, Scope};
+use crate::analyse::disclosure::{Dim, FlagSet, Population, ROUND, Scope};
 use crate::analyse::summary::QuestionMeta;
 use crate::store::catalog::Catalog;
 use crate::store::responses::{Codes, Dicts};
@@ -27,7 +27,7 @@ pub fn segments(ws: &Workspace, round: &str) -> Result<Vec<String>> {
 /// Reads `round`'s population.
 pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Population> {
     let segs = segments(ws, round)?;
-    let mut select = vec![col("respondent")];
+    let mut select = vec![col("respondent"), col("quality_flags")];
     select.extend(segs.iter().map(|s| col(s.as_str()).cast(DataType::String)));
     let resp = frames::table(ws, "respondents", Some(&[round.to_string()]))?
         .select(select)
@@ -54,7 +54,7 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
             };
             of.push(code);
         }
-        dims.push(Dim { name: s.clone(), values, of });
+        dims.push(Dim { name: s.clone(), values, of, ..Dim::default() });
     }
     let mut scopes = BTreeMap::new();
     scopes.insert(
@@ -72,7 +72,7 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
     let (questions, state) = match super::stored(ws, round)? {
         Some((codes, dicts)) => behind_from_codes(&codes, &dicts, &m, &levels, &index, n)?,
         None => {
-            let a = answers(ws, round, &m, &levels, None, Who::All)?;
+            let a = answers(ws, round, &m, &levels, None, Who::All, FlagSet::NONE)?;
             behind_from_answers(&a, &m, &index, n)
         }
     };
@@ -85,7 +85,25 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
         let counted = Some(members.iter().map(|&p| s[p as usize] == 2).collect());
         scopes.insert(questions[q].clone(), Scope { members, counted });
     }
-    Ok(Population { round: round.to_string(), ids, dims, scopes })
+    // A person's flags are those of all their responses (an exclusion leaves out a person with
+    // every response: `read::excluded`).
+    let mut flags: Vec<FlagSet> = resp
+        .column("quality_flags")?
+        .str()?
+        .iter()
+        .map(|f| FlagSet::of_stored(f.unwrap_or("")))
+        .collect();
+    let mut person: HashMap<&str, FlagSet> = HashMap::new();
+    for (id, f) in ids.iter().zip(&flags) {
+        let u = person.entry(id.as_str()).or_default();
+        u.0 |= f.0;
+    }
+    for (id, f) in ids.iter().zip(flags.iter_mut()) {
+        *f = person[id.as_str()];
+    }
+    let mut pop = Population { round: round.to_string(), ids, dims, scopes };
+    crate::analyse::disclosure::flags::split(&mut pop, &flags);
+    Ok(pop)
 }
 
 /// Per question (in first-appearance order) and respondent index: 0 not behind its figures,

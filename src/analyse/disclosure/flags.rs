@@ -1,0 +1,187 @@
+//! Exclusions (`--exclude speeder,…`): figures without the respondents who carry some quality
+//! flags, and why they cannot describe those respondents.
+//!
+//! **The attack.** A figure with an exclusion is the figure of a smaller set of people: a
+//! group's people without the excluded flags. A reader who holds a team's figure with and
+//! without `--exclude speeder` subtracts them and has the figure of the team's speeders; for a
+//! team with one speeder, that person's answer. Every exclusion a user may ask for is one more
+//! set, so over all of them a reader can compute every *part* of a group: its people with one
+//! exact pattern of flags (by inclusion and exclusion over the 16 possible exclusions).
+//!
+//! **The rule.** The plan treats the parts as published figures. The round's people by flag
+//! pattern are one more dimension of the population, and each segment's groups split by
+//! pattern another ([`split`]), planned with the segments by rules 1–3 of [`super`]: a part
+//! under the minimum is hidden, a part that sums with shown ones to a hidden part is hidden
+//! ([`parts_rule`], then the audit), a part that changed by a few people since an earlier
+//! round is hidden. Parts are hidden before any segment group (within.rs tries them first), so
+//! the figures without an exclusion are decided as before unless only hiding one of them
+//! protects a part. A figure with an exclusion is published ([`RoundPlan::shows_excluding`])
+//! when its group's is and either every part it leaves out or every part it keeps is
+//! published (or empty): it is then a sum or a difference of published figures, and tells a
+//! reader nothing the plan did not already allow.
+
+use super::{Cell, Dim, DimKind, FlagSet, Population, RoundPlan};
+
+/// Appends the splits by quality flags to `pop` (`flags`: per respondent index). A round in
+/// which nobody carries a flag gets none: every exclusion leaves its figures as they are.
+pub fn split(pop: &mut Population, flags: &[FlagSet]) {
+    if flags.iter().all(|f| f.is_empty()) || flags.len() != pop.ids.len() {
+        return;
+    }
+    let segments: Vec<usize> =
+        (0..pop.dims.len()).filter(|&d| pop.dims[d].kind == DimKind::Segment).collect();
+    // The round by pattern: one parent (the whole round, group 0).
+    let whole = vec![0u32; flags.len()];
+    let mut added = vec![parts_of("quality flags", &whole, None, flags, DimKind::Flags)];
+    for d in segments {
+        let seg = &pop.dims[d];
+        let name = format!("{} by quality flags", seg.name);
+        added.push(parts_of(&name, &seg.of, Some(&seg.values), flags, DimKind::SegmentFlags(d)));
+    }
+    pop.dims.extend(added);
+}
+
+/// The parts of a partition (`of`: group per respondent) by flag pattern, coded in order of
+/// first appearance. The name has a character a column name cannot start with, so it never
+/// matches a segment's across rounds.
+fn parts_of(
+    name: &str,
+    of: &[u32],
+    values: Option<&[String]>,
+    flags: &[FlagSet],
+    kind: DimKind,
+) -> Dim {
+    let mut index: std::collections::HashMap<(u32, FlagSet), u32> = Default::default();
+    let mut dim = Dim { name: format!("\u{1}{name}"), kind, ..Dim::default() };
+    for (&g, &f) in of.iter().zip(flags) {
+        let code = *index.entry((g, f)).or_insert_with(|| {
+            let label = match values {
+                Some(v) => format!("{} · {f}", v[g as usize]),
+                None => f.to_string(),
+            };
+            dim.values.push(label);
+            dim.parts.push((g, f));
+            dim.values.len() as u32 - 1
+        });
+        dim.of.push(code);
+    }
+    dim
+}
+
+/// The group of the dimension a split splits (the whole round for [`DimKind::Flags`]) is shown.
+fn parent_shown(dims: &[Dim], groups: &[Vec<Cell>], d: usize, parent: u32) -> bool {
+    match dims[d].kind {
+        DimKind::Flags => true, // the whole round: a scope whose total is hidden is not audited
+        DimKind::SegmentFlags(s) => groups[s][parent as usize] == Cell::Shown,
+        DimKind::Segment => true,
+    }
+}
+
+/// Rule 1 for the parts, beyond each part's own size: a part of a hidden group is hidden (its
+/// parts would add up to the group), and the hidden parts of a shown group (the group minus its
+/// shown parts) add up to 0 or at least `min` people and valid answers; while they do not, the
+/// smallest shown part of the group is hidden too. The audit would find the same, one hidden
+/// part at a time; this does it in one pass per group. `members`/`counted`: people and valid
+/// answers per dimension and group; `all`: the whole scope's.
+pub(super) fn parts_rule(
+    dims: &[Dim],
+    members: &[Vec<usize>],
+    counted: &[Vec<usize>],
+    groups: &mut [Vec<Cell>],
+    min: usize,
+) {
+    for d in 0..dims.len() {
+        if dims[d].kind == DimKind::Segment {
+            continue;
+        }
+        let mut by_parent: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+        for (g, &(parent, _)) in dims[d].parts.iter().enumerate() {
+            by_parent.entry(parent).or_default().push(g);
+        }
+        for (parent, parts) in by_parent {
+            if !parent_shown(dims, groups, d, parent) {
+                for &g in &parts {
+                    if groups[d][g] == Cell::Shown {
+                        groups[d][g] = Cell::Secondary;
+                    }
+                }
+                continue;
+            }
+            loop {
+                let hidden = |count: &[usize]| -> usize {
+                    parts.iter().filter(|&&g| groups[d][g] != Cell::Shown).map(|&g| count[g]).sum()
+                };
+                let (h, hv) = (hidden(&members[d]), hidden(&counted[d]));
+                if (h == 0 || h >= min) && (hv == 0 || hv >= min) {
+                    break;
+                }
+                let next = parts
+                    .iter()
+                    .copied()
+                    .filter(|&g| groups[d][g] == Cell::Shown)
+                    .min_by_key(|&g| (members[d][g], g));
+                match next {
+                    Some(g) => groups[d][g] = Cell::Secondary,
+                    None => break,
+                }
+            }
+        }
+    }
+}
+
+impl RoundPlan {
+    /// True when the figures of `group` of `segment` in `scope` (of the whole round without a
+    /// segment) may be published without the respondents who carry a flag of `exclude`.
+    pub fn shows_excluding(
+        &self,
+        scope: &str,
+        segment: Option<&str>,
+        group: &str,
+        exclude: FlagSet,
+    ) -> bool {
+        if !self.shows_in(scope, segment, group) {
+            return false;
+        }
+        if exclude.is_empty() {
+            return true;
+        }
+        let Some(s) = self.scopes.get(scope) else { return false };
+        // The split of the figure's set by pattern, and the set's group there.
+        let (kind, parent) = match segment {
+            None => (DimKind::Flags, 0),
+            Some(seg) => {
+                let Some(d) = self.segment(seg) else { return false };
+                let Some(g) = self.values[d].iter().position(|v| v == group) else {
+                    return false;
+                };
+                (DimKind::SegmentFlags(d), g as u32)
+            }
+        };
+        let Some(d) = self.kinds.iter().position(|k| *k == kind) else {
+            // No split: nobody in the round carries a flag, and no exclusion changes a figure.
+            return true;
+        };
+        let open = |c: Cell| matches!(c, Cell::Shown | Cell::Empty);
+        let (mut dropped, mut kept) = (true, true);
+        for (g, &(p, f)) in self.parts[d].iter().enumerate() {
+            if p != parent {
+                continue;
+            }
+            let c = s.groups[d][g];
+            if FlagSet(f).meets(exclude) {
+                dropped &= open(c);
+            } else {
+                kept &= open(c);
+            }
+        }
+        dropped || kept
+    }
+
+    /// True when nobody in the round carries a flag of `exclude` (an exclusion changes nothing).
+    pub fn nobody_flagged(&self, exclude: FlagSet) -> bool {
+        match self.kinds.iter().position(|k| *k == DimKind::Flags) {
+            None => true,
+            Some(d) => !self.parts[d].iter().any(|&(_, f)| FlagSet(f).meets(exclude)),
+        }
+    }
+}

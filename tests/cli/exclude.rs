@@ -1,0 +1,287 @@
+//! `--exclude` (issue 15) and its attack: a reader runs the same analysis with and without an
+//! exclusion (or under two exclusions) and subtracts, to learn what the few excluded people
+//! answered. Planted:
+//! - team `big` (30): two speeders who answer "Strongly disagree", and one person who answered
+//!   twice, fast both times (their first response is a duplicate *and* a speeder);
+//! - team `mid` (10): one speeder, "Strongly disagree";
+//! - team `six` (6): one person who answered twice (the first response is a duplicate);
+//! - team `ops` (10): five speeders.
+//!
+//! An exclusion leaves out a person with all their responses (so `duplicate` leaves out both
+//! responses of who answered twice): 5 people, 7 of the 48 responses, carry a flag.
+//!
+//! Every difference of published figures over all 16 exclusions (and none) must describe 0 or
+//! at least 5 people.
+
+use super::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const MIN: f64 = 5.0;
+const AGREE: [&str; 5] =
+    ["Agree", "Strongly agree", "Neither agree nor disagree", "Agree", "Disagree"];
+const FLAGS: [&str; 4] = ["duplicate", "speeder", "straightliner", "incomplete"];
+
+fn csv() -> String {
+    let mut s = String::from("Email,Team,Duration (in seconds),Deploys are easy.,Docs are good.\n");
+    let mut row = |email: &str, team: &str, secs: u32, deploy: &str, docs: &str| {
+        s.push_str(&format!("{email},{team},{secs},{deploy},{docs}\n"));
+    };
+    for i in 0..27 {
+        row(
+            &format!("big{i}@x.example"),
+            "big",
+            600 + i,
+            AGREE[i as usize % 5],
+            AGREE[(i as usize + 1) % 5],
+        );
+    }
+    row("big27@x.example", "big", 40, "Strongly disagree", "Agree");
+    row("big28@x.example", "big", 30, "Strongly disagree", "Agree");
+    row("big29@x.example", "big", 35, "Strongly disagree", "Disagree");
+    row("big29@x.example", "big", 33, "Strongly disagree", "Disagree");
+    for i in 0..9 {
+        row(
+            &format!("mid{i}@x.example"),
+            "mid",
+            620 + i,
+            AGREE[i as usize % 5],
+            AGREE[(i as usize + 2) % 5],
+        );
+    }
+    row("mid9@x.example", "mid", 25, "Strongly disagree", "Agree");
+    for i in 0..6 {
+        row(
+            &format!("six{i}@x.example"),
+            "six",
+            640 + i,
+            AGREE[i as usize % 5],
+            AGREE[(i as usize + 3) % 5],
+        );
+    }
+    row("six5@x.example", "six", 650, "Agree", "Agree");
+    for i in 0..10 {
+        let (secs, deploy) =
+            if i < 5 { (660 + i, AGREE[i as usize % 5]) } else { (20 + i, "Disagree") };
+        row(&format!("ops{i}@x.example"), "ops", secs, deploy, "Agree");
+    }
+    s
+}
+
+fn ws() -> &'static CliTest {
+    static WS: std::sync::OnceLock<CliTest> = std::sync::OnceLock::new();
+    WS.get_or_init(|| {
+        let t = CliTest::new();
+        t.workspace();
+        let f = t.write("r.csv", csv().as_bytes());
+        t.import_json(&f, "2026-Q1", &[]);
+        t
+    })
+}
+
+/// The flags of exclusion number `x` (bit i: FLAGS[i]), as `--exclude` takes them.
+fn exclusion(x: u8) -> String {
+    (0..4).filter(|i| x & (1 << i) != 0).map(|i| FLAGS[i]).collect::<Vec<_>>().join(",")
+}
+
+/// A (question, group) row of `pulse summary`.
+type Key = (String, String);
+
+/// Published (question, group) -> n of `pulse summary` under exclusion `x`, and every row key.
+fn summary(t: &CliTest, x: u8, segment: Option<&str>) -> (BTreeMap<Key, f64>, Vec<Key>) {
+    let ex = exclusion(x);
+    let mut args = vec!["-w", "ws", "summary", "--format", "json"];
+    if !ex.is_empty() {
+        args.extend(["--exclude", ex.as_str()]);
+    }
+    if let Some(s) = segment {
+        args.extend(["--segment", s]);
+    }
+    let rows: Vec<Value> = serde_json::from_str(&t.ok(&args)).unwrap();
+    let keys = rows
+        .iter()
+        .map(|r| (r["question_id"].as_str().unwrap().into(), r["group"].as_str().unwrap().into()))
+        .collect();
+    let shown = rows
+        .iter()
+        .filter(|r| r["suppressed"] == false && r["option"] == "")
+        .map(|r| {
+            let k =
+                (r["question_id"].as_str().unwrap().into(), r["group"].as_str().unwrap().into());
+            (k, r["n"].as_f64().unwrap())
+        })
+        .collect();
+    (shown, keys)
+}
+
+#[test]
+fn the_flags_planted_are_the_flags_stored() {
+    let t = ws();
+    let rows = t.query(
+        "SELECT team, quality_flags, count(*) AS n FROM respondents GROUP BY 1, 2 ORDER BY 1, 2",
+    );
+    let got: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["team"].as_str().unwrap(),
+                r["quality_flags"].as_str().unwrap(),
+                r["n"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "big  27",
+            "big duplicate,speeder 1",
+            "big speeder 3",
+            "mid  9",
+            "mid speeder 1",
+            "ops  5",
+            "ops speeder 5",
+            "six  6",
+            "six duplicate 1",
+        ],
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn no_difference_of_exclusions_describes_fewer_than_five_people() {
+    let t = ws();
+    for segment in [None, Some("team")] {
+        let runs: Vec<_> = (0..16u8).map(|x| summary(t, x, segment)).collect();
+        // The rows are the same whatever the exclusion: a group whose people were all left out
+        // stays, suppressed.
+        for (x, (_, keys)) in runs.iter().enumerate() {
+            assert_eq!(
+                keys,
+                &runs[0].1,
+                "rows under --exclude {:?} ({segment:?})",
+                exclusion(x as u8)
+            );
+        }
+        // Pairs: the same figure under two exclusions.
+        let mut compared = 0;
+        for a in 0..16 {
+            for b in a + 1..16 {
+                for (k, na) in &runs[a].0 {
+                    if let Some(nb) = runs[b].0.get(k) {
+                        let d = (na - nb).abs();
+                        assert!(
+                            d == 0.0 || d >= MIN,
+                            "{k:?}: --exclude {:?} gives n {na}, --exclude {:?} gives {nb}: {d} people told apart",
+                            exclusion(a as u8),
+                            exclusion(b as u8)
+                        );
+                        compared += usize::from(d > 0.0);
+                    }
+                }
+            }
+        }
+        // Inclusion and exclusion: the people carrying every flag of T, for each T whose
+        // exclusions are all published.
+        for k in runs[0].0.keys() {
+            for tset in 1..16u8 {
+                let subsets: Vec<u8> = (0..16u8).filter(|s| s & !tset == 0).collect();
+                let ns: Option<Vec<(u8, f64)>> =
+                    subsets.iter().map(|&s| runs[s as usize].0.get(k).map(|n| (s, *n))).collect();
+                let Some(ns) = ns else { continue };
+                let both: f64 =
+                    ns.iter().map(|(s, n)| if s.count_ones() % 2 == 0 { *n } else { -n }).sum();
+                assert!(
+                    both == 0.0 || both >= MIN,
+                    "{k:?}: {both} people carry every flag of {:?}, computed from published figures",
+                    exclusion(tset)
+                );
+            }
+        }
+        if segment.is_none() {
+            assert!(compared > 0, "some exclusion changes a published whole-round figure");
+        }
+    }
+}
+
+#[test]
+fn exclude_all_is_published_and_says_what_it_left_out() {
+    let t = ws();
+    let o = t.run(&["-w", "ws", "summary", "--exclude", "all", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rows: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let deploy = rows
+        .iter()
+        .find(|r| r["option"] == "" && r["suppressed"] == false && r["n"].as_f64() == Some(46.0))
+        .unwrap_or_else(|| panic!("the 46 unflagged responses' figures are shown: {rows:?}"));
+    // No planted "Strongly disagree" is left in the figures of the unflagged people.
+    assert!(!deploy["distribution"].as_str().unwrap().contains("Strongly disagree"), "{deploy}");
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("left out 10 respondents of round 2026-Q1 (58 responses in all)"),
+        "{err}"
+    );
+    // Team ops without its five speeders is published; big (3 people left out), mid (1) and six
+    // (1) are not: their difference with the figures without an exclusion would describe them.
+    let (teams, _) = summary(t, 0b1111, Some("team"));
+    let shown: std::collections::BTreeSet<&str> = teams.keys().map(|(_, g)| g.as_str()).collect();
+    assert_eq!(shown, ["ops"].into(), "{teams:?}");
+    let (all, _) = summary(t, 0, Some("team"));
+    assert!(all.keys().any(|(_, g)| g == "big") && all.keys().any(|(_, g)| g == "mid"));
+    // A speeder-only exclusion would leave the duplicate-and-speeder person between two
+    // exclusions: the round's figures are suppressed, and the note says why and what can be shown.
+    let o = t.run(&["-w", "ws", "summary", "--exclude", "speeder"]);
+    let err = text(&o.stderr);
+    assert!(
+        o.status.success() && err.contains("suppressed") && err.contains("--exclude all"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_survey_analysis_takes_exclude_and_refuses_unknown_flags() {
+    let t = ws();
+    for cmd in [
+        vec!["summary"],
+        vec!["trend"],
+        vec!["drivers", "--outcome", "deploys_are_easy"],
+        vec!["reliability"],
+        vec!["maturity"],
+    ] {
+        let mut args = vec!["-w", "ws"];
+        args.extend(cmd.iter());
+        args.extend(["--exclude", "all"]);
+        let o = t.run(&args);
+        // drivers may refuse for another reason (the outcome id), never for --exclude itself.
+        assert!(!text(&o.stderr).contains("unexpected argument"), "{cmd:?}: {}", text(&o.stderr));
+    }
+    let o = t.run(&["-w", "ws", "summary", "--exclude", "speeder,bots"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("unknown quality flag \"bots\""), "{}", text(&o.stderr));
+}
+
+#[test]
+fn the_report_says_what_it_excluded() {
+    let t = ws();
+    t.ok(&["-w", "ws", "report", "--exclude", "all", "--formats", "md,html", "--out", "rep"]);
+    let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
+    assert!(
+        html.contains("Excluded from every survey figure, with all their responses: respondents with a response flagged duplicate or speeder or straightliner or incomplete (2026-Q1: 10)"),
+        "methods section: {html}"
+    );
+    let md = std::fs::read_to_string(t.path("rep/summary.md")).unwrap();
+    assert!(
+        md.contains("10 respondents with a response flagged duplicate or speeder or straightliner or incomplete are left out of every figure"),
+        "{md}"
+    );
+    // The spec's `exclude` does the same, and `--exclude none` overrides it.
+    let spec = std::fs::read_to_string(t.path("ws/reports/quarterly.toml")).unwrap();
+    let spec = format!("exclude = [\"speeder\"]\n{spec}");
+    t.write("ws/reports/quarterly.toml", spec.as_bytes());
+    t.ok(&["-w", "ws", "report", "--formats", "html", "--out", "rep2"]);
+    let html = std::fs::read_to_string(t.path("rep2/report.html")).unwrap();
+    assert!(html.contains("respondents with a response flagged speeder (2026-Q1: 9)"), "{html}");
+    t.ok(&["-w", "ws", "report", "--formats", "html", "--out", "rep3", "--exclude", "none"]);
+    let html = std::fs::read_to_string(t.path("rep3/report.html")).unwrap();
+    assert!(!html.contains("Excluded from every survey figure"));
+}
