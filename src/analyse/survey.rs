@@ -447,10 +447,10 @@ pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     }
     let people = read::excluded(ws, round, exclude)?.map_or(0, |s| s.len());
     let total = ws.config.rounds.get(round).map_or(0, |m| m.responses);
-    let flags = exclude.names().join(" or ");
     let mut note = format!(
         "--exclude: left out {people} respondents of round {round} ({total} responses in all): \
-         those with a response flagged {flags}"
+         those {}",
+        exclude.who()
     );
     let plans = plans(ws, round)?;
     let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;

@@ -146,10 +146,12 @@ pub enum Command {
 /// `--exclude`, taken by every survey analysis and the report.
 #[derive(Debug, Args, Clone, Copy, Default)]
 pub struct Exclusion {
-    /// Leave out respondents flagged at import: duplicate, speeder, straightliner, incomplete
-    /// (comma-separated; `all` for every flag). A figure that would let a reader compute the
-    /// left-out people's answers by difference (fewer than min_group_size of them in a group)
-    /// is suppressed; the output says how many were left out.
+    /// Leave out respondents with a response flagged at import: duplicate, speeder,
+    /// straightliner, incomplete (comma-separated; `all` for every flag). A person is left out
+    /// with all their responses. A figure that, set against the same figure under another
+    /// exclusion or none, would describe fewer than min_group_size people is suppressed; a note
+    /// on stderr says how many were left out and why figures were suppressed. (The `excluded`
+    /// column is something else: answers that are not values, such as N/A.)
     #[arg(long, value_name = "FLAGS", value_parser = parse_exclude, default_value = "",
           hide_default_value = true)]
     pub exclude: crate::store::read::FlagSet,

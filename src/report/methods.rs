@@ -38,8 +38,8 @@ pub fn methods(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
     } else {
         format!(
             "Rounds and response quality (flagged responses are kept in the store, counted here; \
-             the analyses of this report leave out those flagged {})",
-            ctx.exclude.names().join(" or ")
+             the analyses of this report leave out the respondents {})",
+            ctx.exclude.who()
         )
     };
     let mut blocks = vec![
@@ -112,8 +112,8 @@ fn exclusion_text(ctx: &Ctx<'_>) -> Result<String> {
         }
     }
     let mut text = format!(
-        "Excluded from every survey figure, with all their responses: respondents with a response flagged {} ({}). A figure is shown without them only when it could not be compared with the same figure under another exclusion, or none, to describe fewer than {} people.",
-        ctx.exclude.names().join(" or "),
+        "Excluded from every survey figure, with all their responses: respondents {} ({}). A figure is shown without them only when it could not be compared with the same figure under another exclusion, or none, to describe fewer than {} people.",
+        ctx.exclude.who(),
         per_round.join("; "),
         ctx.min()
     );

@@ -346,8 +346,8 @@ fn survey_health(ctx: &Ctx<'_>) -> Result<String> {
         } else {
             let left = super::inputs::excluded_count(ctx.ws, round, ctx.exclude)?;
             format!(
-                "{left} respondents with a response flagged {} are left out of every figure, see Methods",
-                ctx.exclude.names().join(" or ")
+                "{left} respondents {} are left out of every figure, see Methods",
+                ctx.exclude.who()
             )
         };
         health.push_str(&format!(

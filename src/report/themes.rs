@@ -9,8 +9,8 @@ pub fn themes(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
             SectionKind::Themes,
             title,
             format!(
-                "without the respondents flagged {}, the comments of {r} would describe fewer than {} people",
-                ctx.exclude.names().join(" or "),
+                "without the respondents {}, the comments of {r} would describe fewer than {} people",
+                ctx.exclude.who(),
                 ctx.min()
             ),
         ));

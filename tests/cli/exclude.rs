@@ -266,12 +266,12 @@ fn the_report_says_what_it_excluded() {
     t.ok(&["-w", "ws", "report", "--exclude", "all", "--formats", "md,html", "--out", "rep"]);
     let html = std::fs::read_to_string(t.path("rep/report.html")).unwrap();
     assert!(
-        html.contains("Excluded from every survey figure, with all their responses: respondents with a response flagged duplicate or speeder or straightliner or incomplete (2026-Q1: 10)"),
+        html.contains("Excluded from every survey figure, with all their responses: respondents with any quality flag (2026-Q1: 10)"),
         "methods section: {html}"
     );
     let md = std::fs::read_to_string(t.path("rep/summary.md")).unwrap();
     assert!(
-        md.contains("10 respondents with a response flagged duplicate or speeder or straightliner or incomplete are left out of every figure"),
+        md.contains("10 respondents with any quality flag are left out of every figure"),
         "{md}"
     );
     // The spec's `exclude` does the same, and `--exclude none` overrides it.

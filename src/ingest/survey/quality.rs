@@ -54,6 +54,16 @@ impl FlagSet {
         self.0 & other.0 != 0
     }
 
+    /// Who the set leaves out, for a sentence: "with a response flagged speeder or duplicate",
+    /// or "with any quality flag" for all of them.
+    pub fn who(self) -> String {
+        if self.0 == (1 << FLAGS.len()) - 1 {
+            "with any quality flag".into()
+        } else {
+            format!("with a response flagged {}", self.names().join(" or "))
+        }
+    }
+
     /// The flags' names, in [`FLAGS`] order.
     pub fn names(self) -> Vec<&'static str> {
         FLAGS.iter().enumerate().filter(|(i, _)| self.0 & (1 << i) != 0).map(|(_, f)| *f).collect()
