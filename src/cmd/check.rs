@@ -35,6 +35,11 @@ pub fn run(gl: &Global, a: &CheckArgs) -> Result<ExitStatus> {
             a.partial,
             a.exclusion.exclude,
         )?;
+    let rounds: Vec<&str> = [prev.as_str(), period.as_str()]
+        .into_iter()
+        .filter(|r| ws.config.rounds.contains_key(*r))
+        .collect();
+    crate::analyse::survey::print_exclusion_notes(&ws, &rounds, a.exclusion.exclude)?;
     match a.format {
         Format::Json => {
             let arr: Vec<serde_json::Value> = alerts.iter().map(g::Alert::to_json).collect();
