@@ -149,6 +149,13 @@ pub fn compare_rows(
     exclude: FlagSet,
     opts: CompareOptions,
 ) -> Result<Vec<CompareRow>> {
+    if opts.paired && !exclude.is_empty() {
+        bail!(
+            "--paired with --exclude is not offered: the pairs an exclusion leaves out are people \
+             in both rounds, a set the disclosure plan does not check\nhint: compare without \
+             --paired, or without --exclude"
+        );
+    }
     let catalog = Catalog::load(ws)?;
     let (mf, mut mt) = (read::metas(&catalog, from), read::metas(&catalog, to));
     span_changes(&catalog, from, to, &mut mt);
@@ -255,6 +262,37 @@ fn rated(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Rated> {
     Ok(Rated { respondents: a.respondents, items })
 }
 
+/// A round's rated answers without an exclusion, with every person's flags: who is behind a
+/// figure over several questions (a correlation's pairs, a construct's complete cases) before
+/// an exclusion, for rule 7 ([`disclosure::flags::figure_ok`]).
+struct Pairs {
+    full: Rated,
+    flags: Vec<FlagSet>,
+}
+
+impl Pairs {
+    /// None without an exclusion (nothing to check).
+    fn read(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<Pairs>> {
+        if exclude.is_empty() {
+            return Ok(None);
+        }
+        let full = rated(ws, round, FlagSet::NONE)?;
+        let by_id = read::flag_patterns(ws, round)?;
+        let flags =
+            full.respondents.iter().map(|p| by_id.get(p).copied().unwrap_or_default()).collect();
+        Ok(Some(Pairs { full, flags }))
+    }
+
+    /// Rule 7 for the people who answered every one of `questions`.
+    fn ok(&self, questions: &[&str], exclude: FlagSet, min: usize) -> bool {
+        let cols: Option<Vec<&Vec<f64>>> =
+            questions.iter().map(|q| self.full.items.get(*q).map(|(v, _)| v)).collect();
+        let Some(cols) = cols else { return false };
+        let people = (0..self.flags.len()).filter(|&i| cols.iter().all(|c| !c[i].is_nan()));
+        disclosure::flags::figure_ok(people.map(|i| self.flags[i]), exclude, min)
+    }
+}
+
 /// Drivers of `outcome` (default: pulse.toml's) in `round`.
 pub fn drivers_frame(
     ws: &Workspace,
@@ -285,6 +323,17 @@ pub fn drivers_frame(
     }
     let items: Vec<(String, Vec<f64>, Option<f64>)> =
         r.items.into_iter().filter(|(q, _)| shown(q)).map(|(q, (v, t))| (q, v, t)).collect();
+    // With an exclusion, each item's pairs (who answered it and the outcome) pass rule 7.
+    let items = match Pairs::read(ws, round, exclude)? {
+        None => items,
+        Some(p) => {
+            let min = ws.config.min_group_size;
+            items
+                .into_iter()
+                .filter(|(q, _, _)| p.ok(&[outcome.as_str(), q], exclude, min))
+                .collect()
+        }
+    };
     let d: Vec<_> = drivers::drivers(&out_vals, &items)
         .into_iter()
         .filter(|x| disclosure::total_shown(x.n, ws.config.min_group_size))
@@ -330,8 +379,10 @@ pub fn reliability_frame(ws: &Workspace, round: &str, exclude: FlagSet) -> Resul
     let min = ws.config.min_group_size;
     let plans = plans(ws, round)?;
     let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
+    let pairs = Pairs::read(ws, round, exclude)?;
     for (row, c) in rows.iter_mut().zip(&constructs) {
-        let shown = c.items.iter().all(|q| plan.shows_excluding(q, None, "", exclude));
+        let shown = c.items.iter().all(|q| plan.shows_excluding(q, None, "", exclude))
+            && pairs.as_ref().is_none_or(|p| p.ok(&c.items, exclude, min));
         if !shown || row.n.is_some_and(|n| !disclosure::total_shown(n, min)) {
             row.n = None;
             row.alpha = None;
@@ -418,10 +469,30 @@ pub fn themes_refused(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     if exclude.is_empty() {
         return Ok(None);
     }
+    let catalog = Catalog::load(ws)?;
+    let dict =
+        if catalog.themes.is_empty() { themes::default_themes() } else { catalog.themes.clone() };
     let plans = plans(ws, round)?;
+    let min = ws.config.min_group_size;
     for r in std::iter::once(round.to_string()).chain(read::previous_round(ws, round)) {
         let plan = plans.get(&r).with_context(|| format!("no plan for round {r}"))?;
         if !plan.shows_excluding(disclosure::ROUND, None, "", exclude) {
+            return Ok(Some(r));
+        }
+        // Rule 7 for every theme's commenters and for all commenters (the shares' base).
+        let flags = read::flag_patterns(ws, &r)?;
+        let mut by_theme: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
+        for (who, text) in population::comments(ws, &r)? {
+            by_theme.entry("").or_default().insert(who.clone());
+            for t in themes::tag(&text, &dict) {
+                by_theme.entry(t).or_default().insert(who.clone());
+            }
+        }
+        let ok = by_theme.values().all(|people| {
+            let f = people.iter().map(|p| flags.get(p).copied().unwrap_or_default());
+            disclosure::flags::figure_ok(f, exclude, min)
+        });
+        if !ok {
             return Ok(Some(r));
         }
     }
@@ -433,46 +504,58 @@ pub fn excluded_too_few(ws: &Workspace, round: &str, exclude: FlagSet) -> String
     format!(
         "--exclude {}: in round {round}, the figures without these respondents would let a reader \
          compute figures of fewer than {} people (the excluded ones, or some of them)\nhint: \
-         exclude more flags, or none",
+         run without --exclude",
         exclude.names().join(","),
         ws.config.min_group_size
     )
 }
 
-/// What an exclusion did to `round`: how many respondents it left out, and, when the plan
-/// cannot publish the round's figures without them, why (None without an exclusion).
+/// How many people `exclude` leaves out of `round`, when the plan publishes the round's figures
+/// without them (None when it does not: the count is not published either).
+pub fn excluded_shown(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<usize>> {
+    let plans = plans(ws, round)?;
+    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
+    if !plan.shows_excluding(disclosure::ROUND, None, "", exclude) {
+        return Ok(None);
+    }
+    Ok(Some(read::excluded(ws, round, exclude)?.map_or(0, |s| s.len())))
+}
+
+/// What an exclusion did to `round`: how many people it left out (a count the plan could
+/// publish: the round's figures without them), and, when the plan cannot publish the round's
+/// figures without them, that they are suppressed and why (None without an exclusion).
 pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<String>> {
     if exclude.is_empty() {
         return Ok(None);
     }
-    let people = read::excluded(ws, round, exclude)?.map_or(0, |s| s.len());
-    let total = ws.config.rounds.get(round).map_or(0, |m| m.responses);
-    let mut note = format!(
-        "--exclude: left out {people} respondents of round {round} ({total} responses in all): \
-         those {}",
-        exclude.who()
-    );
     let plans = plans(ws, round)?;
     let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
-    if plan.shows_total(disclosure::ROUND)
-        && !plan.shows_excluding(disclosure::ROUND, None, "", exclude)
-    {
-        note.push_str(&format!(
-            "; the round's figures without them are suppressed: subtracted from figures with other \
-             exclusions, they would describe fewer than {} people (flag combinations that few \
-             respondents carry)",
-            ws.config.min_group_size
-        ));
-        let all = FlagSet::parse("all").unwrap_or_default();
-        if plan.shows_excluding(disclosure::ROUND, None, "", all) {
-            note.push_str("\nhint: --exclude all (every flagged respondent) can be shown");
-        }
+    let shown = plan.shows_excluding(disclosure::ROUND, None, "", exclude);
+    let who = exclude.who();
+    if shown {
+        let people = read::excluded(ws, round, exclude)?.map_or(0, |s| s.len());
+        return Ok(Some(format!(
+            "--exclude: round {round} without the {people} people {who} (with all their responses)"
+        )));
+    }
+    let mut note = format!(
+        "--exclude: round {round} without the people {who}: its figures are suppressed, because \
+         set against the same figures under another exclusion or none (in this round or an \
+         earlier one) they would describe fewer than {} people; how many were left out is not \
+         shown either",
+        ws.config.min_group_size
+    );
+    let all = FlagSet::parse("all").unwrap_or_default();
+    if exclude != all && plan.shows_excluding(disclosure::ROUND, None, "", all) {
+        note.push_str("\nhint: --exclude all (every flagged respondent) can be shown");
     }
     Ok(Some(note))
 }
 
 /// Prints [`exclusion_note`] of each of `rounds` to stderr.
 pub fn print_exclusion_notes(ws: &Workspace, rounds: &[&str], exclude: FlagSet) -> Result<()> {
+    use std::io::Write;
+    std::io::stdout().flush()?;
     for r in rounds {
         if let Some(n) = exclusion_note(ws, r, exclude)? {
             eprintln!("note: {n}");

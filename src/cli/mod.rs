@@ -147,7 +147,8 @@ pub enum Command {
 #[derive(Debug, Args, Clone, Copy, Default)]
 pub struct Exclusion {
     /// Leave out respondents with a response flagged at import: duplicate, speeder,
-    /// straightliner, incomplete (comma-separated; `all` for every flag). A person is left out
+    /// straightliner, incomplete (comma-separated; `all` for every flag, `none` for none; a
+    /// plural or capitals are fine). A person is left out
     /// with all their responses. A figure that, set against the same figure under another
     /// exclusion or none, would describe fewer than min_group_size people is suppressed; a note
     /// on stderr says how many were left out and why figures were suppressed. (The `excluded`

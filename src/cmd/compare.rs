@@ -55,7 +55,6 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<ExitStatus> {
     let segment = a.segment.as_deref();
     let rows =
         crate::analyse::survey::compare_rows(&ws, &from, &to, segment, a.exclusion.exclude, opts)?;
-    crate::analyse::survey::print_exclusion_notes(&ws, &[&from, &to], a.exclusion.exclude)?;
     let mut df = crate::analyse::compare::frame(&rows, &from, &to, segment)?;
     if a.format == crate::cli::Format::Table {
         let mut keep = vec!["question_id"];
@@ -78,5 +77,6 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<ExitStatus> {
         df = df.select(keep)?;
     }
     crate::output::print_frame(&df, a.format)?;
+    crate::analyse::survey::print_exclusion_notes(&ws, &[&from, &to], a.exclusion.exclude)?;
     Ok(ExitStatus::Success)
 }

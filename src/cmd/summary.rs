@@ -17,7 +17,6 @@ pub fn run(g: &Global, a: &SummaryArgs) -> Result<ExitStatus> {
         a.segment.as_deref(),
         a.exclusion.exclude,
     )?;
-    crate::analyse::survey::print_exclusion_notes(&ws, &[&round], a.exclusion.exclude)?;
     let mut df = crate::analyse::summary::frame(&rows, &round, a.segment.as_deref())?;
     if a.format == crate::cli::Format::Table {
         // The table view keeps the columns a reader needs; CSV and JSON carry every field.
@@ -43,5 +42,6 @@ pub fn run(g: &Global, a: &SummaryArgs) -> Result<ExitStatus> {
         df = df.select(keep)?;
     }
     crate::output::print_frame(&df, a.format)?;
+    crate::analyse::survey::print_exclusion_notes(&ws, &[&round], a.exclusion.exclude)?;
     Ok(ExitStatus::Success)
 }

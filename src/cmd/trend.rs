@@ -19,7 +19,6 @@ pub fn run(g: &Global, a: &TrendArgs) -> Result<ExitStatus> {
     )?;
     let rounds = crate::analyse::trend::select_rounds(&ws.round_ids(), a.rounds.as_deref())?;
     let rounds: Vec<&str> = rounds.iter().map(String::as_str).collect();
-    crate::analyse::survey::print_exclusion_notes(&ws, &rounds, a.exclusion.exclude)?;
     if a.format == crate::cli::Format::Table {
         let mut keep = vec!["question_id"];
         if a.segment.is_some() {
@@ -42,5 +41,6 @@ pub fn run(g: &Global, a: &TrendArgs) -> Result<ExitStatus> {
         df = df.select(keep)?;
     }
     crate::output::print_frame(&df, a.format)?;
+    crate::analyse::survey::print_exclusion_notes(&ws, &rounds, a.exclusion.exclude)?;
     Ok(ExitStatus::Success)
 }

@@ -19,7 +19,7 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
             }
         },
     };
-    let Ok(sizes) = inputs::group_sizes(ctx.ws, &ctx.round, &seg) else {
+    let Ok(sizes) = inputs::group_sizes(ctx.ws, &ctx.round, &seg, ctx.exclude) else {
         return Ok(Section::skip(
             SectionKind::Heatmap,
             title,
@@ -82,7 +82,10 @@ pub fn heatmap(ctx: &Ctx<'_>, title: &str, segment: Option<&str>) -> Result<Sect
         .iter()
         .zip(&cells)
         .map(|(g, c)| {
-            if c.iter().any(|x| matches!(x, Cell::Value(_))) {
+            // With an exclusion, the group's size without the left-out people is a figure of
+            // that set: shown when the plan publishes it.
+            let published = plan.shows_excluding(ROUND, Some(&seg), g, ctx.exclude);
+            if published && c.iter().any(|x| matches!(x, Cell::Value(_))) {
                 format!("{g} (n={})", sizes[g])
             } else {
                 g.clone()

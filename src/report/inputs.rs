@@ -41,8 +41,13 @@ pub fn round_or_latest(ws: &Workspace, round: Option<&String>) -> Result<String>
 }
 
 /// Respondents per group of `segment` in `round`.
-pub fn group_sizes(ws: &Workspace, round: &str, segment: &str) -> Result<HashMap<String, usize>> {
-    read::group_sizes(ws, round, segment)
+pub fn group_sizes(
+    ws: &Workspace,
+    round: &str,
+    segment: &str,
+    exclude: FlagSet,
+) -> Result<HashMap<String, usize>> {
+    read::group_sizes(ws, round, segment, exclude)
 }
 
 /// Every segment name of the workspace and of `round` (configured and given at import).
@@ -135,9 +140,10 @@ pub fn themes_refused(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     survey::themes_refused(ws, round, exclude)
 }
 
-/// How many of `round`'s respondents `exclude` leaves out.
-pub fn excluded_count(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<usize> {
-    Ok(read::excluded(ws, round, exclude)?.map_or(0, |s| s.len()))
+/// How many of `round`'s respondents `exclude` leaves out, when that may be published
+/// ([`survey::excluded_shown`]).
+pub fn excluded_count(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<usize>> {
+    survey::excluded_shown(ws, round, exclude)
 }
 
 /// What `exclude` left out of `round` ([`survey::exclusion_note`]).

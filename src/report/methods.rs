@@ -104,11 +104,13 @@ fn exclusion_text(ctx: &Ctx<'_>) -> Result<String> {
     let mut per_round = Vec::new();
     let mut suppressed = Vec::new();
     for r in &ctx.rounds {
-        let left = crate::report::inputs::excluded_count(ctx.ws, r, ctx.exclude)?;
-        per_round.push(format!("{r}: {left}"));
-        let note = crate::report::inputs::exclusion_note(ctx.ws, r, ctx.exclude)?;
-        if let Some(n) = note.filter(|n| n.contains("suppressed")) {
-            suppressed.push((r.clone(), n.contains("--exclude all")));
+        match crate::report::inputs::excluded_count(ctx.ws, r, ctx.exclude)? {
+            Some(left) => per_round.push(format!("{r}: {left}")),
+            None => {
+                per_round.push(format!("{r}: not shown"));
+                let note = crate::report::inputs::exclusion_note(ctx.ws, r, ctx.exclude)?;
+                suppressed.push((r.clone(), note.is_some_and(|n| n.contains("--exclude all"))));
+            }
         }
     }
     let mut text = format!(
@@ -120,8 +122,9 @@ fn exclusion_text(ctx: &Ctx<'_>) -> Result<String> {
     if !suppressed.is_empty() {
         let rounds: Vec<&str> = suppressed.iter().map(|(r, _)| r.as_str()).collect();
         text.push_str(&format!(
-            " In {}, combinations of flags that few people carry suppress the whole-round figures{}.",
+            " In {}, the figures without them are suppressed (set against figures with another exclusion or none, in that round or an earlier one, they would describe fewer than {} people){}.",
             rounds.join(", "),
+            ctx.min(),
             if suppressed.iter().all(|(_, all)| *all) {
                 " (excluding every flag instead can be shown)"
             } else {

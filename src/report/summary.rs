@@ -344,11 +344,16 @@ fn survey_health(ctx: &Ctx<'_>) -> Result<String> {
         let how = if ctx.exclude.is_empty() {
             "kept in the data, counted here".to_string()
         } else {
-            let left = super::inputs::excluded_count(ctx.ws, round, ctx.exclude)?;
-            format!(
-                "{left} respondents {} are left out of every figure, see Methods",
-                ctx.exclude.who()
-            )
+            match super::inputs::excluded_count(ctx.ws, round, ctx.exclude)? {
+                Some(left) => format!(
+                    "{left} respondents {} are left out of every figure, see Methods",
+                    ctx.exclude.who()
+                ),
+                None => format!(
+                    "the respondents {} are left out, and this round's figures without them are suppressed, see Methods",
+                    ctx.exclude.who()
+                ),
+            }
         };
         health.push_str(&format!(
             " Quality flags ({how}): {}.",

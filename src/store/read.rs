@@ -158,15 +158,26 @@ fn segment_groups(ws: &Workspace, round: &str, segment: &str) -> Result<LazyFram
         .select([col("respondent"), col(segment).cast(DataType::String).alias("group")]))
 }
 
-/// Respondents per segment group in a round ("(none)" for a missing value).
-pub fn group_sizes(ws: &Workspace, round: &str, segment: &str) -> Result<HashMap<String, usize>> {
+/// Respondents per segment group in a round ("(none)" for a missing value), without those
+/// `exclude` leaves out.
+pub fn group_sizes(
+    ws: &Workspace,
+    round: &str,
+    segment: &str,
+    exclude: FlagSet,
+) -> Result<HashMap<String, usize>> {
     let df = frames::table(ws, "respondents", Some(&[round.to_string()]))?
-        .select([col(segment).cast(DataType::String).alias("group")])
+        .select([col("respondent"), col(segment).cast(DataType::String).alias("group")])
         .collect()
         .map_err(anyhow::Error::from)?;
+    let dropped = excluded(ws, round, exclude)?;
     let mut out = HashMap::new();
-    for g in df.column("group")?.str()?.iter() {
-        *out.entry(g.unwrap_or("(none)").to_string()).or_default() += 1;
+    let (ids, groups) = (df.column("respondent")?.str()?, df.column("group")?.str()?);
+    for (id, g) in ids.iter().zip(groups.iter()) {
+        let n = out.entry(g.unwrap_or("(none)").to_string()).or_default();
+        if dropped.as_ref().is_none_or(|d| !d.contains(id.unwrap_or(""))) {
+            *n += 1;
+        }
     }
     Ok(out)
 }
@@ -283,6 +294,22 @@ pub fn answers(
         .map_err(anyhow::Error::from)
         .with_context(|| format!("reading the responses of round {round}"))?;
     code(&df, seg.as_ref(), metas, levels, who, dropped.as_ref())
+}
+
+/// Every person's quality flags in `round`: those of all their responses, by pseudonym.
+pub fn flag_patterns(ws: &Workspace, round: &str) -> Result<HashMap<String, FlagSet>> {
+    let df = frames::table(ws, "respondents", Some(&[round.to_string()]))?
+        .select([col("respondent"), col("quality_flags")])
+        .collect()
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("reading the quality flags of round {round}"))?;
+    let (ids, flags) = (df.column("respondent")?.str()?, df.column("quality_flags")?.str()?);
+    let mut out: HashMap<String, FlagSet> = HashMap::new();
+    for (id, f) in ids.iter().zip(flags.iter()) {
+        let p = out.entry(id.unwrap_or("").to_string()).or_default();
+        p.0 |= FlagSet::of_stored(f.unwrap_or("")).0;
+    }
+    Ok(out)
 }
 
 /// Pseudonyms of `round`'s respondents with a response that carries a flag of `exclude` (None:

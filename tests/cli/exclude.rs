@@ -217,10 +217,7 @@ fn exclude_all_is_published_and_says_what_it_left_out() {
     // No planted "Strongly disagree" is left in the figures of the unflagged people.
     assert!(!deploy["distribution"].as_str().unwrap().contains("Strongly disagree"), "{deploy}");
     let err = text(&o.stderr);
-    assert!(
-        err.contains("left out 10 respondents of round 2026-Q1 (58 responses in all)"),
-        "{err}"
-    );
+    assert!(err.contains("round 2026-Q1 without the 10 people with any quality flag"), "{err}");
     // Team ops without its five speeders is published; big (3 people left out), mid (1) and six
     // (1) are not: their difference with the figures without an exclusion would describe them.
     let (teams, _) = summary(t, 0b1111, Some("team"));
@@ -280,8 +277,217 @@ fn the_report_says_what_it_excluded() {
     t.write("ws/reports/quarterly.toml", spec.as_bytes());
     t.ok(&["-w", "ws", "report", "--formats", "html", "--out", "rep2"]);
     let html = std::fs::read_to_string(t.path("rep2/report.html")).unwrap();
-    assert!(html.contains("respondents with a response flagged speeder (2026-Q1: 9)"), "{html}");
+    // Speeders alone cannot be shown in this round (a duplicate-and-speeder and a duplicate
+    // would be told apart by other exclusions): the count is not shown either.
+    assert!(
+        html.contains("respondents with a response flagged speeder (2026-Q1: not shown)"),
+        "{html}"
+    );
     t.ok(&["-w", "ws", "report", "--formats", "html", "--out", "rep3", "--exclude", "none"]);
     let html = std::fs::read_to_string(t.path("rep3/report.html")).unwrap();
     assert!(!html.contains("Excluded from every survey figure"));
+}
+
+const L5: [&str; 5] =
+    ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"];
+
+/// A workspace from plain CSV rounds (`Email,Team,Duration (in seconds),...` as given).
+fn rounds_ws(rounds: &[String]) -> CliTest {
+    let t = CliTest::new();
+    t.workspace();
+    for (i, text) in rounds.iter().enumerate() {
+        let f = t.write(&format!("r{i}.csv"), text.as_bytes());
+        t.import_json(&f, &format!("2026-Q{}", i + 1), &[]);
+    }
+    t
+}
+
+/// (n, sum of values) of a published whole-round or team row of `summary`, parsed from its
+/// distribution ("1=2; 3=4").
+fn n_sum(
+    t: &CliTest,
+    round: &str,
+    q: &str,
+    team: Option<&str>,
+    exclude: &str,
+) -> Option<(f64, f64)> {
+    let mut args = vec!["-w", "ws", "summary", "--round", round, "--format", "json"];
+    if !exclude.is_empty() {
+        args.extend(["--exclude", exclude]);
+    }
+    if team.is_some() {
+        args.extend(["--segment", "team"]);
+    }
+    let rows: Vec<Value> = serde_json::from_str(&t.ok(&args)).unwrap();
+    let r = rows
+        .iter()
+        .find(|r| r["question_id"] == q && r["option"] == "" && r["group"] == team.unwrap_or(""))?;
+    if r["suppressed"] == true {
+        return None;
+    }
+    Some((r["n"].as_f64()?, r["mean"].as_f64()? * r["n"].as_f64()?))
+}
+
+#[test]
+fn across_rounds_an_exclusion_does_not_single_out_who_left_or_joined() {
+    // Round 1: team A = a0..a9 (a9 answers 1), team B = b0..b9, nobody flagged. Round 2: a9
+    // left, five speeders joined A. Without the fix, A without speeders in round 2 (a0..a8) set
+    // against A in round 1 was a9's answer; the reverse (speeders in round 1, one joiner in
+    // round 2) gave the joiner's. Every pair of published figures (same question, any round,
+    // any exclusion, whole round or team) must differ by 0 or at least 5 people, by
+    // membership: the planted people keep their answers, so a difference of a few people
+    // would be their answers.
+    type Person = (String, &'static str, bool); // email, team, speeder
+    let people = |leaver_round: bool| -> (Vec<Person>, Vec<Person>) {
+        let mut r1: Vec<Person> = Vec::new();
+        let mut r2: Vec<Person> = Vec::new();
+        for i in 0..10 {
+            r1.push((format!("a{i}@x.io"), "A", false));
+            r1.push((format!("b{i}@x.io"), "B", false));
+            r2.push((format!("b{i}@x.io"), "B", false));
+        }
+        for i in 0..9 {
+            r2.push((format!("a{i}@x.io"), "A", false));
+        }
+        for i in 10..15 {
+            r2.push((format!("a{i}@x.io"), "A", true));
+        }
+        if leaver_round { (r1, r2) } else { (r2, r1) }
+    };
+    let csv = |ps: &[Person]| -> String {
+        let mut s = "Email,Team,Duration (in seconds),Deploys are easy.\n".to_string();
+        for (k, (e, team, fast)) in ps.iter().enumerate() {
+            let v = if e == "a9@x.io" { 0 } else { k % 5 };
+            s += &format!("{e},{team},{},{}\n", if *fast { 30 + k } else { 600 + k }, L5[v]);
+        }
+        s
+    };
+    for order in [true, false] {
+        let (p1, p2) = people(order);
+        let t = rounds_ws(&[csv(&p1), csv(&p2)]);
+        let q = t.query("SELECT DISTINCT question_id FROM questions")[0]["question_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // Every published figure with its members.
+        let mut figures: Vec<(String, std::collections::BTreeSet<String>)> = Vec::new();
+        for (round, ps) in [("2026-Q1", &p1), ("2026-Q2", &p2)] {
+            for ex in ["", "speeder", "all", "duplicate"] {
+                for team in [None, Some("A"), Some("B")] {
+                    if n_sum(&t, round, &q, team, ex).is_some() {
+                        let members = ps
+                            .iter()
+                            .filter(|(_, tm, fast)| {
+                                team.is_none_or(|x| x == *tm)
+                                    && !(*fast && !ex.is_empty() && ex != "duplicate")
+                            })
+                            .map(|(e, _, _)| e.clone())
+                            .collect();
+                        figures.push((format!("{round} {team:?} --exclude {ex:?}"), members));
+                    }
+                }
+            }
+        }
+        assert!(figures.len() >= 6, "{figures:?}");
+        for (i, (a, ma)) in figures.iter().enumerate() {
+            for (b, mb) in &figures[i + 1..] {
+                let d = ma.symmetric_difference(mb).count();
+                assert!(d == 0 || d >= 5, "{a} and {b} differ by {d} people");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_theme_does_not_tell_apart_the_one_speeder_who_wrote_about_it() {
+    let mut s =
+        "Email,Team,Duration (in seconds),Deploys are easy.,Any other comments?\n".to_string();
+    for i in 0..20 {
+        let c = ["The CI pipeline is slow and flaky", "Docs are great", "Deploys are painful", ""]
+            [i % 4];
+        s += &format!("p{i}@x.io,{},{},{},\"{c}\"\n", ["A", "B"][i % 2], 600 + i, L5[i % 5]);
+    }
+    for i in 0..5 {
+        let c = if i == 0 { "The CI pipeline is flaky and terrible" } else { "" };
+        s += &format!("s{i}@x.io,C,{},{},\"{c}\"\n", 30 + i, L5[i % 5]);
+    }
+    let t = rounds_ws(&[s]);
+    let themes = |ex: &str| -> Option<BTreeMap<String, f64>> {
+        let mut args = vec!["-w", "ws", "themes", "--format", "json"];
+        if !ex.is_empty() {
+            args.extend(["--exclude", ex]);
+        }
+        let o = t.run(&args);
+        if !o.status.success() {
+            assert!(text(&o.stderr).contains("--exclude"), "{}", text(&o.stderr));
+            return None;
+        }
+        let rows: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+        Some(
+            rows.iter()
+                .map(|r| {
+                    (r["theme"].as_str().unwrap().to_string(), r["comments"].as_f64().unwrap())
+                })
+                .collect(),
+        )
+    };
+    let all = themes("").expect("themes without an exclusion");
+    if let Some(ex) = themes("speeder") {
+        for (th, n) in &all {
+            let d = n - ex.get(th).copied().unwrap_or(0.0);
+            assert!(d == 0.0 || d >= MIN, "theme {th}: {n} comments, {} without speeders", n - d);
+        }
+    }
+}
+
+#[test]
+fn a_driver_does_not_tell_apart_the_one_speeder_who_answered_both() {
+    // 40 people answer the outcome and the item; 5 speeders answer the outcome, only one of
+    // them the item too.
+    let mut s =
+        "Email,Team,Duration (in seconds),Overall I am satisfied.,CI is fast.\n".to_string();
+    for i in 0..40 {
+        s += &format!(
+            "p{i}@x.io,{},{},{},{}\n",
+            ["A", "B"][i % 2],
+            600 + i,
+            L5[i % 5],
+            L5[(i / 2) % 5]
+        );
+    }
+    for i in 0..5 {
+        let item = if i == 0 { L5[0] } else { "" };
+        s += &format!("s{i}@x.io,A,{},{},{item}\n", 30 + i, L5[4]);
+    }
+    let t = rounds_ws(&[s]);
+    let ids: Vec<String> = t
+        .query("SELECT DISTINCT question_id FROM questions ORDER BY question_id")
+        .iter()
+        .map(|r| r["question_id"].as_str().unwrap().to_string())
+        .collect();
+    let outcome = ids.iter().find(|q| q.contains("satisf")).expect("outcome id").clone();
+    let drivers = |ex: &str| -> BTreeMap<String, f64> {
+        let mut args =
+            vec!["-w", "ws", "drivers", "--outcome", outcome.as_str(), "--format", "json"];
+        if !ex.is_empty() {
+            args.extend(["--exclude", ex]);
+        }
+        let rows: Vec<Value> = serde_json::from_str(&t.ok(&args)).unwrap();
+        rows.iter()
+            .map(|r| (r["question_id"].as_str().unwrap().to_string(), r["n"].as_f64().unwrap()))
+            .collect()
+    };
+    let (all, ex) = (drivers(""), drivers("speeder"));
+    assert!(!all.is_empty(), "the item is a driver without an exclusion");
+    for (q, n) in &ex {
+        let d = all[q] - n;
+        assert!(
+            d == 0.0 || d >= MIN,
+            "{q}: pairs {} without an exclusion, {n} without speeders",
+            all[q]
+        );
+    }
+    // --paired with --exclude is refused, with the reason.
+    let o = t.run(&["-w", "ws", "compare", "--paired", "--exclude", "speeder"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }

@@ -23,9 +23,11 @@
 use super::{Cell, Dim, DimKind, FlagSet, Population, RoundPlan};
 
 /// Appends the splits by quality flags to `pop` (`flags`: per respondent index). A round in
-/// which nobody carries a flag gets none: every exclusion leaves its figures as they are.
+/// which nobody carries a flag gets them too (each group is its one part, "no flag"): a later
+/// round's figure without its flagged people is then checked against this round's figure of
+/// the same people (rule 3), which is what a reader compares it with.
 pub fn split(pop: &mut Population, flags: &[FlagSet]) {
-    if flags.iter().all(|f| f.is_empty()) || flags.len() != pop.ids.len() {
+    if flags.len() != pop.ids.len() {
         return;
     }
     let segments: Vec<usize> =
@@ -158,8 +160,8 @@ impl RoundPlan {
             }
         };
         let Some(d) = self.kinds.iter().position(|k| *k == kind) else {
-            // No split: nobody in the round carries a flag, and no exclusion changes a figure.
-            return true;
+            // No split (a plan made without them): nothing can be said of the parts.
+            return false;
         };
         let open = |c: Cell| matches!(c, Cell::Shown | Cell::Empty);
         let (mut dropped, mut kept) = (true, true);
@@ -176,12 +178,83 @@ impl RoundPlan {
         }
         dropped || kept
     }
+}
 
-    /// True when nobody in the round carries a flag of `exclude` (an exclusion changes nothing).
-    pub fn nobody_flagged(&self, exclude: FlagSet) -> bool {
-        match self.kinds.iter().position(|k| *k == DimKind::Flags) {
-            None => true,
-            Some(d) => !self.parts[d].iter().any(|&(_, f)| FlagSet(f).meets(exclude)),
+/// Rule 7 for a figure the plan does not plan one by one (the pairs of a correlation, a
+/// construct's complete cases, a theme's commenters): `patterns` are the flags of the people
+/// behind the figure without an exclusion. As for the plan's parts, the decision of which
+/// patterns are open does not depend on the exclusion asked for: a pattern carried by fewer than
+/// `min` of them is hidden, and while the hidden ones add up to fewer than `min` people the
+/// smallest open one is hidden too. The figure is published under `exclude` when every pattern
+/// it leaves out, or every pattern it keeps, is open (or carried by nobody): any two published
+/// figures then differ by open patterns or by all the hidden ones, never by fewer than `min`.
+pub fn figure_ok(
+    patterns: impl IntoIterator<Item = FlagSet>,
+    exclude: FlagSet,
+    min: usize,
+) -> bool {
+    if exclude.is_empty() {
+        return true;
+    }
+    let mut counts: std::collections::BTreeMap<FlagSet, usize> = Default::default();
+    for f in patterns {
+        *counts.entry(f).or_default() += 1;
+    }
+    let mut open: std::collections::BTreeMap<FlagSet, bool> =
+        counts.iter().map(|(f, &n)| (*f, n >= min)).collect();
+    loop {
+        let hidden: usize = counts.iter().filter(|(f, _)| !open[*f]).map(|(_, n)| n).sum();
+        if hidden == 0 || hidden >= min {
+            break;
+        }
+        match counts.iter().filter(|(f, _)| open[*f]).min_by_key(|(f, n)| (**n, **f)) {
+            Some((f, _)) => {
+                open.insert(*f, false);
+            }
+            None => break,
+        }
+    }
+    let all_open =
+        |dropped: bool| open.iter().filter(|(f, _)| f.meets(exclude) == dropped).all(|(_, &o)| o);
+    all_open(true) || all_open(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_is_published_when_what_it_drops_or_what_it_keeps_is_never_small() {
+        let f = |bits: &[u8]| bits.iter().map(|&b| FlagSet(b)).collect::<Vec<_>>();
+        // 10 unflagged, 1 speeder: dropping the speeder is a difference of one; keeping the 10
+        // while the speeder is the only one dropped is the same difference.
+        let one = f(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+        assert!(!figure_ok(one.clone(), FlagSet(2), 5));
+        assert!(figure_ok(one.clone(), FlagSet(1), 5), "nobody is a duplicate: nothing dropped");
+        assert!(figure_ok(one, FlagSet::NONE, 5));
+        // 6 speeders: the difference is six people.
+        let six = f(&[0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2]);
+        assert!(figure_ok(six, FlagSet(2), 5));
+        // 5 unflagged, 6 speeders, 1 duplicate: the duplicate is hidden, and so are the 5
+        // unflagged (the smallest open pattern), so that the hidden ones are 6. Excluding
+        // speeders drops an open pattern: published. Excluding both would keep the five alone,
+        // one person away from the speeders-only figure: not published.
+        let mixed = f(&[0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 1]);
+        assert!(figure_ok(mixed.clone(), FlagSet(2), 5));
+        assert!(!figure_ok(mixed.clone(), FlagSet(3), 5));
+        // Brute force over every pair of exclusions: two published figures never differ by 1..4.
+        for pats in [mixed, f(&[0, 0, 0, 0, 0, 0, 2, 2, 3, 1, 1, 1, 1, 1, 4, 8])] {
+            let n_under = |x: u8| pats.iter().filter(|p| !p.meets(FlagSet(x))).count();
+            for a in 0..16u8 {
+                for b in 0..16u8 {
+                    if figure_ok(pats.clone(), FlagSet(a), 5)
+                        && figure_ok(pats.clone(), FlagSet(b), 5)
+                    {
+                        let d = n_under(a).abs_diff(n_under(b));
+                        assert!(d == 0 || d >= 5, "{a} vs {b}: {d}");
+                    }
+                }
+            }
         }
     }
 }

@@ -376,12 +376,23 @@ fn plan_scope(
         prevs.iter().map(|p| Joint::all(dims, scope, &valid, p)).collect();
     // Rules 3 and 2 until neither hides anything more.
     loop {
+        let mut resolved = true;
         for d in 0..dims.len() {
             for (p, joint) in prevs.iter().zip(&joints) {
                 if let Some(j) = &joint[d] {
-                    across_rounds(dims, d, &mut groups, p, j, min);
+                    resolved &= across_rounds(dims, d, &mut groups, p, j, min);
                 }
             }
+        }
+        if !resolved {
+            // The whole round's figure would describe the few who joined or left a set the
+            // earlier round published: the question publishes nothing in this round.
+            for cells in &mut groups {
+                for c in cells.iter_mut().filter(|c| **c != Cell::Empty) {
+                    *c = Cell::Small;
+                }
+            }
+            return ScopePlan { total: false, groups };
         }
         flags::parts_rule(dims, &members, &counted, &mut groups, min);
         let key = (per_atom.clone(), per_atom_valid.clone(), groups.clone());

@@ -167,7 +167,9 @@ impl Joint {
 /// in both rounds are the unions of the blocks of the two rounds' partitions joined; each
 /// block must have changed by 0 or at least `min` people (then so does every union). While one
 /// changed by fewer, one more group of this round is hidden: the smallest whose hiding leaves
-/// no such block, else the one that leaves fewest.
+/// no such block, else the one that leaves fewest. Returns false when a block still changed by
+/// fewer with every group of this round hidden: the remainder is then the whole round, whose
+/// figure the caller must withhold (the earlier round's figures are published already).
 pub(super) fn across_rounds(
     dims: &[Dim],
     d: usize,
@@ -175,7 +177,7 @@ pub(super) fn across_rounds(
     p: &Prev,
     joint: &Joint,
     min: usize,
-) {
+) -> bool {
     let dim = &dims[d];
     let pd = joint.pd;
     let pdim = &p.pop.dims[pd];
@@ -238,11 +240,13 @@ pub(super) fn across_rounds(
         let shown: Vec<bool> = groups[d].iter().map(|c| *c == Cell::Shown).collect();
         let now = assess(&shown);
         if now == 0 {
-            return;
+            return true;
         }
         let mut candidates: Vec<usize> = (0..dim.values.len()).filter(|&g| shown[g]).collect();
         if candidates.is_empty() {
-            return; // nothing shown in this segment: only the whole round, checked already
+            // Nothing of this round is shown in this segment, yet the remainder (the whole
+            // round) set against a set of the earlier round changed by a few people.
+            return false;
         }
         candidates.sort_by_cached_key(|&g| (joint.now[g].0, dim.values[g].clone()));
         let mut best: Option<(usize, usize)> = None; // (risky blocks left, candidate)

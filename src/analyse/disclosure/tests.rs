@@ -500,3 +500,17 @@ fn random_flagged_populations_never_isolate_anyone_by_exclusions() {
         assert_eq!(smallest_isolated(&sets, n, 4), None, "case {case}: {} sets", sets.len());
     }
 }
+
+#[test]
+fn a_round_that_is_one_earlier_team_plus_a_joiner_publishes_nothing() {
+    // Round 1: team A (20) and team B (6), both shown. Round 2: B is gone and one person
+    // joined A, so round 2 is A alone: its whole-round figure (changed by 7 against round 1's)
+    // is round 1's A plus the joiner. Hiding A in round 2 does not help (A is the round): the
+    // question publishes nothing in round 2.
+    let r1: Vec<_> = [many("a", 20, &["A"]), many("b", 6, &["B"])].concat();
+    let r2: Vec<_> = [many("a", 20, &["A"]), many("new", 1, &["A"])].concat();
+    let plans = plan_rounds(&[build("r1", &["team"], &r1), build("r2", &["team"], &r2)], 5);
+    assert!(plans[0].shows("q", "team", "A") && plans[0].shows("q", "team", "B"));
+    assert!(!plans[1].shows_total("q"), "round 2's total is round 1's A and one person");
+    assert!(!plans[1].shows("q", "team", "A"));
+}
