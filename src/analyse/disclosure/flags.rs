@@ -20,6 +20,7 @@
 //! published (or empty): it is then a sum or a difference of published figures, and tells a
 //! reader nothing the plan did not already allow.
 
+use super::rounds::{Joint, Prev, Tally, norm, risky};
 use super::{Cell, Dim, DimKind, FlagSet, Population, RoundPlan};
 
 /// Appends the splits by quality flags to `pop` (`flags`: per respondent index). A round in
@@ -178,6 +179,144 @@ impl RoundPlan {
         }
         dropped || kept
     }
+}
+
+/// The figures a round publishes of one group's parts (`parts`: indices into the split's
+/// groups, at most 32), as bit sets over `parts`: the group itself (every part) when `parent` is
+/// shown, and its kept parts under each exclusion the cells allow (what
+/// [`RoundPlan::shows_excluding`] decides).
+fn published_sets(parts: &[usize], flags: &[FlagSet], cells: &[Cell], parent: bool) -> Vec<u32> {
+    if !parent {
+        return Vec::new();
+    }
+    let open = |k: usize| matches!(cells[parts[k]], Cell::Shown | Cell::Empty);
+    let mut out: Vec<u32> = Vec::new();
+    for x in 0..16u8 {
+        let ex = FlagSet(x);
+        let (mut kept, mut dropped_open, mut kept_open) = (0u32, true, true);
+        for (k, f) in flags.iter().enumerate() {
+            if f.meets(ex) {
+                dropped_open &= open(k);
+            } else {
+                kept |= 1 << k;
+                kept_open &= open(k);
+            }
+        }
+        if (dropped_open || kept_open) && !out.contains(&kept) {
+            out.push(kept);
+        }
+    }
+    out
+}
+
+/// Rule 3 for the figures with an exclusion, against one earlier round: a group's published
+/// figure here (plain, or without the people of an exclusion) and its published figure there
+/// (plain or under any exclusion) may not differ by 1..min−1 people, whichever patterns they
+/// are made of, so a figure without this round's speeders is checked against last round's
+/// plain figure even when the speeders of last round are not this round's. (The label-by-label
+/// check of [`super::rounds::across_rounds`] compares a pattern only with itself.) While two
+/// differ by a few, the smallest open part of the figure here is marked changed; when the
+/// figure here is the group itself, the group is (the segment's cell). Returns false when the
+/// whole round would have to be withheld (the round's own figure against an earlier one).
+pub(super) fn across_exclusions(
+    dims: &[Dim],
+    d: usize,
+    groups: &mut [Vec<Cell>],
+    p: &Prev,
+    joint: &Joint,
+    min: usize,
+) -> bool {
+    let dim = &dims[d];
+    let pdim = &p.pop.dims[joint.pd];
+    let parent_label = |dims: &[Dim], dim: &Dim, parent: u32| -> String {
+        match dim.kind {
+            DimKind::SegmentFlags(s) => norm(&dims[s].values[parent as usize]),
+            _ => String::new(),
+        }
+    };
+    let h_n = pdim.values.len();
+    // Parts per parent label, here and there.
+    let mut here: std::collections::BTreeMap<String, (u32, Vec<usize>)> = Default::default();
+    for (v, &(parent, _)) in dim.parts.iter().enumerate() {
+        here.entry(parent_label(dims, dim, parent)).or_insert((parent, Vec::new())).1.push(v);
+    }
+    let mut there: std::collections::BTreeMap<String, (u32, Vec<usize>)> = Default::default();
+    for (h, &(parent, _)) in pdim.parts.iter().enumerate() {
+        there
+            .entry(parent_label(&p.pop.dims, pdim, parent))
+            .or_insert((parent, Vec::new()))
+            .1
+            .push(h);
+    }
+    for (label, (parent, vs)) in &here {
+        let Some((pparent, hs)) = there.get(label) else { continue };
+        if vs.len() > 32 || hs.len() > 32 {
+            continue;
+        }
+        let parent_shown_here = |groups: &[Vec<Cell>]| match dim.kind {
+            DimKind::SegmentFlags(s) => groups[s][*parent as usize] == Cell::Shown,
+            _ => true,
+        };
+        let parent_shown_there = match pdim.kind {
+            DimKind::SegmentFlags(s) => {
+                p.plan.groups.get(s).and_then(|g| g.get(*pparent as usize)) == Some(&Cell::Shown)
+            }
+            _ => p.plan.total,
+        };
+        let fl_here: Vec<FlagSet> = vs.iter().map(|&v| dim.parts[v].1).collect();
+        let fl_there: Vec<FlagSet> = hs.iter().map(|&h| pdim.parts[h].1).collect();
+        let then_cells: &[Cell] = &p.plan.groups[joint.pd];
+        let sets_there = published_sets(hs, &fl_there, then_cells, parent_shown_there);
+        loop {
+            let sets_here = published_sets(vs, &fl_here, &groups[d], parent_shown_here(groups));
+            let mut offending: Option<u32> = None;
+            'pairs: for &u in &sets_here {
+                for &w in &sets_there {
+                    let mut t = Tally::default();
+                    let inside = |mask: u32, k: usize| mask & (1 << k) != 0;
+                    for (_, &v) in vs.iter().enumerate().filter(|&(a, _)| inside(u, a)) {
+                        t.now += joint.now[v].0;
+                        t.now_valid += joint.now[v].1;
+                        for (_, &h) in hs.iter().enumerate().filter(|&(b, _)| inside(w, b)) {
+                            let both = joint.both[v * h_n + h];
+                            t.both += both.0;
+                            t.both_valid += both.1;
+                        }
+                    }
+                    for (_, &h) in hs.iter().enumerate().filter(|&(b, _)| inside(w, b)) {
+                        t.then += joint.then[h].0;
+                        t.then_valid += joint.then[h].1;
+                    }
+                    if risky(&t.change(joint.linked), min) {
+                        offending = Some(u);
+                        break 'pairs;
+                    }
+                }
+            }
+            let Some(u) = offending else { break };
+            let all = (1u32 << vs.len()) - 1;
+            if u == all {
+                // The group itself (or the whole round) against an earlier figure.
+                match dim.kind {
+                    DimKind::SegmentFlags(s) => groups[s][*parent as usize] = Cell::Changed,
+                    _ => return false,
+                }
+                continue;
+            }
+            // Hide the smallest open part: the figure's kept and dropped sides both lose one
+            // open part in at most two steps.
+            let next = vs
+                .iter()
+                .copied()
+                .filter(|&v| matches!(groups[d][v], Cell::Shown))
+                .min_by_key(|&v| (joint.now[v].0, v));
+            match next {
+                Some(v) => groups[d][v] = Cell::Changed,
+                None => break,
+            }
+        }
+    }
+    true
 }
 
 /// Rule 7 for a figure the plan does not plan one by one (the pairs of a correlation, a

@@ -381,6 +381,9 @@ fn plan_scope(
             for (p, joint) in prevs.iter().zip(&joints) {
                 if let Some(j) = &joint[d] {
                     resolved &= across_rounds(dims, d, &mut groups, p, j, min);
+                    if dims[d].kind != DimKind::Segment {
+                        resolved &= flags::across_exclusions(dims, d, &mut groups, p, j, min);
+                    }
                 }
             }
         }

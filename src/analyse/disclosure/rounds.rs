@@ -30,17 +30,17 @@ pub(super) fn risky(c: &Change, min: usize) -> bool {
 
 /// Tallies of one set in both rounds.
 #[derive(Default, Clone, Copy)]
-struct Tally {
-    now: usize,
-    now_valid: usize,
-    then: usize,
-    then_valid: usize,
-    both: usize,
-    both_valid: usize,
+pub(super) struct Tally {
+    pub(super) now: usize,
+    pub(super) now_valid: usize,
+    pub(super) then: usize,
+    pub(super) then_valid: usize,
+    pub(super) both: usize,
+    pub(super) both_valid: usize,
 }
 
 impl Tally {
-    fn change(&self, linked: bool) -> Change {
+    pub(super) fn change(&self, linked: bool) -> Change {
         if linked {
             Change {
                 members: self.now + self.then - 2 * self.both,
@@ -77,7 +77,7 @@ pub(super) fn whole_change(scope: &Scope, valid: &dyn Fn(usize) -> bool, p: &Pre
 }
 
 /// Group labels as a reader matches them across rounds.
-fn norm(s: &str) -> String {
+pub(super) fn norm(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
@@ -86,16 +86,16 @@ fn norm(s: &str) -> String {
 /// [`across_rounds`] adds up these counts instead of going over the people again.
 pub(super) struct Joint {
     /// The segment's index in the earlier round.
-    pd: usize,
+    pub(super) pd: usize,
     /// Per group here: (members, valid answers).
-    now: Vec<(usize, usize)>,
+    pub(super) now: Vec<(usize, usize)>,
     /// Per group there: (members, valid answers) of the earlier round's scope.
-    then: Vec<(usize, usize)>,
+    pub(super) then: Vec<(usize, usize)>,
     /// Per (group here, group there), `g * groups there + h`: members here who are members
     /// there too, and those with a valid answer in both.
-    both: Vec<(usize, usize)>,
+    pub(super) both: Vec<(usize, usize)>,
     /// Some member here has a pseudonym of the earlier round.
-    linked: bool,
+    pub(super) linked: bool,
 }
 
 impl Joint {
