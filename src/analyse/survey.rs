@@ -387,7 +387,10 @@ pub fn reliability_frame(ws: &Workspace, round: &str, exclude: FlagSet) -> Resul
             row.n = None;
             row.alpha = None;
             row.item_total = String::new();
-            row.warning = format!("suppressed: fewer than {min} respondents behind it");
+            row.warning = format!(
+                "suppressed: fewer than {min} people behind it, or set against another published \
+                 figure it would describe fewer"
+            );
         }
     }
     Ok(reliability::frame(&rows, round)?)
@@ -534,6 +537,12 @@ pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     let who = exclude.who();
     if shown {
         let people = read::excluded(ws, round, exclude)?.map_or(0, |s| s.len());
+        if people == 0 {
+            return Ok(Some(format!(
+                "--exclude: nobody in round {round} has a response flagged {} (nothing left out)",
+                exclude.names().join(" or ")
+            )));
+        }
         return Ok(Some(format!(
             "--exclude: round {round} without the {people} people {who} (with all their responses)"
         )));

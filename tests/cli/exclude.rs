@@ -493,3 +493,36 @@ fn a_driver_does_not_tell_apart_the_one_speeder_who_answered_both() {
     let o = t.run(&["-w", "ws", "compare", "--paired", "--exclude", "speeder"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_second_response_of_a_returning_person_is_not_told_apart() {
+    // The same 20 people answer both rounds; in round 2, a3 also sent an earlier response
+    // (flagged duplicate, kept in the figures). Figures count responses: team A's round-2
+    // figure minus its round-1 figure would be that extra response.
+    let row = |e: &str, team: &str, v: usize| format!("{e},{team},{},{}\n", 600 + v, L5[v % 5]);
+    let head = "Email,Team,Duration (in seconds),Deploys are easy.\n";
+    let (mut r1, mut r2) = (head.to_string(), head.to_string());
+    r2 += &row("a3@x.io", "A", 4);
+    for i in 0..10 {
+        for (r, team) in [(&mut r1, "A"), (&mut r2, "A")] {
+            *r += &row(&format!("a{i}@x.io"), team, i);
+        }
+        for r in [&mut r1, &mut r2] {
+            *r += &row(&format!("b{i}@x.io"), "B", i + 2);
+        }
+    }
+    let t = rounds_ws(&[r1, r2]);
+    let q = t.query("SELECT DISTINCT question_id FROM questions")[0]["question_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for team in [None, Some("A")] {
+        let (a, b) = (n_sum(&t, "2026-Q1", &q, team, ""), n_sum(&t, "2026-Q2", &q, team, ""));
+        if let (Some((na, _)), Some((nb, _))) = (a, b) {
+            let d = (na - nb).abs();
+            assert!(d == 0.0 || d >= MIN, "{team:?}: n {na} in 2026-Q1, {nb} in 2026-Q2");
+        }
+    }
+    // Round 1 is shown: it has nothing to be set against.
+    assert!(n_sum(&t, "2026-Q1", &q, Some("B"), "").is_some());
+}

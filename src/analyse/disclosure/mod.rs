@@ -54,6 +54,18 @@ pub struct Population {
     pub dims: Vec<Dim>,
     /// Per scope ([`ROUND`] or a question id): the respondents behind its figures.
     pub scopes: BTreeMap<String, Scope>,
+    /// Per respondent index: how many responses the person sent, on the index that stands for
+    /// the person in the question scopes (the last of their rows), 0 on their other rows (empty:
+    /// one each). Figures count responses, so across rounds (rule 3) a person who answered
+    /// twice in one round and once in the other changed the figure by a response.
+    pub responses: Vec<u8>,
+}
+
+impl Population {
+    /// Responses that respondent index `i` stands for in rule 3's counts.
+    pub(crate) fn weight(&self, i: usize) -> usize {
+        usize::from(self.responses.get(i).copied().unwrap_or(1))
+    }
 }
 
 /// One segment: its groups and each respondent's group ("(none)" is a group).
@@ -360,7 +372,7 @@ fn plan_scope(
         .collect();
     // Rule 3 for the whole round: its figure is published in every round, so it may not
     // change by fewer than the minimum either.
-    if total && prevs.iter().any(|p| risky(&whole_change(scope, &valid, p), min)) {
+    if total && prevs.iter().any(|p| risky(&whole_change(pop, scope, &valid, p), min)) {
         total = false;
     }
     if !total {
@@ -373,7 +385,7 @@ fn plan_scope(
     }
     // The scope's people against each earlier round, per segment, counted once.
     let joints: Vec<Vec<Option<Joint>>> =
-        prevs.iter().map(|p| Joint::all(dims, scope, &valid, p)).collect();
+        prevs.iter().map(|p| Joint::all(pop, dims, scope, &valid, p)).collect();
     // Rules 3 and 2 until neither hides anything more.
     loop {
         let mut resolved = true;

@@ -56,23 +56,35 @@ impl Tally {
 }
 
 /// The whole scope's change against an earlier round.
-pub(super) fn whole_change(scope: &Scope, valid: &dyn Fn(usize) -> bool, p: &Prev) -> Change {
+/// Counted in responses: a person with two responses in one round and one in the other
+/// changed it by one.
+pub(super) fn whole_change(
+    pop: &Population,
+    scope: &Scope,
+    valid: &dyn Fn(usize) -> bool,
+    p: &Prev,
+) -> Change {
     let mut t = Tally::default();
     let mut linked = false;
     for (k, &i) in scope.members.iter().enumerate() {
         let v = valid(k);
-        t.now += 1;
-        t.now_valid += usize::from(v);
+        let w = pop.weight(i as usize);
+        t.now += w;
+        t.now_valid += w * usize::from(v);
         let j = p.link[i as usize];
         if j != u32::MAX {
             linked = true;
             let s = p.state[j as usize];
-            t.both += usize::from(s > 0);
-            t.both_valid += usize::from(s == 2 && v);
+            let both = w.min(p.pop.weight(j as usize));
+            t.both += both * usize::from(s > 0);
+            t.both_valid += both * usize::from(s == 2 && v);
         }
     }
-    t.then = p.state.iter().filter(|&&s| s > 0).count();
-    t.then_valid = p.state.iter().filter(|&&s| s == 2).count();
+    for (j, &s) in p.state.iter().enumerate() {
+        let w = p.pop.weight(j);
+        t.then += w * usize::from(s > 0);
+        t.then_valid += w * usize::from(s == 2);
+    }
     t.change(linked)
 }
 
@@ -102,6 +114,7 @@ impl Joint {
     /// Counts every segment of the scope against `p` in one pass over the people (a segment
     /// the earlier round does not have gets None).
     pub(super) fn all(
+        pop: &Population,
         dims: &[Dim],
         scope: &Scope,
         valid: &dyn Fn(usize) -> bool,
@@ -129,24 +142,28 @@ impl Joint {
             let there = p.link[i as usize];
             let s = if there == u32::MAX { 0 } else { p.state[there as usize] };
             linked |= there != u32::MAX;
+            // Counted in responses (see `whole_change`).
+            let w = pop.weight(i as usize);
+            let both = if s > 0 { w.min(p.pop.weight(there as usize)) } else { 0 };
             for (j, dim, pdim) in out.iter_mut().flatten() {
                 let g = dim.of[i as usize] as usize;
-                j.now[g].0 += 1;
-                j.now[g].1 += usize::from(v);
+                j.now[g].0 += w;
+                j.now[g].1 += w * usize::from(v);
                 if s > 0 {
                     let h_n = pdim.values.len();
                     let b = &mut j.both[g * h_n + pdim.of[there as usize] as usize];
-                    b.0 += 1;
-                    b.1 += usize::from(s == 2 && v);
+                    b.0 += both;
+                    b.1 += both * usize::from(s == 2 && v);
                 }
             }
         }
         for (i, &s) in p.state.iter().enumerate() {
             if s > 0 {
+                let w = p.pop.weight(i);
                 for (j, _, pdim) in out.iter_mut().flatten() {
                     let t = &mut j.then[pdim.of[i] as usize];
-                    t.0 += 1;
-                    t.1 += usize::from(s == 2);
+                    t.0 += w;
+                    t.1 += w * usize::from(s == 2);
                 }
             }
         }

@@ -32,6 +32,7 @@ fn pop(round: &str, names: &[&str], people: &[(&str, &[&str])]) -> Population {
         ids: people.iter().map(|(id, _)| id.to_string()).collect(),
         dims,
         scopes,
+        responses: Vec::new(),
     }
 }
 

@@ -101,7 +101,18 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
     for (id, f) in ids.iter().zip(flags.iter_mut()) {
         *f = person[id.as_str()];
     }
-    let mut pop = Population { round: round.to_string(), ids, dims, scopes };
+    // Responses per person, on the person's last row (the index the question scopes use).
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        last.insert(id.as_str(), i);
+    }
+    let mut responses = vec![0u8; ids.len()];
+    for id in &ids {
+        let r = &mut responses[last[id.as_str()]];
+        *r = r.saturating_add(1);
+    }
+    drop(last);
+    let mut pop = Population { round: round.to_string(), ids, dims, scopes, responses };
     crate::analyse::disclosure::flags::split(&mut pop, &flags);
     Ok(pop)
 }
