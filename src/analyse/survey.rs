@@ -57,8 +57,9 @@ fn plan_all(ws: &Workspace) -> Result<BTreeMap<String, RoundPlan>> {
     let rounds: Vec<String> = ws.round_ids();
     // One round at a time: each read is parallel inside, and two at once double the peak memory.
     let t = std::time::Instant::now();
-    let pops: Vec<Population> =
+    let mut pops: Vec<Population> =
         rounds.iter().map(|r| population::population(ws, &catalog, r)).collect::<Result<_>>()?;
+    disclosure::flags::split_rounds(&mut pops);
     let t1 = t.elapsed();
     let plans = disclosure::plan_rounds(&pops, ws.config.min_group_size);
     if std::env::var_os("PULSE_TIMING").is_some() {

@@ -23,6 +23,20 @@
 use super::rounds::{Joint, Prev, Tally, norm, risky};
 use super::{Cell, Dim, DimKind, FlagSet, Population, RoundPlan};
 
+/// Adds the splits by flags to every round when some round has a flagged respondent (then a
+/// round without flags needs them too, see [`split`]); without any flag in the workspace no
+/// exclusion changes a figure, and the plans are made without them.
+pub fn split_rounds(pops: &mut [Population]) {
+    if pops.iter().all(|p| p.flags.iter().all(|f| f.is_empty())) {
+        return;
+    }
+    for p in pops {
+        let flags = std::mem::take(&mut p.flags);
+        split(p, &flags);
+        p.flags = flags;
+    }
+}
+
 /// Appends the splits by quality flags to `pop` (`flags`: per respondent index). A round in
 /// which nobody carries a flag gets them too (each group is its one part, "no flag"): a later
 /// round's figure without its flagged people is then checked against this round's figure of
@@ -161,8 +175,9 @@ impl RoundPlan {
             }
         };
         let Some(d) = self.kinds.iter().position(|k| *k == kind) else {
-            // No split (a plan made without them): nothing can be said of the parts.
-            return false;
+            // No split: no round of the workspace has a flagged respondent
+            // ([`split_rounds`]), and no exclusion changes a figure.
+            return true;
         };
         let open = |c: Cell| matches!(c, Cell::Shown | Cell::Empty);
         let (mut dropped, mut kept) = (true, true);

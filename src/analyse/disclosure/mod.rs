@@ -59,6 +59,8 @@ pub struct Population {
     /// one each). Figures count responses, so across rounds (rule 3) a person who answered
     /// twice in one round and once in the other changed the figure by a response.
     pub responses: Vec<u8>,
+    /// Per respondent index: the person's quality flags (those of all their responses).
+    pub flags: Vec<FlagSet>,
 }
 
 impl Population {

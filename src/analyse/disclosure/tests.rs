@@ -33,6 +33,7 @@ fn pop(round: &str, names: &[&str], people: &[(&str, &[&str])]) -> Population {
         dims,
         scopes,
         responses: Vec::new(),
+        flags: Vec::new(),
     }
 }
 

@@ -93,28 +93,25 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
         .iter()
         .map(|f| FlagSet::of_stored(f.unwrap_or("")))
         .collect();
-    let mut person: HashMap<&str, FlagSet> = HashMap::new();
-    for (id, f) in ids.iter().zip(&flags) {
-        let u = person.entry(id.as_str()).or_default();
-        u.0 |= f.0;
-    }
-    for (id, f) in ids.iter().zip(flags.iter_mut()) {
-        *f = person[id.as_str()];
-    }
-    // Responses per person, on the person's last row (the index the question scopes use).
-    let mut last: HashMap<&str, usize> = HashMap::new();
-    for (i, id) in ids.iter().enumerate() {
-        last.insert(id.as_str(), i);
-    }
+    // Each row's person: the last row of its pseudonym (the index the question scopes use),
+    // from the one pseudonym index; a person's flags are the union of their rows', and their
+    // response count sits on that last row.
+    let index: PlHashMap<&str, u32> =
+        ids.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
+    let person: Vec<u32> = ids.iter().map(|id| index[id.as_str()]).collect();
+    drop(index);
+    let mut union = vec![FlagSet::NONE; ids.len()];
     let mut responses = vec![0u8; ids.len()];
-    for id in &ids {
-        let r = &mut responses[last[id.as_str()]];
-        *r = r.saturating_add(1);
+    for (i, &p) in person.iter().enumerate() {
+        union[p as usize].0 |= flags[i].0;
+        responses[p as usize] = responses[p as usize].saturating_add(1);
     }
-    drop(last);
-    let mut pop = Population { round: round.to_string(), ids, dims, scopes, responses };
-    crate::analyse::disclosure::flags::split(&mut pop, &flags);
-    Ok(pop)
+    for (f, &p) in flags.iter_mut().zip(&person) {
+        *f = union[p as usize];
+    }
+    // The splits by flags are added by the caller, for every round or none
+    // (`disclosure::flags::split_rounds`).
+    Ok(Population { round: round.to_string(), ids, dims, scopes, responses, flags })
 }
 
 /// Per question (in first-appearance order) and respondent index: 0 not behind its figures,
