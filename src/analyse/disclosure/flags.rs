@@ -12,13 +12,24 @@
 //! pattern are one more dimension of the population, and each segment's groups split by
 //! pattern another ([`split`]), planned with the segments by rules 1–3 of [`super`]: a part
 //! under the minimum is hidden, a part that sums with shown ones to a hidden part is hidden
-//! ([`parts_rule`], then the audit), a part that changed by a few people since an earlier
+//! (`parts_rule`, then the audit), a part that changed by a few people since an earlier
 //! round is hidden. Parts are hidden before any segment group (within.rs tries them first), so
 //! the figures without an exclusion are decided as before unless only hiding one of them
 //! protects a part. A figure with an exclusion is published ([`RoundPlan::shows_excluding`])
 //! when its group's is and either every part it leaves out or every part it keeps is
 //! published (or empty): it is then a sum or a difference of published figures, and tells a
 //! reader nothing the plan did not already allow.
+//!
+//! **Across rounds.** Every round gets the splits once any round has a flag
+//! ([`split_rounds`]), so rule 3 compares a pattern's part with the same part of an earlier
+//! round, and `across_exclusions` compares every figure a round publishes of a group (plain
+//! or under any exclusion) with every one an earlier round published of it, whichever
+//! patterns each is made of (a figure without this round's speeders against last round's plain
+//! one). **Other figures.** A figure the plan does not plan one by one (a correlation's pairs,
+//! a construct's complete cases, a theme's commenters) passes [`figure_ok`] on its own people.
+//! **People.** An exclusion leaves out a person with every response (`store::read::excluded`),
+//! and a person's pattern is the union of their responses' flags, so figures are sums over
+//! whole people of the plan.
 
 use super::rounds::{Joint, Prev, Tally, norm, risky};
 use super::{Cell, Dim, DimKind, FlagSet, Population, RoundPlan};
