@@ -219,21 +219,38 @@ pub fn delivery(ctx: &Ctx<'_>, title: &str) -> Result<Section> {
         }
         let share = usage.values().any(|u| u.adoption.is_some());
         if !by_cap.is_empty() {
-            let colours = chart::Colours::new(by_cap.keys().map(String::as_str));
-            let spec = Line {
-                name: "adoption".into(),
-                title: "Capability adoption per quarter".into(),
-                y_desc: if share {
-                    "share of the organisation active".into()
-                } else {
-                    "active developers".into()
-                },
-                series: by_cap.into_iter().collect(),
-                decimals: 2,
-                ..Line::default()
-            };
-            let n = ctx.chart(chart::line(&spec, &colours)?);
-            blocks.push(figure(n, "Distinct developers active per capability per quarter, over organisation_size in pulse.toml. Capabilities with fewer users than the minimum group size are not shown."));
+            // At most 8 capabilities per chart (one colour each, a legend that fits): more
+            // become continuation figures on the same y axis.
+            let series: Vec<(String, Vec<Point>)> = by_cap.into_iter().collect();
+            let top =
+                series.iter().flat_map(|(_, p)| p.iter().map(|x| x.value)).fold(0.0, f64::max);
+            let y_range = Some((0.0, if top > 0.0 { top * 1.15 } else { 1.0 }));
+            let periods: Vec<String> = series
+                .iter()
+                .flat_map(|(_, p)| p.iter().map(|x| x.label.clone()))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let mut names = Vec::new();
+            for (i, part) in pages(&series, 8).into_iter().enumerate() {
+                let colours = chart::Colours::new(part.iter().map(|(n, _)| n.as_str()));
+                let spec = Line {
+                    name: part_name("adoption", i),
+                    title: "Capability adoption per quarter".into(),
+                    y_desc: if share {
+                        "share of the organisation active".into()
+                    } else {
+                        "active developers".into()
+                    },
+                    series: part.to_vec(),
+                    y_range,
+                    periods: periods.clone(),
+                    decimals: 2,
+                    ..Line::default()
+                };
+                names.push(ctx.chart(chart::line(&spec, &colours)?));
+            }
+            blocks.extend(figures(names, "Distinct developers active per capability per quarter, over organisation_size in pulse.toml. Capabilities with fewer users than the minimum group size are not shown."));
         }
     }
     Ok(Section::new(SectionKind::Delivery, title, blocks))

@@ -48,6 +48,8 @@ pub struct Line {
     pub decimals: usize,
     /// Log scale on y (for lead and recovery times spanning hours to months).
     pub log: bool,
+    /// The periods on the x axis (empty: those of the points), so continuation charts share it.
+    pub periods: Vec<String>,
 }
 
 /// The colour of a DORA level band, the same in every chart (others by position).
@@ -67,6 +69,7 @@ pub fn line(spec: &Line, colours: &Colours) -> Result<Chart> {
         .series
         .iter()
         .flat_map(|(_, p)| p.iter().map(|x| x.label.clone()))
+        .chain(spec.periods.iter().cloned())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -209,8 +212,10 @@ pub fn line(spec: &Line, colours: &Colours) -> Result<Chart> {
                 }
                 for (k, (sname, pts)) in spec.series.iter().enumerate() {
                     let c = if multi { colours.of(sname) } else { palette::NOW };
+                    // Series side by side within their period: at most half a period in all.
+                    let n = spec.series.len() as f64;
                     let off = if multi {
-                        (k as f64 - (spec.series.len() as f64 - 1.0) / 2.0) * 0.06
+                        (k as f64 - (n - 1.0) / 2.0) * (0.5 / n).min(0.06)
                     } else {
                         0.0
                     };

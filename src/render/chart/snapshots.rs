@@ -100,6 +100,7 @@ fn line_chart() -> Chart {
         y_range: Some((1.0, 200.0)),
         decimals: 1,
         log: true,
+        periods: Vec::new(),
     };
     line(&spec, &Colours::default()).unwrap()
 }

@@ -123,3 +123,38 @@ fn report_large_survey_shows_every_item_and_team() {
         assert!(pdf.contains(&team(k)), "the PDF misses {}", team(k));
     }
 }
+
+/// Issue 15: 40 telemetry capabilities (services) in the delivery section: every one is in the
+/// adoption chart's legend, and no label is cut.
+#[test]
+fn report_with_forty_capabilities_names_every_one() {
+    let t = CliTest::new();
+    t.workspace();
+    t.write("q2.csv", round(5, 0).as_bytes());
+    t.write("q3.csv", round(8, 1).as_bytes());
+    t.ok(&["-w", "ws", "import", "survey", "q2.csv", "--round", "2026-Q2"]);
+    t.ok(&["-w", "ws", "import", "survey", "q3.csv", "--round", "2026-Q3"]);
+    let caps: Vec<String> = (0..40).map(|c| format!("service-{c:02}-deploy-gateway")).collect();
+    let mut usage = String::from("timestamp,feature,action,team,email,outcome\n");
+    for (c, cap) in caps.iter().enumerate() {
+        for (month, day) in [("05", 10), ("08", 12)] {
+            for u in 0..(6 + c % 4) {
+                let _ = writeln!(
+                    usage,
+                    "2026-{month}-{day:02}T10:{u:02}:00Z,{cap},invoked,{},user{u}@x.example,success",
+                    team(u % TEAMS)
+                );
+            }
+        }
+    }
+    let f = t.write("usage.csv", usage.as_bytes());
+    t.ok(&["-w", "ws", "import", "telemetry", f.to_str().unwrap(), "--kind", "usage"]);
+    t.ok(&["-w", "ws", "report", "--formats", "pdf,png", "--out", "out"]);
+    let (names, all) = svgs(&t.path("out"), &["adoption"]);
+    // 40 capabilities: at most 8 per chart, the rest continuation charts on the same axes.
+    assert!(names.len() >= 5, "the adoption figure continues: {names:?}");
+    assert!(!all.contains('…'), "a capability label is cut");
+    for cap in &caps {
+        assert!(all.contains(cap.as_str()), "the adoption chart misses {cap}");
+    }
+}
