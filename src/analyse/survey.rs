@@ -399,9 +399,7 @@ pub fn reliability_frame(ws: &Workspace, round: &str, exclude: FlagSet) -> Resul
 
 /// Themes of `round`: comments, share, change against the round before, sentiment, examples.
 pub fn themes_frame(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<DataFrame> {
-    let catalog = Catalog::load(ws)?;
-    let dict =
-        if catalog.themes.is_empty() { themes::default_themes() } else { catalog.themes.clone() };
+    let dict = theme_dict(&Catalog::load(ws)?);
     let plans = plans(ws, round)?;
     // Theme counts are figures of the round's commenters: with an exclusion, the round's
     // excluded people must be publishable as a set (see `disclosure::flags`).
@@ -473,14 +471,10 @@ pub fn themes_refused(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     if exclude.is_empty() {
         return Ok(None);
     }
-    let catalog = Catalog::load(ws)?;
-    let dict =
-        if catalog.themes.is_empty() { themes::default_themes() } else { catalog.themes.clone() };
-    let plans = plans(ws, round)?;
+    let dict = theme_dict(&Catalog::load(ws)?);
     let min = ws.config.min_group_size;
     for r in std::iter::once(round.to_string()).chain(read::previous_round(ws, round)) {
-        let plan = plans.get(&r).with_context(|| format!("no plan for round {r}"))?;
-        if !plan.shows_excluding(disclosure::ROUND, None, "", exclude) {
+        if !exclusion_shown(ws, &r, exclude)? {
             return Ok(Some(r));
         }
         // Rule 7 for every theme's commenters and for all commenters (the shares' base).
@@ -503,6 +497,19 @@ pub fn themes_refused(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     Ok(None)
 }
 
+/// The catalog's comment themes, else the built-in ones.
+fn theme_dict(catalog: &Catalog) -> BTreeMap<String, Vec<String>> {
+    if catalog.themes.is_empty() { themes::default_themes() } else { catalog.themes.clone() }
+}
+
+/// True when the plan publishes `round`'s whole-round figures without the people `exclude`
+/// leaves out.
+pub fn exclusion_shown(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<bool> {
+    let plans = plans(ws, round)?;
+    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
+    Ok(plan.shows_excluding(disclosure::ROUND, None, "", exclude))
+}
+
 /// Why an exclusion is refused for a whole round's figures.
 pub fn excluded_too_few(ws: &Workspace, round: &str, exclude: FlagSet) -> String {
     format!(
@@ -517,9 +524,7 @@ pub fn excluded_too_few(ws: &Workspace, round: &str, exclude: FlagSet) -> String
 /// How many people `exclude` leaves out of `round`, when the plan publishes the round's figures
 /// without them (None when it does not: the count is not published either).
 pub fn excluded_shown(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<usize>> {
-    let plans = plans(ws, round)?;
-    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
-    if !plan.shows_excluding(disclosure::ROUND, None, "", exclude) {
+    if !exclusion_shown(ws, round, exclude)? {
         return Ok(None);
     }
     Ok(Some(read::excluded(ws, round, exclude)?.map_or(0, |s| s.len())))
@@ -532,12 +537,8 @@ pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     if exclude.is_empty() {
         return Ok(None);
     }
-    let plans = plans(ws, round)?;
-    let plan = plans.get(round).with_context(|| format!("no plan for round {round}"))?;
-    let shown = plan.shows_excluding(disclosure::ROUND, None, "", exclude);
     let who = exclude.who();
-    if shown {
-        let people = read::excluded(ws, round, exclude)?.map_or(0, |s| s.len());
+    if let Some(people) = excluded_shown(ws, round, exclude)? {
         if people == 0 {
             return Ok(Some(format!(
                 "--exclude: nobody in round {round} has a response flagged {} (nothing left out)",
@@ -555,8 +556,7 @@ pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
          shown either",
         ws.config.min_group_size
     );
-    let all = FlagSet::parse("all").unwrap_or_default();
-    if exclude != all && plan.shows_excluding(disclosure::ROUND, None, "", all) {
+    if exclude != FlagSet::ALL && exclusion_shown(ws, round, FlagSet::ALL)? {
         note.push_str("\nhint: --exclude all (every flagged respondent) can be shown");
     }
     Ok(Some(note))

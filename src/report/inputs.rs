@@ -140,15 +140,16 @@ pub fn themes_refused(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<O
     survey::themes_refused(ws, round, exclude)
 }
 
+/// True when `round`'s figures without the people `exclude` leaves out are published
+/// ([`survey::exclusion_shown`]).
+pub fn exclusion_shown(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<bool> {
+    survey::exclusion_shown(ws, round, exclude)
+}
+
 /// How many of `round`'s respondents `exclude` leaves out, when that may be published
 /// ([`survey::excluded_shown`]).
 pub fn excluded_count(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<usize>> {
     survey::excluded_shown(ws, round, exclude)
-}
-
-/// What `exclude` left out of `round` ([`survey::exclusion_note`]).
-pub fn exclusion_note(ws: &Workspace, round: &str, exclude: FlagSet) -> Result<Option<String>> {
-    survey::exclusion_note(ws, round, exclude)
 }
 
 /// Build metrics per quarter, with samples (for the bunching histogram).

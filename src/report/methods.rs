@@ -108,8 +108,9 @@ fn exclusion_text(ctx: &Ctx<'_>) -> Result<String> {
             Some(left) => per_round.push(format!("{r}: {left}")),
             None => {
                 per_round.push(format!("{r}: not shown"));
-                let note = crate::report::inputs::exclusion_note(ctx.ws, r, ctx.exclude)?;
-                suppressed.push((r.clone(), note.is_some_and(|n| n.contains("--exclude all"))));
+                let all = crate::store::read::FlagSet::ALL;
+                suppressed
+                    .push((r.clone(), crate::report::inputs::exclusion_shown(ctx.ws, r, all)?));
             }
         }
     }

@@ -166,10 +166,7 @@ pub fn group_sizes(
     segment: &str,
     exclude: FlagSet,
 ) -> Result<HashMap<String, usize>> {
-    let df = frames::table(ws, "respondents", Some(&[round.to_string()]))?
-        .select([col("respondent"), col(segment).cast(DataType::String).alias("group")])
-        .collect()
-        .map_err(anyhow::Error::from)?;
+    let df = segment_groups(ws, round, segment)?.collect().map_err(anyhow::Error::from)?;
     let dropped = excluded(ws, round, exclude)?;
     let mut out = HashMap::new();
     let (ids, groups) = (df.column("respondent")?.str()?, df.column("group")?.str()?);
@@ -325,19 +322,8 @@ pub fn excluded(
     if exclude.is_empty() {
         return Ok(None);
     }
-    let df = frames::table(ws, "respondents", Some(&[round.to_string()]))?
-        .select([col("respondent"), col("quality_flags")])
-        .collect()
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("reading the quality flags of round {round}"))?;
-    let (ids, flags) = (df.column("respondent")?.str()?, df.column("quality_flags")?.str()?);
-    Ok(Some(
-        ids.iter()
-            .zip(flags.iter())
-            .filter(|(_, f)| FlagSet::of_stored(f.unwrap_or("")).meets(exclude))
-            .filter_map(|(id, _)| id.map(str::to_string))
-            .collect(),
-    ))
+    let people = flag_patterns(ws, round)?;
+    Ok(Some(people.into_iter().filter(|(_, f)| f.meets(exclude)).map(|(id, _)| id).collect()))
 }
 
 /// How one question's rows are coded.

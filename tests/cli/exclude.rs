@@ -22,48 +22,33 @@ const AGREE: [&str; 5] =
     ["Agree", "Strongly agree", "Neither agree nor disagree", "Agree", "Disagree"];
 const FLAGS: [&str; 4] = ["duplicate", "speeder", "straightliner", "incomplete"];
 
+fn row(s: &mut String, email: &str, team: &str, secs: u32, deploy: &str, docs: &str) {
+    s.push_str(&format!("{email},{team},{secs},{deploy},{docs}\n"));
+}
+
+/// `n` unflagged people of a team: durations from `secs`, answers shifted by `shift`.
+fn plain(s: &mut String, team: &str, n: u32, secs: u32, shift: usize) {
+    for i in 0..n {
+        let (a, b) = (AGREE[i as usize % 5], AGREE[(i as usize + shift) % 5]);
+        row(s, &format!("{team}{i}@x.example"), team, secs + i, a, b);
+    }
+}
+
 fn csv() -> String {
     let mut s = String::from("Email,Team,Duration (in seconds),Deploys are easy.,Docs are good.\n");
-    let mut row = |email: &str, team: &str, secs: u32, deploy: &str, docs: &str| {
-        s.push_str(&format!("{email},{team},{secs},{deploy},{docs}\n"));
-    };
-    for i in 0..27 {
-        row(
-            &format!("big{i}@x.example"),
-            "big",
-            600 + i,
-            AGREE[i as usize % 5],
-            AGREE[(i as usize + 1) % 5],
-        );
-    }
-    row("big27@x.example", "big", 40, "Strongly disagree", "Agree");
-    row("big28@x.example", "big", 30, "Strongly disagree", "Agree");
-    row("big29@x.example", "big", 35, "Strongly disagree", "Disagree");
-    row("big29@x.example", "big", 33, "Strongly disagree", "Disagree");
-    for i in 0..9 {
-        row(
-            &format!("mid{i}@x.example"),
-            "mid",
-            620 + i,
-            AGREE[i as usize % 5],
-            AGREE[(i as usize + 2) % 5],
-        );
-    }
-    row("mid9@x.example", "mid", 25, "Strongly disagree", "Agree");
-    for i in 0..6 {
-        row(
-            &format!("six{i}@x.example"),
-            "six",
-            640 + i,
-            AGREE[i as usize % 5],
-            AGREE[(i as usize + 3) % 5],
-        );
-    }
-    row("six5@x.example", "six", 650, "Agree", "Agree");
+    plain(&mut s, "big", 27, 600, 1);
+    row(&mut s, "big27@x.example", "big", 40, "Strongly disagree", "Agree");
+    row(&mut s, "big28@x.example", "big", 30, "Strongly disagree", "Agree");
+    row(&mut s, "big29@x.example", "big", 35, "Strongly disagree", "Disagree");
+    row(&mut s, "big29@x.example", "big", 33, "Strongly disagree", "Disagree");
+    plain(&mut s, "mid", 9, 620, 2);
+    row(&mut s, "mid9@x.example", "mid", 25, "Strongly disagree", "Agree");
+    plain(&mut s, "six", 6, 640, 3);
+    row(&mut s, "six5@x.example", "six", 650, "Agree", "Agree");
     for i in 0..10 {
         let (secs, deploy) =
             if i < 5 { (660 + i, AGREE[i as usize % 5]) } else { (20 + i, "Disagree") };
-        row(&format!("ops{i}@x.example"), "ops", secs, deploy, "Agree");
+        row(&mut s, &format!("ops{i}@x.example"), "ops", secs, deploy, "Agree");
     }
     s
 }
@@ -84,20 +69,33 @@ fn exclusion(x: u8) -> String {
     (0..4).filter(|i| x & (1 << i) != 0).map(|i| FLAGS[i]).collect::<Vec<_>>().join(",")
 }
 
+/// The rows of `pulse summary --format json` of `round` (default: the latest), under
+/// `--exclude exclude` (none when empty), per group of `segment`.
+fn summary_json(
+    t: &CliTest,
+    round: Option<&str>,
+    exclude: &str,
+    segment: Option<&str>,
+) -> Vec<Value> {
+    let mut args = vec!["-w", "ws", "summary", "--format", "json"];
+    if let Some(r) = round {
+        args.extend(["--round", r]);
+    }
+    if !exclude.is_empty() {
+        args.extend(["--exclude", exclude]);
+    }
+    if let Some(s) = segment {
+        args.extend(["--segment", s]);
+    }
+    serde_json::from_str(&t.ok(&args)).unwrap()
+}
+
 /// A (question, group) row of `pulse summary`.
 type Key = (String, String);
 
 /// Published (question, group) -> n of `pulse summary` under exclusion `x`, and every row key.
 fn summary(t: &CliTest, x: u8, segment: Option<&str>) -> (BTreeMap<Key, f64>, Vec<Key>) {
-    let ex = exclusion(x);
-    let mut args = vec!["-w", "ws", "summary", "--format", "json"];
-    if !ex.is_empty() {
-        args.extend(["--exclude", ex.as_str()]);
-    }
-    if let Some(s) = segment {
-        args.extend(["--segment", s]);
-    }
-    let rows: Vec<Value> = serde_json::from_str(&t.ok(&args)).unwrap();
+    let rows = summary_json(t, None, &exclusion(x), segment);
     let keys = rows
         .iter()
         .map(|r| (r["question_id"].as_str().unwrap().into(), r["group"].as_str().unwrap().into()))
@@ -312,14 +310,7 @@ fn n_sum(
     team: Option<&str>,
     exclude: &str,
 ) -> Option<(f64, f64)> {
-    let mut args = vec!["-w", "ws", "summary", "--round", round, "--format", "json"];
-    if !exclude.is_empty() {
-        args.extend(["--exclude", exclude]);
-    }
-    if team.is_some() {
-        args.extend(["--segment", "team"]);
-    }
-    let rows: Vec<Value> = serde_json::from_str(&t.ok(&args)).unwrap();
+    let rows = summary_json(t, Some(round), exclude, team.map(|_| "team"));
     let r = rows
         .iter()
         .find(|r| r["question_id"] == q && r["option"] == "" && r["group"] == team.unwrap_or(""))?;

@@ -42,17 +42,16 @@ pub fn split_rounds(pops: &mut [Population]) {
         return;
     }
     for p in pops {
-        let flags = std::mem::take(&mut p.flags);
-        split(p, &flags);
-        p.flags = flags;
+        split(p);
     }
 }
 
-/// Appends the splits by quality flags to `pop` (`flags`: per respondent index). A round in
+/// Appends the splits by quality flags ([`Population::flags`]) to `pop`. A round in
 /// which nobody carries a flag gets them too (each group is its one part, "no flag"): a later
 /// round's figure without its flagged people is then checked against this round's figure of
 /// the same people (rule 3), which is what a reader compares it with.
-pub fn split(pop: &mut Population, flags: &[FlagSet]) {
+pub fn split(pop: &mut Population) {
+    let flags = &pop.flags;
     if flags.len() != pop.ids.len() {
         return;
     }
@@ -110,7 +109,7 @@ fn parent_shown(dims: &[Dim], groups: &[Vec<Cell>], d: usize, parent: u32) -> bo
 /// shown parts) add up to 0 or at least `min` people and valid answers; while they do not, the
 /// smallest shown part of the group is hidden too. The audit would find the same, one hidden
 /// part at a time; this does it in one pass per group. `members`/`counted`: people and valid
-/// answers per dimension and group; `all`: the whole scope's.
+/// answers per dimension and group.
 pub(super) fn parts_rule(
     dims: &[Dim],
     members: &[Vec<usize>],
@@ -190,21 +189,28 @@ impl RoundPlan {
             // ([`split_rounds`]), and no exclusion changes a figure.
             return true;
         };
-        let open = |c: Cell| matches!(c, Cell::Shown | Cell::Empty);
-        let (mut dropped, mut kept) = (true, true);
-        for (g, &(p, f)) in self.parts[d].iter().enumerate() {
-            if p != parent {
-                continue;
-            }
-            let c = s.groups[d][g];
-            if FlagSet(f).meets(exclude) {
-                dropped &= open(c);
-            } else {
-                kept &= open(c);
-            }
-        }
-        dropped || kept
+        let parts = self.parts[d].iter().zip(&s.groups[d]).filter(|((p, _), _)| *p == parent);
+        publishable(parts.map(|(&(_, f), &c)| (FlagSet(f), open(c))), exclude)
     }
+}
+
+/// A part's figures are published, or it has nobody.
+fn open(c: Cell) -> bool {
+    matches!(c, Cell::Shown | Cell::Empty)
+}
+
+/// The rule for a figure with an exclusion, over its group's parts as (flag pattern, open):
+/// every part the exclusion leaves out is open, or every part it keeps is.
+fn publishable(parts: impl IntoIterator<Item = (FlagSet, bool)>, exclude: FlagSet) -> bool {
+    let (mut dropped, mut kept) = (true, true);
+    for (f, o) in parts {
+        if f.meets(exclude) {
+            dropped &= o;
+        } else {
+            kept &= o;
+        }
+    }
+    dropped || kept
 }
 
 /// The figures a round publishes of one group's parts (`parts`: indices into the split's
@@ -215,20 +221,12 @@ fn published_sets(parts: &[usize], flags: &[FlagSet], cells: &[Cell], parent: bo
     if !parent {
         return Vec::new();
     }
-    let open = |k: usize| matches!(cells[parts[k]], Cell::Shown | Cell::Empty);
     let mut out: Vec<u32> = Vec::new();
     for x in 0..16u8 {
         let ex = FlagSet(x);
-        let (mut kept, mut dropped_open, mut kept_open) = (0u32, true, true);
-        for (k, f) in flags.iter().enumerate() {
-            if f.meets(ex) {
-                dropped_open &= open(k);
-            } else {
-                kept |= 1 << k;
-                kept_open &= open(k);
-            }
-        }
-        if (dropped_open || kept_open) && !out.contains(&kept) {
+        let shown = publishable(flags.iter().zip(parts).map(|(&f, &v)| (f, open(cells[v]))), ex);
+        let kept = (0..flags.len()).filter(|&k| !flags[k].meets(ex)).fold(0u32, |m, k| m | 1 << k);
+        if shown && !out.contains(&kept) {
             out.push(kept);
         }
     }
@@ -279,10 +277,6 @@ pub(super) fn across_exclusions(
         if vs.len() > 32 || hs.len() > 32 {
             continue;
         }
-        let parent_shown_here = |groups: &[Vec<Cell>]| match dim.kind {
-            DimKind::SegmentFlags(s) => groups[s][*parent as usize] == Cell::Shown,
-            _ => true,
-        };
         let parent_shown_there = match pdim.kind {
             DimKind::SegmentFlags(s) => {
                 p.plan.groups.get(s).and_then(|g| g.get(*pparent as usize)) == Some(&Cell::Shown)
@@ -294,7 +288,8 @@ pub(super) fn across_exclusions(
         let then_cells: &[Cell] = &p.plan.groups[joint.pd];
         let sets_there = published_sets(hs, &fl_there, then_cells, parent_shown_there);
         loop {
-            let sets_here = published_sets(vs, &fl_here, &groups[d], parent_shown_here(groups));
+            let sets_here =
+                published_sets(vs, &fl_here, &groups[d], parent_shown(dims, groups, d, *parent));
             let mut offending: Option<u32> = None;
             'pairs: for &u in &sets_here {
                 for &w in &sets_there {
@@ -365,23 +360,10 @@ pub fn figure_ok(
     for f in patterns {
         *counts.entry(f).or_default() += 1;
     }
-    let mut open: std::collections::BTreeMap<FlagSet, bool> =
-        counts.iter().map(|(f, &n)| (*f, n >= min)).collect();
-    loop {
-        let hidden: usize = counts.iter().filter(|(f, _)| !open[*f]).map(|(_, n)| n).sum();
-        if hidden == 0 || hidden >= min {
-            break;
-        }
-        match counts.iter().filter(|(f, _)| open[*f]).min_by_key(|(f, n)| (**n, **f)) {
-            Some((f, _)) => {
-                open.insert(*f, false);
-            }
-            None => break,
-        }
-    }
-    let all_open =
-        |dropped: bool| open.iter().filter(|(f, _)| f.meets(exclude) == dropped).all(|(_, &o)| o);
-    all_open(true) || all_open(false)
+    // Which patterns are hidden: the rule for the rows of one table (`suppress_rows`).
+    let (patterns, sizes): (Vec<FlagSet>, Vec<usize>) = counts.into_iter().unzip();
+    let hidden = super::suppress_rows(&sizes, min);
+    publishable(patterns.into_iter().zip(hidden).map(|(f, h)| (f, !h)), exclude)
 }
 
 #[cfg(test)]

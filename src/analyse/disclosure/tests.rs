@@ -430,7 +430,8 @@ fn flagged(people: &[(&str, &str, u8)]) -> (Population, Vec<FlagSet>) {
         .collect();
     let mut p = build("r1", &["team"], &rows);
     let flags: Vec<FlagSet> = people.iter().map(|(_, _, f)| FlagSet(*f)).collect();
-    flags::split(&mut p, &flags);
+    p.flags = flags.clone();
+    flags::split(&mut p);
     (p, flags)
 }
 
@@ -496,7 +497,8 @@ fn random_flagged_populations_never_isolate_anyone_by_exclusions() {
             flags.push(FlagSet(f));
         }
         let mut p = build("r1", &["team", "role"], &rows);
-        flags::split(&mut p, &flags);
+        p.flags = flags.clone();
+        flags::split(&mut p);
         let plan = plan_round(&p, &[], 4);
         let sets = published_with_exclusions(&p, &plan, &flags);
         assert_eq!(smallest_isolated(&sets, n, 4), None, "case {case}: {} sets", sets.len());

@@ -15,6 +15,8 @@ pub struct FlagSet(pub u8);
 impl FlagSet {
     /// No flag.
     pub const NONE: FlagSet = FlagSet(0);
+    /// Every flag (`--exclude all`).
+    pub const ALL: FlagSet = FlagSet((1 << FLAGS.len()) - 1);
 
     /// The flags of a stored `quality_flags` cell (comma-separated; unknown names are ignored).
     pub fn of_stored(cell: &str) -> FlagSet {
@@ -33,7 +35,7 @@ impl FlagSet {
             let w = word.to_lowercase();
             let singular = w.strip_suffix('s').filter(|s| Self::bit(s).is_some()).unwrap_or(&w);
             set |= match singular {
-                "all" => (1 << FLAGS.len()) - 1,
+                "all" => Self::ALL.0,
                 "none" => 0,
                 "straight-liner" | "straight_liner" => Self::bit("straightliner").unwrap_or(0),
                 f => Self::bit(f).ok_or_else(|| {
@@ -57,7 +59,7 @@ impl FlagSet {
     /// Who the set leaves out, for a sentence: "with a response flagged speeder or duplicate",
     /// or "with any quality flag" for all of them.
     pub fn who(self) -> String {
-        if self.0 == (1 << FLAGS.len()) - 1 {
+        if self == Self::ALL {
             "with any quality flag".into()
         } else {
             format!("with a response flagged {}", self.names().join(" or "))

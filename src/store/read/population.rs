@@ -76,6 +76,8 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
             behind_from_answers(&a, &m, &index, n)
         }
     };
+    // Each row's person: the last row of its pseudonym, the index the question scopes use.
+    let person: Vec<u32> = ids.iter().map(|id| index[id.as_str()]).collect();
     drop(index);
     for (q, s) in state.into_iter().enumerate() {
         if s.is_empty() {
@@ -93,13 +95,8 @@ pub fn population(ws: &Workspace, catalog: &Catalog, round: &str) -> Result<Popu
         .iter()
         .map(|f| FlagSet::of_stored(f.unwrap_or("")))
         .collect();
-    // Each row's person: the last row of its pseudonym (the index the question scopes use),
-    // from the one pseudonym index; a person's flags are the union of their rows', and their
-    // response count sits on that last row.
-    let index: PlHashMap<&str, u32> =
-        ids.iter().zip(0u32..).map(|(s, i)| (s.as_str(), i)).collect();
-    let person: Vec<u32> = ids.iter().map(|id| index[id.as_str()]).collect();
-    drop(index);
+    // A person's flags are the union of their rows', and their response count sits on their
+    // last row.
     let mut union = vec![FlagSet::NONE; ids.len()];
     let mut responses = vec![0u8; ids.len()];
     for (i, &p) in person.iter().enumerate() {

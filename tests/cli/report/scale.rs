@@ -87,14 +87,20 @@ fn svgs(dir: &Path, prefixes: &[&str]) -> (Vec<String>, String) {
 
 /// Issue 15: a 60-question survey cut the trends at 21 of 40 panels and the heatmap at the right
 /// edge, with nothing saying so.
-#[test]
-fn report_large_survey_shows_every_item_and_team() {
+/// A workspace `ws` with the large survey as rounds 2026-Q2 and 2026-Q3.
+fn large_survey() -> CliTest {
     let t = CliTest::new();
     t.workspace();
     t.write("q2.csv", round(5, 0).as_bytes());
     t.write("q3.csv", round(8, 1).as_bytes());
     t.ok(&["-w", "ws", "import", "survey", "q2.csv", "--round", "2026-Q2"]);
     t.ok(&["-w", "ws", "import", "survey", "q3.csv", "--round", "2026-Q3"]);
+    t
+}
+
+#[test]
+fn report_large_survey_shows_every_item_and_team() {
+    let t = large_survey();
     t.ok(&["-w", "ws", "report", "--formats", "pdf,png", "--out", "out"]);
     let dir = t.path("out");
     let items = items();
@@ -128,12 +134,7 @@ fn report_large_survey_shows_every_item_and_team() {
 /// adoption chart's legend, and no label is cut.
 #[test]
 fn report_with_forty_capabilities_names_every_one() {
-    let t = CliTest::new();
-    t.workspace();
-    t.write("q2.csv", round(5, 0).as_bytes());
-    t.write("q3.csv", round(8, 1).as_bytes());
-    t.ok(&["-w", "ws", "import", "survey", "q2.csv", "--round", "2026-Q2"]);
-    t.ok(&["-w", "ws", "import", "survey", "q3.csv", "--round", "2026-Q3"]);
+    let t = large_survey();
     let caps: Vec<String> = (0..40).map(|c| format!("service-{c:02}-deploy-gateway")).collect();
     let mut usage = String::from("timestamp,feature,action,team,email,outcome\n");
     for (c, cap) in caps.iter().enumerate() {
